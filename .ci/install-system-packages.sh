@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# System packages the test suite needs. Run as root (CI and dev machines are root).
+set -euo pipefail
+if ! command -v kubectl >/dev/null 2>&1; then
+  echo "error: kubectl is required (kubectl kustomize validates generated manifests) but is not installed" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends make >/dev/null

@@ -1,0 +1,41 @@
+# meshwright — two commands on a fresh machine: `make demo` and `make test`.
+PYTHON ?= $(shell ls -d $$(pyenv root 2>/dev/null)/versions/3.1[23]*/bin/python3.1[23] 2>/dev/null | head -1)
+ifeq ($(strip $(PYTHON)),)
+PYTHON := python3
+endif
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck venv clean docs bench
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/meshwright validate examples/shop
+	$(BIN)/meshwright validate examples/online-boutique
+	$(BIN)/meshwright build examples/shop -o out/shop
+	$(BIN)/meshwright build examples/online-boutique -o out/online-boutique
+	@echo "demo: generated files are in out/shop and out/online-boutique"
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy src
+
+test: $(STAMP) lint
+	$(BIN)/python -m pytest
+
+docs: $(STAMP)
+	$(BIN)/python -m meshwright.docs_gen
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/load_validate.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .mypy_cache

@@ -1,0 +1,204 @@
+"""The `meshwright` command line: a thin shell over the pipeline's pure functions.
+
+Exit codes: 0 ok, 1 findings at or above the fail level, 2 invalid input or usage.
+Feature packages add their commands through :data:`COMMAND_MODULES` (each module has a
+``register(app)`` function).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from meshwright import __version__
+from meshwright.console import console, err_console, print_model_error
+from meshwright.errors import MeshwrightError, ModelError, UsageError
+from meshwright.model import load_model
+from meshwright.model.scaffold import STARTER_MODEL
+from meshwright.model.schema import model_json_schema
+from meshwright.model.summary import summarize
+from meshwright.output import write_artifacts
+from meshwright.pipeline import run_build, stages
+
+app = typer.Typer(
+    name="meshwright",
+    help=(
+        "Describe a microservice system once, in one typed YAML model; validate, review, "
+        "analyze, simulate and generate its platform from it.\n\n"
+        "Start with `meshwright init my-system`, edit my-system/mesh.yaml, then "
+        "`meshwright validate my-system` and `meshwright build my-system -o out`."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="markdown",
+    pretty_exceptions_enable=False,
+)
+
+COMMAND_MODULES: tuple[str, ...] = (
+    "meshwright.check.commands",
+    "meshwright.analysis.commands",
+    "meshwright.simulate.commands",
+    "meshwright.emit.commands",
+)
+"""Modules that add commands; each defines ``register(app: typer.Typer) -> None``."""
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+ModelPath = Annotated[
+    Path,
+    typer.Argument(help="Model file (mesh.yaml) or model directory (mesh.yaml + services/*.yaml)."),
+]
+FormatOpt = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="text for people, json for machines.")
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"meshwright {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """meshwright — architecture-as-code for microservice systems."""
+
+
+@app.command()
+def init(
+    directory: Annotated[
+        Path, typer.Argument(help="Directory to create the model in.")
+    ] = Path("."),
+    force: Annotated[bool, typer.Option(help="Overwrite an existing mesh.yaml.")] = False,
+) -> None:
+    """Create a starter model (mesh.yaml, with comments) to edit.
+
+    The file starts with a `# yaml-language-server: $schema=...` line so editors with the
+    YAML extension complete and check fields as you type.
+    """
+    target = directory / "mesh.yaml"
+    if target.exists() and not force:
+        raise UsageError(f"{target} exists; pass --force to overwrite it, or choose another directory")
+    directory.mkdir(parents=True, exist_ok=True)
+    target.write_text(STARTER_MODEL, encoding="utf-8")
+    schema_file = directory / "meshwright.schema.json"
+    schema_file.write_text(json.dumps(model_json_schema(), indent=2) + "\n", encoding="utf-8")
+    console.print(f"[green]created[/] {target} and {schema_file}")
+    console.print(f"next: edit {target}, then run `meshwright validate {directory}`")
+
+
+@app.command()
+def validate(path: ModelPath, format: FormatOpt = OutputFormat.text) -> None:
+    """Load and validate a model; report every problem with file:line:col.
+
+    Exit code 0 when the model is valid, 2 when it is not.
+    """
+    loaded = load_model(path)
+    summary = summarize(loaded.model)
+    if format is OutputFormat.json:
+        print(json.dumps({"valid": True, "system": loaded.model.system, **summary}, indent=2))
+        return
+    parts = ", ".join(f"{v} {k}" for k, v in summary.items())
+    console.print(f"[green]✓[/] {path}: system [bold]{loaded.model.system}[/] is valid ({parts})")
+
+
+@app.command()
+def schema(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Print the JSON Schema of the model file format.
+
+    Point your editor at it with a first line in mesh.yaml:
+    `# yaml-language-server: $schema=./meshwright.schema.json`
+    """
+    text = json.dumps(model_json_schema(), indent=2) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        err_console.print(f"wrote {output}")
+
+
+@app.command()
+def build(
+    path: ModelPath,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path("out"),
+    only: Annotated[
+        list[str] | None,
+        typer.Option("--only", help="Run only these stages (repeatable); see --list-stages."),
+    ] = None,
+    list_stages: Annotated[
+        bool, typer.Option("--list-stages", help="List the pipeline's stages and exit.")
+    ] = False,
+) -> None:
+    """Run every pipeline stage on a model and write the results to OUT/.
+
+    Stages run in order (model, check, analyze, simulate, emit, report); each writes its
+    files under OUT/. Files are written only after every stage succeeded, so a failed
+    build never leaves a half-written OUT/.
+    """
+    if list_stages:
+        for st in stages():
+            console.print(f"[bold]{st.name:10}[/] {st.description}")
+        return
+    known = [s.name for s in stages()]
+    for name in only or []:
+        if name not in known:
+            raise UsageError(f"unknown stage '{name}'; stages are: {', '.join(known)}")
+    loaded = load_model(path)
+    with console.status("building…") as status:
+        ctx = run_build(
+            loaded,
+            {"out": str(out)},
+            only=only,
+            on_stage=lambda st: status.update(f"[bold]{st.name}[/]: {st.description}"),
+        )
+    written = write_artifacts(out, [a for r in ctx.results.values() for a in r.artifacts])
+    for result in ctx.results.values():
+        mark = "[red]✗[/]" if result.failed else "[green]✓[/]"
+        console.print(f"{mark} [bold]{result.name:9}[/] {result.summary}")
+    console.print(f"wrote {len(written)} files to {out}/")
+    if any(r.failed for r in ctx.results.values()):
+        raise typer.Exit(1)
+
+
+def _register_feature_commands() -> None:
+    for module in COMMAND_MODULES:
+        if importlib.util.find_spec(module.rsplit(".", 1)[0]) is None:
+            continue
+        if importlib.util.find_spec(module) is None:
+            continue
+        importlib.import_module(module).register(app)
+
+
+_register_feature_commands()
+
+
+def main() -> None:
+    """Entry point: run the app; user mistakes print located errors and exit 2."""
+    try:
+        app()
+    except ModelError as exc:
+        print_model_error(exc)
+        sys.exit(2)
+    except MeshwrightError as exc:
+        err_console.print(f"[red]error:[/] {exc}", highlight=False)
+        sys.exit(2)

@@ -1,0 +1,252 @@
+"""Load a model from one YAML file or a directory, and report every problem at once.
+
+    load_model(path) -> LoadedModel        raises ModelError with located diagnostics
+
+A directory holds ``mesh.yaml`` plus fragments under ``services/`` (``*.yaml``), each a
+mapping of service name → service, or of top-level sections (services, topics, contexts,
+sagas, entrypoints) that are merged into the model.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from meshwright.errors import Diagnostic, Location, ModelError, UsageError
+from meshwright.model.references import check_references
+from meshwright.model.source import PathKey, SourceMap, load_file, load_yaml
+from meshwright.model.types import Model
+from meshwright.model.validation_errors import translate
+
+ROOT_FILES = ("mesh.yaml", "mesh.yml", "meshwright.yaml")
+FRAGMENT_DIRS = ("services", "topics", "contexts")
+SECTIONS = ("services", "topics", "contexts", "sagas", "entrypoints")
+_MAP_SECTIONS = ("services", "topics", "contexts", "sagas")
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """A validated model with the source positions of every element."""
+
+    model: Model
+    sources: SourceMap
+    root: Path
+
+    def locate(self, *path: str | int, key: bool = False) -> Location:
+        """file:line:col of an element, e.g. ``locate("services", "cart", "calls", 0)``."""
+        return self.sources.locate(tuple(path), key=key)
+
+
+def load_model(path: str | Path) -> LoadedModel:
+    """Load, merge and validate a model file or directory."""
+    root = Path(path)
+    if not root.exists():
+        raise UsageError(f"{root}: no such file or directory")
+    raw, smap, diags = _read(root)
+    if raw is None and not diags:
+        diags.append(
+            Diagnostic(
+                Location(smap.files[0] if smap.files else str(root), 1, 1),
+                "the model is empty",
+                "start with `meshwright init` or write at least `meshwright: 1` and `system: NAME`",
+            )
+        )
+    if diags and raw is None:
+        raise ModelError(diags)
+    if not isinstance(raw, dict):
+        raise ModelError(
+            [
+                *diags,
+                Diagnostic(
+                    smap.locate(()),
+                    "the model must be a YAML mapping (key: value pairs) at the top level",
+                    "start the file with `meshwright: 1` and `system: NAME`",
+                ),
+            ]
+        )
+    apply_defaults(raw, smap)
+    model: Model | None = None
+    try:
+        model = Model.model_validate(raw)
+    except ValidationError as exc:
+        diags.extend(translate(exc, raw, smap))
+    diags.extend(check_references(raw, smap))
+    if diags or model is None:
+        raise ModelError(_dedupe(diags))
+    return LoadedModel(model=model, sources=smap, root=root)
+
+
+def load_text(text: str, filename: str = "<model>") -> LoadedModel:
+    """Load a model from YAML text (used by tests and `init`)."""
+    raw, smap, diags = load_yaml(text, filename)
+    if not isinstance(raw, dict):
+        diags.append(
+            Diagnostic(smap.locate(()), "the model must be a YAML mapping at the top level")
+        )
+        raise ModelError(diags)
+    apply_defaults(raw, smap)
+    model: Model | None = None
+    try:
+        model = Model.model_validate(raw)
+    except ValidationError as exc:
+        diags.extend(translate(exc, raw, smap))
+    diags.extend(check_references(raw, smap))
+    if diags or model is None:
+        raise ModelError(_dedupe(diags))
+    return LoadedModel(model=model, sources=smap, root=Path(filename))
+
+
+def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
+    seen: set[tuple[Location, str]] = set()
+    out = []
+    for d in diags:
+        if (d.location, d.message) not in seen:
+            seen.add((d.location, d.message))
+            out.append(d)
+    return out
+
+
+def _read(root: Path) -> tuple[Any, SourceMap, list[Diagnostic]]:
+    if root.is_file():
+        return load_file(root)
+    main = next((root / n for n in ROOT_FILES if (root / n).is_file()), None)
+    if main is None:
+        raise UsageError(
+            f"{root}: a model directory needs a mesh.yaml; create one with "
+            f"`meshwright init {root}` or pass the model file itself"
+        )
+    raw, smap, diags = load_file(main)
+    if not isinstance(raw, dict):
+        return raw, smap, diags
+    for sub in FRAGMENT_DIRS:
+        for frag in sorted((root / sub).glob("**/*.y*ml")):
+            _merge_fragment(raw, smap, diags, frag, default_section=sub)
+    return raw, smap, diags
+
+
+def _merge_fragment(
+    raw: dict[str, Any],
+    smap: SourceMap,
+    diags: list[Diagnostic],
+    frag: Path,
+    default_section: str,
+) -> None:
+    data, fmap, fdiags = load_file(frag)
+    diags.extend(fdiags)
+    if data is None:
+        return
+    if not isinstance(data, dict):
+        diags.append(
+            Diagnostic(
+                fmap.locate(()),
+                f"a fragment must be a mapping of {default_section} by name",
+                f"write `NAME:` followed by the {default_section[:-1]}'s fields",
+            )
+        )
+        return
+    sectioned = bool(data) and all(k in SECTIONS for k in data)
+    sections = data if sectioned else {default_section: data}
+    for section, body in sections.items():
+        prefix: PathKey = () if sectioned else (default_section,)
+        if section == "entrypoints":
+            if not isinstance(body, list):
+                diags.append(Diagnostic(fmap.locate((section,)), "entrypoints must be a list"))
+                continue
+            target = raw.setdefault("entrypoints", [])
+            if not isinstance(target, list):
+                continue
+            offset = len(target)
+            for i, item in enumerate(body):
+                target.append(item)
+                _relocate(fmap, smap, (*prefix, section, i), ("entrypoints", offset + i))
+            continue
+        if not isinstance(body, dict):
+            diags.append(
+                Diagnostic(fmap.locate((*prefix, section) if sectioned else ()),
+                           f"{section} must be a mapping by name")
+            )
+            continue
+        target_map = raw.setdefault(section, {})
+        if target_map is None:
+            target_map = raw[section] = {}
+        if not isinstance(target_map, dict):
+            continue
+        for name, value in body.items():
+            src_path: PathKey = (section, name) if sectioned else (name,)
+            if name in target_map:
+                first = smap.locate((section, name), key=True)
+                diags.append(
+                    Diagnostic(
+                        fmap.locate(src_path, key=True),
+                        f"{section[:-1]} '{name}' is defined twice (first at {first})",
+                        "keep one definition; each name must be unique across all files",
+                        code="duplicate",
+                        path=(section, name),
+                    )
+                )
+                continue
+            target_map[name] = value
+            _relocate(fmap, smap, src_path, (section, name))
+    smap.files.append(str(frag))
+
+
+def _relocate(src: SourceMap, dst: SourceMap, src_path: PathKey, dst_path: PathKey) -> None:
+    n = len(src_path)
+    for table_src, table_dst in ((src.values, dst.values), (src.keys, dst.keys)):
+        for path, loc in table_src.items():
+            if path[:n] == src_path:
+                table_dst[dst_path + path[n:]] = loc
+
+
+def apply_defaults(raw: dict[str, Any], smap: SourceMap) -> None:
+    """Merge ``defaults.call`` into every call that does not set a field itself."""
+    defaults = raw.get("defaults")
+    call_defaults = defaults.get("call") if isinstance(defaults, dict) else None
+    if not isinstance(call_defaults, dict) or not call_defaults:
+        return
+    services = raw.get("services")
+    if not isinstance(services, dict):
+        return
+    # positions of each default, relative to defaults.call.<key>, computed once
+    tables: list[tuple[dict[PathKey, Location], dict[PathKey, Location]]] = [
+        (smap.values, {}),
+        (smap.keys, {}),
+    ]
+    for table, rel in tables:
+        for path, loc in table.items():
+            if path[:2] == ("defaults", "call") and len(path) > 2:
+                rel[path[2:]] = loc
+    for sname, svc in services.items():
+        if not isinstance(svc, dict):
+            continue
+        call_lists: list[tuple[PathKey, Any]] = [(("services", sname, "calls"), svc.get("calls"))]
+        apis = svc.get("apis")
+        if isinstance(apis, list):
+            for ai, api in enumerate(apis):
+                ops = api.get("operations") if isinstance(api, dict) else None
+                if isinstance(ops, dict):
+                    for oname, op in ops.items():
+                        if isinstance(op, dict):
+                            call_lists.append(
+                                (
+                                    ("services", sname, "apis", ai, "operations", oname, "calls"),
+                                    op.get("calls"),
+                                )
+                            )
+        for base, calls in call_lists:
+            if not isinstance(calls, list):
+                continue
+            for i, call in enumerate(calls):
+                if not isinstance(call, dict):
+                    continue
+                for key, value in call_defaults.items():
+                    if key not in call:
+                        call[key] = copy.deepcopy(value)
+                        for table, rel in tables:
+                            for sub, loc in rel.items():
+                                if sub[0] == key:
+                                    table[(*base, i, *sub)] = loc

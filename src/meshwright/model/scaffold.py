@@ -1,0 +1,82 @@
+"""The starter model `meshwright init` writes: small, valid, and commented."""
+
+STARTER_MODEL = """\
+# yaml-language-server: $schema=./meshwright.schema.json
+# A meshwright model. Validate with `meshwright validate .`; build with `meshwright build . -o out`.
+meshwright: 1                 # format version
+system: my-system
+
+platform:
+  orchestrator: kubernetes    # kubernetes | compose
+  mesh: istio                 # istio | linkerd | consul | none
+  broker: kafka               # kafka | rabbitmq | none
+  secrets: vault              # vault | kubernetes
+
+# Resilience defaults merged into every call that does not set the field itself.
+defaults:
+  call:
+    timeout: 1s
+    retries: {attempts: 2, per_try_timeout: 400ms, backoff: {base: 25ms, max: 200ms}}
+
+# Bounded contexts: who owns which part of the domain.
+contexts:
+  ordering: {owner: team-orders, description: Orders and checkout}
+  payments: {owner: team-payments, description: Charging and refunds}
+
+services:
+  orders:
+    context: ordering
+    image: registry.example/my-system/orders:1.0.0
+    expose: public
+    runtime: {replicas: 3, cpu: 250m, memory: 256Mi, concurrency: 32,
+              autoscale: {min: 3, max: 10, cpu_target: 70}}
+    availability: 99.95       # intrinsic, excluding dependencies
+    apis:
+      - name: Orders
+        protocol: http        # grpc | http
+        port: 8080
+        operations:
+          PlaceOrder:
+            idempotent: false
+            service_time: {mean: 20ms, p99: 120ms}
+            writes: [orders-db]
+            publishes: [order-placed]
+            outbox: true      # events leave through a transactional outbox
+          GetOrder: {idempotent: true, service_time: 4ms}
+    calls:
+      - to: payments.Charge   # service.operation
+        timeout: 800ms
+        retries: {attempts: 3, per_try_timeout: 250ms, backoff: {base: 25ms, max: 100ms}}
+        circuit_breaker: {consecutive_errors: 5, open_for: 30s}
+    datastores:
+      orders-db: {kind: postgres}
+    secrets: [orders-db-password]
+    slo:
+      availability: 99.9
+      latency: {p99: 500ms}
+
+  payments:
+    context: payments
+    image: registry.example/my-system/payments:1.0.0
+    runtime: {replicas: 2, cpu: 250m, memory: 256Mi, concurrency: 32}
+    availability: 99.95
+    apis:
+      - name: Payments
+        protocol: grpc
+        port: 50051
+        operations:
+          Charge: {idempotent: true, service_time: {mean: 30ms, p99: 150ms}}
+    consumes:
+      - {topic: order-placed, group: payments, dead_letter: order-placed-dlq, idempotent: true}
+    slo:
+      availability: 99.9
+
+topics:
+  order-placed: {partitions: 6, replication: 3, retention: 7d, key: order_id}
+  order-placed-dlq: {partitions: 1, replication: 3, retention: 14d, dead_letter: true}
+
+# External traffic: which operations receive it, and how much.
+entrypoints:
+  - {operation: orders.PlaceOrder, rate: 50/s}
+  - {operation: orders.GetOrder, rate: 200/s}
+"""

@@ -1,0 +1,18 @@
+"""Counts that describe a model at a glance."""
+
+from __future__ import annotations
+
+from meshwright.model.types import Model
+
+
+def summarize(model: Model) -> dict[str, int]:
+    """Number of services, contexts, operations, calls, topics, entrypoints and sagas."""
+    return {
+        "services": len(model.services),
+        "contexts": len(model.contexts),
+        "operations": sum(1 for s in model.services.values() for _ in s.operations()),
+        "calls": sum(len(s.all_calls()) for s in model.services.values()),
+        "topics": len(model.topics),
+        "entrypoints": len(model.entrypoints),
+        "sagas": len(model.sagas),
+    }

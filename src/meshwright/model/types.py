@@ -1,0 +1,522 @@
+"""The meshwright model: one typed description of a microservice system.
+
+Field names follow DESIGN.md ("The model, by example"). Policies are small frozen types
+that accept a shorthand (``timeout: 1s``, ``retries: 3``, ``bulkhead: 40``) or the full
+form, like httpx's ``Timeout``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from meshwright.model.units import Cpu, Duration, Memory, Percentage, Rate
+
+FORMAT_VERSION = 1
+
+
+class Strict(BaseModel):
+    """Base of every model type: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+Suppressions = dict[str, str]
+"""Rule code → the reason a finding is accepted, e.g. ``{MW203: "batch job, no SLO"}``."""
+
+
+# --------------------------------------------------------------------------- platform
+
+
+class Orchestrator(StrEnum):
+    kubernetes = "kubernetes"
+    compose = "compose"
+
+
+class Mesh(StrEnum):
+    istio = "istio"
+    linkerd = "linkerd"
+    consul = "consul"
+    none = "none"
+
+
+class Broker(StrEnum):
+    kafka = "kafka"
+    rabbitmq = "rabbitmq"
+    none = "none"
+
+
+class Discovery(StrEnum):
+    kubernetes = "kubernetes"
+    consul = "consul"
+    etcd = "etcd"
+
+
+class SecretStore(StrEnum):
+    vault = "vault"
+    kubernetes = "kubernetes"
+
+
+class Telemetry(Strict):
+    metrics: Literal["prometheus", "none"] = "prometheus"
+    dashboards: Literal["grafana", "none"] = "grafana"
+    tracing: Literal["jaeger", "zipkin", "none"] = "jaeger"
+    logs: Literal["elasticsearch", "none"] = "elasticsearch"
+
+
+class Platform(Strict):
+    orchestrator: Orchestrator = Orchestrator.kubernetes
+    mesh: Mesh = Mesh.none
+    broker: Broker = Broker.none
+    discovery: Discovery = Discovery.kubernetes
+    secrets: SecretStore = SecretStore.kubernetes
+    telemetry: Telemetry = Telemetry()
+    mtls: bool | None = Field(
+        default=None,
+        description="Mutual TLS between services; defaults to on when a mesh is used.",
+    )
+    namespace: str | None = Field(default=None, description="Kubernetes namespace; default: system.")
+    kubernetes_version: str = "1.30"
+
+    @property
+    def mtls_enabled(self) -> bool:
+        """mTLS as configured, else on exactly when a mesh is present."""
+        return self.mtls if self.mtls is not None else self.mesh is not Mesh.none
+
+
+# --------------------------------------------------------------------------- policies
+
+
+class Backoff(Strict):
+    base: Duration = 0.025
+    max: Duration = 1.0
+    multiplier: float = Field(default=2.0, ge=1.0)
+    jitter: Literal["full", "equal", "none"] = "full"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        if isinstance(data, str | int | float) and not isinstance(data, bool):
+            return {"base": data}
+        return data
+
+    def delay(self, retry: int) -> float:
+        """Upper bound of the wait before retry number ``retry`` (1-based), before jitter."""
+        return float(min(self.max, self.base * self.multiplier ** (retry - 1)))
+
+
+class RetryBudget(Strict):
+    ratio: Percentage = Field(description="Retries allowed as a percentage of requests.")
+    min_per_second: float = Field(default=10.0, ge=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        if isinstance(data, str | int | float) and not isinstance(data, bool):
+            return {"ratio": data}
+        return data
+
+
+class Retries(Strict):
+    attempts: int = Field(ge=1, le=100, description="Total tries, the first one included.")
+    per_try_timeout: Duration | None = None
+    backoff: Backoff | None = None
+    retry_on: list[str] = Field(
+        default_factory=lambda: ["unavailable", "reset", "5xx"],
+        description="Failure kinds that trigger a retry.",
+    )
+    budget: RetryBudget | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        if isinstance(data, int) and not isinstance(data, bool):
+            return {"attempts": data}
+        return data
+
+    def worst_case_backoff(self) -> float:
+        """Sum of the maximum waits between tries."""
+        if self.backoff is None:
+            return 0.0
+        return sum(self.backoff.delay(i) for i in range(1, self.attempts))
+
+
+class CircuitBreaker(Strict):
+    consecutive_errors: int | None = Field(default=None, ge=1)
+    error_rate: Percentage | None = None
+    window: Duration = 10.0
+    min_requests: int = Field(default=20, ge=1)
+    open_for: Duration = 30.0
+    half_open_requests: int = Field(default=1, ge=1)
+
+    @model_validator(mode="after")
+    def _one_trigger(self) -> CircuitBreaker:
+        if self.consecutive_errors is None and self.error_rate is None:
+            raise ValueError(
+                "a circuit breaker needs a trigger: set consecutive_errors (e.g. 5) "
+                "or error_rate (e.g. 50)"
+            )
+        return self
+
+
+class Bulkhead(Strict):
+    max_concurrent: int = Field(ge=1)
+    max_queue: int = Field(default=0, ge=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        if isinstance(data, int) and not isinstance(data, bool):
+            return {"max_concurrent": data}
+        return data
+
+
+class RateLimit(Strict):
+    rate: Rate
+    burst: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        if isinstance(data, str | int | float) and not isinstance(data, bool):
+            return {"rate": data}
+        return data
+
+    @property
+    def bucket(self) -> int:
+        """Token-bucket size: the burst, else one second's worth of tokens."""
+        return self.burst if self.burst is not None else max(1, round(self.rate))
+
+
+class CallPolicy(Strict):
+    """The resilience policy of a call; also the shape of ``defaults.call``."""
+
+    timeout: Duration | None = None
+    retries: Retries | None = None
+    circuit_breaker: CircuitBreaker | None = None
+    bulkhead: Bulkhead | None = None
+    rate_limit: RateLimit | None = None
+    mesh_retries: Retries | None = Field(
+        default=None, description="Retries done by the service mesh's proxy for this call."
+    )
+
+
+class Call(CallPolicy):
+    """A synchronous call to ``service.operation``."""
+
+    to: str = Field(description="Target as service.operation.")
+    per_request: float = Field(default=1.0, gt=0, description="Calls per incoming request.")
+    fallback: str | None = Field(
+        default=None,
+        description="none | cache | static | service.operation called when this call fails.",
+    )
+    parallel: str | None = Field(
+        default=None, description="Calls that share a group name run concurrently."
+    )
+    suppress: Suppressions = Field(default_factory=dict)
+
+    @property
+    def target_service(self) -> str:
+        return self.to.split(".", 1)[0]
+
+    @property
+    def target_operation(self) -> str:
+        return self.to.split(".", 1)[1] if "." in self.to else ""
+
+    @property
+    def has_fallback(self) -> bool:
+        return self.fallback not in (None, "none")
+
+    @property
+    def attempts(self) -> int:
+        """Application tries of this call (1 without retries)."""
+        return self.retries.attempts if self.retries else 1
+
+
+# --------------------------------------------------------------------------- services
+
+
+class ServiceTime(Strict):
+    mean: Duration
+    p99: Duration | None = None
+    distribution: Literal["exponential", "lognormal", "deterministic"] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        if isinstance(data, str | int | float) and not isinstance(data, bool):
+            return {"mean": data}
+        return data
+
+    @model_validator(mode="after")
+    def _p99_above_mean(self) -> ServiceTime:
+        if self.p99 is not None and self.p99 < self.mean:
+            raise ValueError("p99 must be at least the mean service time")
+        if self.distribution == "lognormal" and self.p99 is None:
+            raise ValueError("a lognormal service time needs p99 to fit its shape: add p99")
+        return self
+
+    @property
+    def kind(self) -> str:
+        """The distribution used: explicit, else lognormal when p99 is given, else exponential."""
+        if self.distribution:
+            return self.distribution
+        return "lognormal" if self.p99 is not None else "exponential"
+
+
+class Operation(Strict):
+    idempotent: bool = False
+    service_time: ServiceTime = ServiceTime(mean=0.005)
+    calls: list[Call] | None = Field(
+        default=None,
+        description="Calls of this operation; when absent, the service's calls apply.",
+    )
+    writes: list[str] = Field(default_factory=list, description="Datastores this operation writes.")
+    publishes: list[str] = Field(default_factory=list, description="Topics this operation publishes.")
+    outbox: bool = Field(default=False, description="Events are published via a transactional outbox.")
+    suppress: Suppressions = Field(default_factory=dict)
+
+
+class Api(Strict):
+    name: str
+    protocol: Literal["grpc", "http"] = "http"
+    port: int = Field(ge=1, le=65535)
+    operations: dict[str, Operation] = Field(default_factory=dict)
+
+    @field_validator("operations", mode="before")
+    @classmethod
+    def _none_is_default(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: ({} if v is None else v) for k, v in value.items()}
+        return value
+
+
+class Autoscale(Strict):
+    min: int = Field(ge=0)
+    max: int = Field(ge=1)
+    cpu_target: Percentage = 70.0
+    reaction: Duration = Field(default=30.0, description="Delay before a scaling decision acts.")
+
+
+class Runtime(Strict):
+    replicas: int = Field(default=1, ge=0)
+    cpu: Cpu | None = None
+    memory: Memory | None = None
+    cpu_limit: Cpu | None = None
+    memory_limit: Memory | None = None
+    concurrency: int = Field(default=16, ge=1, description="Requests one replica serves at once.")
+    queue_limit: int | None = Field(default=None, ge=0, description="Bounded request queue.")
+    autoscale: Autoscale | None = None
+
+
+class Datastore(Strict):
+    kind: str = Field(description="postgres, mysql, mongodb, redis, cassandra, spanner, ...")
+    shared: bool = False
+    suppress: Suppressions = Field(default_factory=dict)
+
+
+class Consume(Strict):
+    topic: str
+    group: str | None = None
+    operation: str | None = Field(default=None, description="Operation handling each message.")
+    dead_letter: str | None = Field(default=None, description="Topic for poison messages.")
+    idempotent: bool = False
+    suppress: Suppressions = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return {"topic": data}
+        return data
+
+
+class Secret(Strict):
+    name: str
+    path: str | None = Field(default=None, description="Path in the secret store.")
+    value: str | None = Field(
+        default=None, description="An inline value: never do this; the review flags it."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return {"name": data}
+        return data
+
+
+class LatencyObjective(Strict):
+    p50: Duration | None = None
+    p95: Duration | None = None
+    p99: Duration | None = None
+
+
+class Slo(Strict):
+    availability: Percentage | None = None
+    latency: LatencyObjective | None = None
+    window: Duration = 30 * 86400.0
+
+
+class AuthorizationRule(Strict):
+    allow: list[str] = Field(description='Callers allowed: service names, or "*" for anyone.')
+    operations: list[str] = Field(default_factory=lambda: ["*"])
+
+
+class Service(Strict):
+    context: str | None = None
+    description: str = ""
+    image: str | None = None
+    language: str | None = Field(default=None, description="go, java, python, node, dotnet, ...")
+    expose: Literal["internal", "public"] = "internal"
+    runtime: Runtime = Runtime()
+    availability: Percentage = Field(
+        default=99.9, description="Intrinsic availability, excluding dependencies."
+    )
+    apis: list[Api] = Field(default_factory=list)
+    calls: list[Call] = Field(default_factory=list)
+    datastores: dict[str, Datastore] = Field(default_factory=dict)
+    publishes: list[str] = Field(default_factory=list)
+    consumes: list[Consume] = Field(default_factory=list)
+    secrets: list[Secret] = Field(default_factory=list)
+    config: dict[str, str] = Field(default_factory=dict, description="Environment configuration.")
+    slo: Slo | None = None
+    authorization: list[AuthorizationRule] = Field(default_factory=list)
+    tls: bool = False
+    kubernetes: dict[str, Any] = Field(
+        default_factory=dict, description="Strategic-merge patch applied to the Deployment."
+    )
+    suppress: Suppressions = Field(default_factory=dict)
+
+    @field_validator("datastores", mode="before")
+    @classmethod
+    def _datastore_shorthand(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: ({"kind": v} if isinstance(v, str) else v) for k, v in value.items()}
+        return value
+
+    def operations(self) -> Iterator[tuple[Api, str, Operation]]:
+        """Every (api, operation name, operation) of the service."""
+        for api in self.apis:
+            for name, op in api.operations.items():
+                yield api, name, op
+
+    def operation(self, name: str) -> Operation | None:
+        for api in self.apis:
+            if name in api.operations:
+                return api.operations[name]
+        return None
+
+    def api_of(self, name: str) -> Api | None:
+        for api in self.apis:
+            if name in api.operations:
+                return api
+        return None
+
+    def calls_of(self, operation: str) -> list[Call]:
+        """Calls made by one operation: its own ``calls`` if set, else the service's."""
+        op = self.operation(operation)
+        if op is not None and op.calls is not None:
+            return op.calls
+        return self.calls
+
+    def all_calls(self) -> list[Call]:
+        """Every distinct call any operation of the service makes."""
+        seen: list[Call] = list(self.calls)
+        for _, _, op in self.operations():
+            for call in op.calls or []:
+                if call not in seen:
+                    seen.append(call)
+        return seen
+
+
+# --------------------------------------------------------------------------- system
+
+
+class Context(Strict):
+    owner: str | None = None
+    description: str = ""
+
+
+class Topic(Strict):
+    partitions: int = Field(default=3, ge=1)
+    replication: int = Field(default=3, ge=1)
+    retention: Duration = 7 * 86400.0
+    key: str | None = None
+    dead_letter: bool = Field(default=False, description="This topic is a dead-letter topic.")
+    suppress: Suppressions = Field(default_factory=dict)
+
+
+class RateStep(Strict):
+    at: Duration
+    rate: Rate
+
+
+class Entrypoint(Strict):
+    operation: str = Field(description="service.operation receiving external traffic.")
+    rate: Rate
+    name: str | None = None
+    public: bool = True
+    profile: list[RateStep] = Field(default_factory=list, description="Rate changes over time.")
+    suppress: Suppressions = Field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return self.name or self.operation
+
+
+class SagaStep(Strict):
+    do: str
+    compensate: str | None = None
+
+
+class Saga(Strict):
+    steps: list[SagaStep] = Field(min_length=1)
+    suppress: Suppressions = Field(default_factory=dict)
+
+
+class Defaults(Strict):
+    call: CallPolicy = CallPolicy()
+
+
+class Model(Strict):
+    """A whole system."""
+
+    meshwright: Literal[1] = Field(description="Format version of the model file.")
+    system: str = Field(min_length=1)
+    description: str = ""
+    platform: Platform = Platform()
+    defaults: Defaults = Defaults()
+    contexts: dict[str, Context] = Field(default_factory=dict)
+    services: dict[str, Service] = Field(default_factory=dict)
+    topics: dict[str, Topic] = Field(default_factory=dict)
+    entrypoints: list[Entrypoint] = Field(default_factory=list)
+    sagas: dict[str, Saga] = Field(default_factory=dict)
+    suppress: Suppressions = Field(default_factory=dict)
+
+    @field_validator("contexts", "topics", "services", mode="before")
+    @classmethod
+    def _none_is_default(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: ({} if v is None else v) for k, v in value.items()}
+        return value
+
+    def operation(self, ref: str) -> Operation | None:
+        """The operation named ``service.operation``, or None."""
+        service, _, op = ref.partition(".")
+        svc = self.services.get(service)
+        return svc.operation(op) if svc else None
+
+    def producers(self, topic: str) -> list[str]:
+        """Services that publish to ``topic`` (service level or from an operation)."""
+        out = []
+        for name, svc in self.services.items():
+            if topic in svc.publishes or any(topic in op.publishes for _, _, op in svc.operations()):
+                out.append(name)
+        return out
+
+    def consumers(self, topic: str) -> list[str]:
+        return [n for n, s in self.services.items() if any(c.topic == topic for c in s.consumes)]

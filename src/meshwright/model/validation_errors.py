@@ -1,0 +1,162 @@
+"""Turn pydantic's validation errors into located diagnostics a person can act on."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from typing import Any, Union
+
+from pydantic import BaseModel, ValidationError
+
+from meshwright.errors import Diagnostic
+from meshwright.model.source import PathKey, SourceMap
+from meshwright.model.types import Model
+
+
+def dotted(path: PathKey) -> str:
+    """``services.cart.calls[0].timeout`` from a data path."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
+    """' — did you mean 'x'?' for a close match, else ''."""
+    match = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f"did you mean '{match[0]}'?" if match else ""
+
+
+def _resolve_path(loc: tuple[int | str, ...], raw: Any) -> tuple[PathKey, bool]:
+    """The part of pydantic's ``loc`` that names real data, and whether it all exists."""
+    path: list[str | int] = []
+    node = raw
+    exists = True
+    for part in loc:
+        if isinstance(node, dict) and isinstance(part, str) and part in node:
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            path.append(part)
+            node = node[part]
+        elif isinstance(part, str) and ("[" in part or "-" in part or part.endswith("]")):
+            continue  # a union / validator tag, not data
+        else:
+            path.append(part)
+            exists = False
+            break
+    return tuple(path), exists
+
+
+def _unwrap(tp: Any) -> list[Any]:
+    """Concrete member types of an annotation (Optional, Annotated, unions)."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(tp)[0])
+    if origin in (Union, types.UnionType):
+        out: list[Any] = []
+        for arg in typing.get_args(tp):
+            out.extend(_unwrap(arg))
+        return out
+    return [tp]
+
+
+def fields_at(path: PathKey) -> list[str]:
+    """Field names allowed in the mapping at ``path`` of a model, if that is a model type."""
+    current: list[Any] = [Model]
+    for part in path:
+        nxt: list[Any] = []
+        for tp in current:
+            origin = typing.get_origin(tp)
+            if isinstance(tp, type) and issubclass(tp, BaseModel):
+                if isinstance(part, str) and part in tp.model_fields:
+                    nxt.extend(_unwrap(tp.model_fields[part].annotation))
+            elif origin in (list, dict):
+                nxt.extend(_unwrap(typing.get_args(tp)[-1]))
+        current = nxt
+    names: list[str] = []
+    for tp in current:
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            names.extend(tp.model_fields)
+    return names
+
+
+def _expected_values(ctx: dict[str, Any] | None) -> list[str]:
+    if not ctx or "expected" not in ctx:
+        return []
+    return re.findall(r"'([^']*)'", str(ctx["expected"]))
+
+
+def translate(exc: ValidationError, raw: Any, smap: SourceMap) -> list[Diagnostic]:
+    """One diagnostic per pydantic error, at the file:line:col of the offending data."""
+    out: list[Diagnostic] = []
+    for err in exc.errors(include_url=False):
+        kind = err["type"]
+        loc = tuple(err["loc"])
+        path, exists = _resolve_path(loc, raw)
+        msg = str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        where = dotted(path) or "the model"
+        hint = ""
+        if kind == "extra_forbidden":
+            field = str(path[-1])
+            allowed = fields_at(path[:-1])
+            hint = did_you_mean(field, allowed)
+            if not hint and allowed:
+                hint = "allowed here: " + ", ".join(sorted(allowed))
+            out.append(
+                Diagnostic(
+                    smap.locate(path, key=True),
+                    f"unknown field '{field}' in {dotted(path[:-1]) or 'the model'}",
+                    hint,
+                    code="unknown-field",
+                    path=path,
+                )
+            )
+            continue
+        if kind == "missing":
+            field = str(path[-1]) if path else "?"
+            parent = path[:-1]
+            out.append(
+                Diagnostic(
+                    smap.locate(parent),
+                    f"missing required field '{field}' in {dotted(parent) or 'the model'}",
+                    f"add `{field}: ...`",
+                    code="missing",
+                    path=path,
+                )
+            )
+            continue
+        expected = _expected_values(err.get("ctx"))
+        if expected and exists:
+            got = _value_at(raw, path)
+            suggestion = did_you_mean(str(got), expected)
+            hint = suggestion or "allowed: " + ", ".join(expected)
+            msg = f"invalid value {got!r} for {path[-1]}"
+        elif kind in ("dict_type", "model_type", "model_attributes_type"):
+            msg = f"{where} must be a mapping (key: value pairs)"
+            names = fields_at(path)
+            if names:
+                hint = "fields: " + ", ".join(names)
+        elif kind == "list_type":
+            msg = f"{where} must be a list (items starting with '- ')"
+        elif kind in ("int_type", "int_parsing", "int_from_float"):
+            msg = f"{where} must be a whole number"
+        elif kind in ("float_type", "float_parsing"):
+            msg = f"{where} must be a number"
+        elif kind in ("bool_type", "bool_parsing"):
+            msg = f"{where} must be true or false"
+        elif kind in ("string_type",):
+            msg = f"{where} must be text"
+        else:
+            msg = f"{where}: {msg}"
+        out.append(Diagnostic(smap.locate(path), msg, hint, code=kind, path=path))
+    return out
+
+
+def _value_at(raw: Any, path: PathKey) -> Any:
+    node = raw
+    for part in path:
+        node = node[part]
+    return node
