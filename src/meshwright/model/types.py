@@ -309,6 +309,7 @@ class Runtime(Strict):
     memory_limit: Memory | None = None
     concurrency: int = Field(default=16, ge=1, description="Requests one replica serves at once.")
     queue_limit: int | None = Field(default=None, ge=0, description="Bounded request queue.")
+    load_balancing: Literal["round_robin", "least_requests", "power_of_two"] = "round_robin"
     autoscale: Autoscale | None = None
 
 
@@ -385,6 +386,7 @@ class Service(Strict):
     config: dict[str, str] = Field(default_factory=dict, description="Environment configuration.")
     slo: Slo | None = None
     authorization: list[AuthorizationRule] = Field(default_factory=list)
+    rate_limit: RateLimit | None = Field(default=None, description="Limit on incoming requests.")
     tls: bool = False
     kubernetes: dict[str, Any] = Field(
         default_factory=dict, description="Strategic-merge patch applied to the Deployment."
@@ -460,6 +462,7 @@ class Entrypoint(Strict):
     rate: Rate
     name: str | None = None
     public: bool = True
+    rate_limit: RateLimit | None = Field(default=None, description="Limit at the edge (gateway).")
     profile: list[RateStep] = Field(default_factory=list, description="Rate changes over time.")
     suppress: Suppressions = Field(default_factory=dict)
 
