@@ -55,7 +55,20 @@ def load_model(path: str | Path) -> LoadedModel:
                 "start with `meshwright init` or write at least `meshwright: 1` and `system: NAME`",
             )
         )
-    if diags and raw is None:
+    return _validate(raw, smap, diags, root)
+
+
+def load_text(text: str, filename: str = "<model>") -> LoadedModel:
+    """Load a model from YAML text (used by tests and `init`)."""
+    raw, smap, diags = load_yaml(text, filename)
+    if raw is None and not diags:
+        diags.append(Diagnostic(Location(filename, 1, 1), "the model is empty",
+                                "write at least `meshwright: 1` and `system: NAME`"))
+    return _validate(raw, smap, diags, Path(filename))
+
+
+def _validate(raw: Any, smap: SourceMap, diags: list[Diagnostic], root: Path) -> LoadedModel:
+    if raw is None:
         raise ModelError(diags)
     if not isinstance(raw, dict):
         raise ModelError(
@@ -78,26 +91,6 @@ def load_model(path: str | Path) -> LoadedModel:
     if diags or model is None:
         raise ModelError(_dedupe(diags))
     return LoadedModel(model=model, sources=smap, root=root)
-
-
-def load_text(text: str, filename: str = "<model>") -> LoadedModel:
-    """Load a model from YAML text (used by tests and `init`)."""
-    raw, smap, diags = load_yaml(text, filename)
-    if not isinstance(raw, dict):
-        diags.append(
-            Diagnostic(smap.locate(()), "the model must be a YAML mapping at the top level")
-        )
-        raise ModelError(diags)
-    apply_defaults(raw, smap)
-    model: Model | None = None
-    try:
-        model = Model.model_validate(raw)
-    except ValidationError as exc:
-        diags.extend(translate(exc, raw, smap))
-    diags.extend(check_references(raw, smap))
-    if diags or model is None:
-        raise ModelError(_dedupe(diags))
-    return LoadedModel(model=model, sources=smap, root=Path(filename))
 
 
 def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:

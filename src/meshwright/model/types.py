@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, model_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema as cs
 
 from meshwright.model.units import Cpu, Duration, Memory, Percentage, Rate
 
@@ -19,9 +21,38 @@ FORMAT_VERSION = 1
 
 
 class Strict(BaseModel):
-    """Base of every model type: unknown keys are errors, values are immutable."""
+    """Base of every model type: unknown keys are errors, values are immutable.
+
+    A subclass that accepts a shorthand (``retries: 3``) names its JSON Schema in
+    ``shorthand_schema`` so editors accept it too.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    shorthand_schema: ClassVar[dict[str, Any] | None] = None
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: cs.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        if cls.shorthand_schema is not None:
+            return {"anyOf": [cls.shorthand_schema, schema]}
+        return schema
+
+
+_DURATION_TEXT: dict[str, Any] = {"type": ["string", "number"], "description": "shorthand: a duration"}
+_NULL: dict[str, Any] = {"type": "null"}
+
+
+class Nullable(Strict):
+    """A mapping whose every field has a default: ``name:`` alone (null) means all defaults."""
+
+    shorthand_schema = _NULL
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_is_empty(cls, data: Any) -> Any:
+        return {} if data is None else data
 
 
 Suppressions = dict[str, str]
@@ -91,6 +122,7 @@ class Platform(Strict):
 
 
 class Backoff(Strict):
+    shorthand_schema = _DURATION_TEXT
     base: Duration = 0.025
     max: Duration = 1.0
     multiplier: float = Field(default=2.0, ge=1.0)
@@ -109,6 +141,7 @@ class Backoff(Strict):
 
 
 class RetryBudget(Strict):
+    shorthand_schema = {"type": ["number", "string"], "description": "shorthand: ratio in percent"}
     ratio: Percentage = Field(description="Retries allowed as a percentage of requests.")
     min_per_second: float = Field(default=10.0, ge=0)
 
@@ -121,6 +154,7 @@ class RetryBudget(Strict):
 
 
 class Retries(Strict):
+    shorthand_schema = {"type": "integer", "minimum": 1, "description": "shorthand: attempts"}
     attempts: int = Field(ge=1, le=100, description="Total tries, the first one included.")
     per_try_timeout: Duration | None = None
     backoff: Backoff | None = None
@@ -163,6 +197,7 @@ class CircuitBreaker(Strict):
 
 
 class Bulkhead(Strict):
+    shorthand_schema = {"type": "integer", "minimum": 1, "description": "shorthand: max_concurrent"}
     max_concurrent: int = Field(ge=1)
     max_queue: int = Field(default=0, ge=0)
 
@@ -175,6 +210,7 @@ class Bulkhead(Strict):
 
 
 class RateLimit(Strict):
+    shorthand_schema = {"type": ["string", "number"], "description": "shorthand: a rate, e.g. 100/s"}
     rate: Rate
     burst: int | None = Field(default=None, ge=1)
 
@@ -240,6 +276,7 @@ class Call(CallPolicy):
 
 
 class ServiceTime(Strict):
+    shorthand_schema = {"type": ["string", "number"], "description": "shorthand: the mean"}
     mean: Duration
     p99: Duration | None = None
     distribution: Literal["exponential", "lognormal", "deterministic"] | None = None
@@ -267,7 +304,7 @@ class ServiceTime(Strict):
         return "lognormal" if self.p99 is not None else "exponential"
 
 
-class Operation(Strict):
+class Operation(Nullable):
     idempotent: bool = False
     service_time: ServiceTime = ServiceTime(mean=0.005)
     calls: list[Call] | None = Field(
@@ -286,12 +323,6 @@ class Api(Strict):
     port: int = Field(ge=1, le=65535)
     operations: dict[str, Operation] = Field(default_factory=dict)
 
-    @field_validator("operations", mode="before")
-    @classmethod
-    def _none_is_default(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: ({} if v is None else v) for k, v in value.items()}
-        return value
 
 
 class Autoscale(Strict):
@@ -314,12 +345,20 @@ class Runtime(Strict):
 
 
 class Datastore(Strict):
+    shorthand_schema = {"type": "string", "description": "shorthand: the kind"}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        return {"kind": data} if isinstance(data, str) else data
+
     kind: str = Field(description="postgres, mysql, mongodb, redis, cassandra, spanner, ...")
     shared: bool = False
     suppress: Suppressions = Field(default_factory=dict)
 
 
 class Consume(Strict):
+    shorthand_schema = {"type": "string", "description": "shorthand: the topic"}
     topic: str
     group: str | None = None
     operation: str | None = Field(default=None, description="Operation handling each message.")
@@ -336,6 +375,7 @@ class Consume(Strict):
 
 
 class Secret(Strict):
+    shorthand_schema = {"type": "string", "description": "shorthand: the secret's name"}
     name: str
     path: str | None = Field(default=None, description="Path in the secret store.")
     value: str | None = Field(
@@ -367,7 +407,7 @@ class AuthorizationRule(Strict):
     operations: list[str] = Field(default_factory=lambda: ["*"])
 
 
-class Service(Strict):
+class Service(Nullable):
     context: str | None = None
     description: str = ""
     image: str | None = None
@@ -393,12 +433,6 @@ class Service(Strict):
     )
     suppress: Suppressions = Field(default_factory=dict)
 
-    @field_validator("datastores", mode="before")
-    @classmethod
-    def _datastore_shorthand(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: ({"kind": v} if isinstance(v, str) else v) for k, v in value.items()}
-        return value
 
     def operations(self) -> Iterator[tuple[Api, str, Operation]]:
         """Every (api, operation name, operation) of the service."""
@@ -438,12 +472,12 @@ class Service(Strict):
 # --------------------------------------------------------------------------- system
 
 
-class Context(Strict):
+class Context(Nullable):
     owner: str | None = None
     description: str = ""
 
 
-class Topic(Strict):
+class Topic(Nullable):
     partitions: int = Field(default=3, ge=1)
     replication: int = Field(default=3, ge=1)
     retention: Duration = 7 * 86400.0
@@ -500,12 +534,6 @@ class Model(Strict):
     sagas: dict[str, Saga] = Field(default_factory=dict)
     suppress: Suppressions = Field(default_factory=dict)
 
-    @field_validator("contexts", "topics", "services", mode="before")
-    @classmethod
-    def _none_is_default(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: ({} if v is None else v) for k, v in value.items()}
-        return value
 
     def operation(self, ref: str) -> Operation | None:
         """The operation named ``service.operation``, or None."""

@@ -1,0 +1,5 @@
+"""`python -m meshwright` runs the command line."""
+
+from meshwright.cli import main
+
+main()
