@@ -7,12 +7,11 @@ it. The CLI prints them and exits with code 2; no traceback reaches the user.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class Location:
-    """A place in a source file; line and column are 1-based."""
+class Location(NamedTuple):
+    """A place in a source file; line and column are 1-based (a tuple: cheap to make)."""
 
     file: str
     line: int = 0

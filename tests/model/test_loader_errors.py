@@ -63,7 +63,7 @@ def test_base_model_is_valid() -> None:
 def test_yaml_syntax_error() -> None:
     text = BASE.replace("  order-placed: {partitions: 3}", "  order-placed: {partitions: 3")
     assert one_error(text).startswith(
-        "m.yaml:27:12: error: invalid YAML: expected ',' or '}', but got ':'"
+        "m.yaml:27:12: error: invalid YAML: did not find expected ',' or '}'"
     )
 
 

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from meshwright.errors import Diagnostic, Location, ModelError, UsageError
 from meshwright.model.references import check_references
-from meshwright.model.source import PathKey, SourceMap, load_file, load_yaml
+from meshwright.model.source import PathKey, SourceMap, load_file, load_yaml, no_gc
 from meshwright.model.types import Model
 from meshwright.model.validation_errors import translate
 
@@ -68,6 +68,11 @@ def load_text(text: str, filename: str = "<model>") -> LoadedModel:
 
 
 def _validate(raw: Any, smap: SourceMap, diags: list[Diagnostic], root: Path) -> LoadedModel:
+    with no_gc():
+        return _validate_data(raw, smap, diags, root)
+
+
+def _validate_data(raw: Any, smap: SourceMap, diags: list[Diagnostic], root: Path) -> LoadedModel:
     if raw is None:
         raise ModelError(diags)
     if not isinstance(raw, dict):
