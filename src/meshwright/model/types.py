@@ -99,12 +99,12 @@ class Telemetry(Strict):
 
 
 class Platform(Strict):
-    orchestrator: Orchestrator = Orchestrator.kubernetes
-    mesh: Mesh = Mesh.none
-    broker: Broker = Broker.none
-    discovery: Discovery = Discovery.kubernetes
-    secrets: SecretStore = SecretStore.kubernetes
-    telemetry: Telemetry = Telemetry()
+    orchestrator: Orchestrator = Field(Orchestrator.kubernetes, description="Where services run.")
+    mesh: Mesh = Field(Mesh.none, description="Service mesh carrying service-to-service calls.")
+    broker: Broker = Field(Broker.none, description="Message broker for topics.")
+    discovery: Discovery = Field(Discovery.kubernetes, description="Service discovery.")
+    secrets: SecretStore = Field(SecretStore.kubernetes, description="Where secret values live.")
+    telemetry: Telemetry = Field(Telemetry(), description="Metrics, dashboards, tracing, logs.")
     mtls: bool | None = Field(
         default=None,
         description="Mutual TLS between services; defaults to on when a mesh is used.",
@@ -123,10 +123,10 @@ class Platform(Strict):
 
 class Backoff(Strict):
     shorthand_schema = _DURATION_TEXT
-    base: Duration = 0.025
-    max: Duration = 1.0
-    multiplier: float = Field(default=2.0, ge=1.0)
-    jitter: Literal["full", "equal", "none"] = "full"
+    base: Duration = Field(0.025, description="Wait before the first retry.")
+    max: Duration = Field(1.0, description="Longest wait between tries.")
+    multiplier: float = Field(default=2.0, ge=1.0, description="Growth of the wait per retry.")
+    jitter: Literal["full", "equal", "none"] = Field("full", description="Randomisation of waits.")
 
     @model_validator(mode="before")
     @classmethod
@@ -156,13 +156,13 @@ class RetryBudget(Strict):
 class Retries(Strict):
     shorthand_schema = {"type": "integer", "minimum": 1, "description": "shorthand: attempts"}
     attempts: int = Field(ge=1, le=100, description="Total tries, the first one included.")
-    per_try_timeout: Duration | None = None
-    backoff: Backoff | None = None
+    per_try_timeout: Duration | None = Field(None, description="Deadline of each single try.")
+    backoff: Backoff | None = Field(None, description="Waits between tries.")
     retry_on: list[str] = Field(
         default_factory=lambda: ["unavailable", "reset", "5xx"],
         description="Failure kinds that trigger a retry.",
     )
-    budget: RetryBudget | None = None
+    budget: RetryBudget | None = Field(None, description="Cap on retries as a share of requests.")
 
     @model_validator(mode="before")
     @classmethod
@@ -179,12 +179,12 @@ class Retries(Strict):
 
 
 class CircuitBreaker(Strict):
-    consecutive_errors: int | None = Field(default=None, ge=1)
-    error_rate: Percentage | None = None
-    window: Duration = 10.0
-    min_requests: int = Field(default=20, ge=1)
-    open_for: Duration = 30.0
-    half_open_requests: int = Field(default=1, ge=1)
+    consecutive_errors: int | None = Field(default=None, ge=1, description="Open after N errors in a row.")
+    error_rate: Percentage | None = Field(None, description="Open above this error percentage.")
+    window: Duration = Field(10.0, description="Window over which error_rate is measured.")
+    min_requests: int = Field(default=20, ge=1, description="Requests needed before error_rate counts.")
+    open_for: Duration = Field(30.0, description="How long the breaker stays open.")
+    half_open_requests: int = Field(default=1, ge=1, description="Probe requests when half-open.")
 
     @model_validator(mode="after")
     def _one_trigger(self) -> CircuitBreaker:
@@ -198,8 +198,8 @@ class CircuitBreaker(Strict):
 
 class Bulkhead(Strict):
     shorthand_schema = {"type": "integer", "minimum": 1, "description": "shorthand: max_concurrent"}
-    max_concurrent: int = Field(ge=1)
-    max_queue: int = Field(default=0, ge=0)
+    max_concurrent: int = Field(ge=1, description="Calls in flight at most; more are rejected.")
+    max_queue: int = Field(default=0, ge=0, description="Calls that may wait for a slot.")
 
     @model_validator(mode="before")
     @classmethod
@@ -211,8 +211,8 @@ class Bulkhead(Strict):
 
 class RateLimit(Strict):
     shorthand_schema = {"type": ["string", "number"], "description": "shorthand: a rate, e.g. 100/s"}
-    rate: Rate
-    burst: int | None = Field(default=None, ge=1)
+    rate: Rate = Field(description="Sustained rate allowed.")
+    burst: int | None = Field(default=None, ge=1, description="Token-bucket size; default: 1 s of rate.")
 
     @model_validator(mode="before")
     @classmethod
@@ -230,11 +230,11 @@ class RateLimit(Strict):
 class CallPolicy(Strict):
     """The resilience policy of a call; also the shape of ``defaults.call``."""
 
-    timeout: Duration | None = None
-    retries: Retries | None = None
-    circuit_breaker: CircuitBreaker | None = None
-    bulkhead: Bulkhead | None = None
-    rate_limit: RateLimit | None = None
+    timeout: Duration | None = Field(None, description="Overall deadline of the call, retries included.")
+    retries: Retries | None = Field(None, description="Application-level retries.")
+    circuit_breaker: CircuitBreaker | None = Field(None, description="Stop calling a failing callee.")
+    bulkhead: Bulkhead | None = Field(None, description="Cap on concurrent calls to the callee.")
+    rate_limit: RateLimit | None = Field(None, description="Client-side rate limit.")
     mesh_retries: Retries | None = Field(
         default=None, description="Retries done by the service mesh's proxy for this call."
     )
@@ -277,9 +277,11 @@ class Call(CallPolicy):
 
 class ServiceTime(Strict):
     shorthand_schema = {"type": ["string", "number"], "description": "shorthand: the mean"}
-    mean: Duration
-    p99: Duration | None = None
-    distribution: Literal["exponential", "lognormal", "deterministic"] | None = None
+    mean: Duration = Field(description="Mean time the operation itself takes (no downstream calls).")
+    p99: Duration | None = Field(None, description="99th percentile; fits a lognormal.")
+    distribution: Literal["exponential", "lognormal", "deterministic"] | None = Field(
+        None, description="Default: lognormal with p99, else exponential."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -305,8 +307,8 @@ class ServiceTime(Strict):
 
 
 class Operation(Nullable):
-    idempotent: bool = False
-    service_time: ServiceTime = ServiceTime(mean=0.005)
+    idempotent: bool = Field(False, description="Safe to repeat (retries, compensations).")
+    service_time: ServiceTime = Field(ServiceTime(mean=0.005), description="Own processing time.")
     calls: list[Call] | None = Field(
         default=None,
         description="Calls of this operation; when absent, the service's calls apply.",
@@ -318,26 +320,26 @@ class Operation(Nullable):
 
 
 class Api(Strict):
-    name: str
+    name: str = Field(description="API name, e.g. the gRPC service name.")
     protocol: Literal["grpc", "http"] = "http"
-    port: int = Field(ge=1, le=65535)
-    operations: dict[str, Operation] = Field(default_factory=dict)
+    port: int = Field(ge=1, le=65535, description="Container port.")
+    operations: dict[str, Operation] = Field(default_factory=dict, description="Operations by name.")
 
 
 
 class Autoscale(Strict):
-    min: int = Field(ge=0)
-    max: int = Field(ge=1)
-    cpu_target: Percentage = 70.0
+    min: int = Field(ge=0, description="Fewest replicas.")
+    max: int = Field(ge=1, description="Most replicas.")
+    cpu_target: Percentage = Field(70.0, description="Target CPU utilisation.")
     reaction: Duration = Field(default=30.0, description="Delay before a scaling decision acts.")
 
 
 class Runtime(Strict):
-    replicas: int = Field(default=1, ge=0)
-    cpu: Cpu | None = None
-    memory: Memory | None = None
-    cpu_limit: Cpu | None = None
-    memory_limit: Memory | None = None
+    replicas: int = Field(default=1, ge=0, description="Instances (the minimum under autoscale).")
+    cpu: Cpu | None = Field(None, description="CPU request per replica.")
+    memory: Memory | None = Field(None, description="Memory request per replica.")
+    cpu_limit: Cpu | None = Field(None, description="CPU limit; default: none.")
+    memory_limit: Memory | None = Field(None, description="Memory limit; default: the request.")
     concurrency: int = Field(default=16, ge=1, description="Requests one replica serves at once.")
     queue_limit: int | None = Field(default=None, ge=0, description="Bounded request queue.")
     load_balancing: Literal["round_robin", "least_requests", "power_of_two"] = "round_robin"
@@ -353,17 +355,17 @@ class Datastore(Strict):
         return {"kind": data} if isinstance(data, str) else data
 
     kind: str = Field(description="postgres, mysql, mongodb, redis, cassandra, spanner, ...")
-    shared: bool = False
+    shared: bool = Field(False, description="Deliberately shared with other services.")
     suppress: Suppressions = Field(default_factory=dict)
 
 
 class Consume(Strict):
     shorthand_schema = {"type": "string", "description": "shorthand: the topic"}
-    topic: str
-    group: str | None = None
+    topic: str = Field(description="Topic consumed.")
+    group: str | None = Field(None, description="Consumer group; default: the service name.")
     operation: str | None = Field(default=None, description="Operation handling each message.")
     dead_letter: str | None = Field(default=None, description="Topic for poison messages.")
-    idempotent: bool = False
+    idempotent: bool = Field(False, description="Handling a message twice is harmless.")
     suppress: Suppressions = Field(default_factory=dict)
 
     @model_validator(mode="before")
@@ -408,26 +410,28 @@ class AuthorizationRule(Strict):
 
 
 class Service(Nullable):
-    context: str | None = None
+    context: str | None = Field(None, description="Bounded context the service belongs to.")
     description: str = ""
-    image: str | None = None
+    image: str | None = Field(None, description="Container image.")
     language: str | None = Field(default=None, description="go, java, python, node, dotnet, ...")
-    expose: Literal["internal", "public"] = "internal"
-    runtime: Runtime = Runtime()
+    expose: Literal["internal", "public"] = Field("internal", description="Reachable from outside.")
+    runtime: Runtime = Field(Runtime(), description="Replicas, resources, concurrency, autoscaling.")
     availability: Percentage = Field(
         default=99.9, description="Intrinsic availability, excluding dependencies."
     )
-    apis: list[Api] = Field(default_factory=list)
-    calls: list[Call] = Field(default_factory=list)
-    datastores: dict[str, Datastore] = Field(default_factory=dict)
-    publishes: list[str] = Field(default_factory=list)
-    consumes: list[Consume] = Field(default_factory=list)
-    secrets: list[Secret] = Field(default_factory=list)
+    apis: list[Api] = Field(default_factory=list, description="APIs the service serves.")
+    calls: list[Call] = Field(
+        default_factory=list, description="Calls every operation makes (unless it sets its own)."
+    )
+    datastores: dict[str, Datastore] = Field(default_factory=dict, description="Data it owns.")
+    publishes: list[str] = Field(default_factory=list, description="Topics it publishes to.")
+    consumes: list[Consume] = Field(default_factory=list, description="Topics it consumes.")
+    secrets: list[Secret] = Field(default_factory=list, description="Secrets by name (never values).")
     config: dict[str, str] = Field(default_factory=dict, description="Environment configuration.")
-    slo: Slo | None = None
-    authorization: list[AuthorizationRule] = Field(default_factory=list)
+    slo: Slo | None = Field(None, description="Service level objectives.")
+    authorization: list[AuthorizationRule] = Field(default_factory=list, description="Who may call.")
     rate_limit: RateLimit | None = Field(default=None, description="Limit on incoming requests.")
-    tls: bool = False
+    tls: bool = Field(False, description="Serves TLS itself (without a mesh).")
     kubernetes: dict[str, Any] = Field(
         default_factory=dict, description="Strategic-merge patch applied to the Deployment."
     )
@@ -473,29 +477,29 @@ class Service(Nullable):
 
 
 class Context(Nullable):
-    owner: str | None = None
+    owner: str | None = Field(None, description="Owning team.")
     description: str = ""
 
 
 class Topic(Nullable):
     partitions: int = Field(default=3, ge=1)
     replication: int = Field(default=3, ge=1)
-    retention: Duration = 7 * 86400.0
-    key: str | None = None
+    retention: Duration = Field(7 * 86400.0, description="How long messages are kept.")
+    key: str | None = Field(None, description="Partition key field.")
     dead_letter: bool = Field(default=False, description="This topic is a dead-letter topic.")
     suppress: Suppressions = Field(default_factory=dict)
 
 
 class RateStep(Strict):
-    at: Duration
-    rate: Rate
+    at: Duration = Field(description="Time from the start of a run.")
+    rate: Rate = Field(description="Rate from then on.")
 
 
 class Entrypoint(Strict):
     operation: str = Field(description="service.operation receiving external traffic.")
-    rate: Rate
+    rate: Rate = Field(description="Mean request rate.")
     name: str | None = None
-    public: bool = True
+    public: bool = Field(True, description="Traffic comes from the internet.")
     rate_limit: RateLimit | None = Field(default=None, description="Limit at the edge (gateway).")
     profile: list[RateStep] = Field(default_factory=list, description="Rate changes over time.")
     suppress: Suppressions = Field(default_factory=dict)
@@ -506,8 +510,8 @@ class Entrypoint(Strict):
 
 
 class SagaStep(Strict):
-    do: str
-    compensate: str | None = None
+    do: str = Field(description="service.operation of the step.")
+    compensate: str | None = Field(None, description="service.operation that undoes it.")
 
 
 class Saga(Strict):
@@ -523,16 +527,18 @@ class Model(Strict):
     """A whole system."""
 
     meshwright: Literal[1] = Field(description="Format version of the model file.")
-    system: str = Field(min_length=1)
+    system: str = Field(min_length=1, description="Name of the system.")
     description: str = ""
-    platform: Platform = Platform()
-    defaults: Defaults = Defaults()
-    contexts: dict[str, Context] = Field(default_factory=dict)
-    services: dict[str, Service] = Field(default_factory=dict)
-    topics: dict[str, Topic] = Field(default_factory=dict)
-    entrypoints: list[Entrypoint] = Field(default_factory=list)
-    sagas: dict[str, Saga] = Field(default_factory=dict)
-    suppress: Suppressions = Field(default_factory=dict)
+    platform: Platform = Field(Platform(), description="Orchestrator, mesh, broker, telemetry.")
+    defaults: Defaults = Field(Defaults(), description="Policies merged into every call.")
+    contexts: dict[str, Context] = Field(default_factory=dict, description="Bounded contexts.")
+    services: dict[str, Service] = Field(default_factory=dict, description="Services by name.")
+    topics: dict[str, Topic] = Field(default_factory=dict, description="Message topics.")
+    entrypoints: list[Entrypoint] = Field(default_factory=list, description="External traffic.")
+    sagas: dict[str, Saga] = Field(default_factory=dict, description="Distributed transactions.")
+    suppress: Suppressions = Field(
+        default_factory=dict, description="Rule code → reason, for the whole model."
+    )
 
 
     def operation(self, ref: str) -> Operation | None:
