@@ -107,9 +107,17 @@ def init(
 def validate(path: ModelPath, format: FormatOpt = OutputFormat.text) -> None:
     """Load and validate a model; report every problem with file:line:col.
 
-    Exit code 0 when the model is valid, 2 when it is not.
+    Exit code 0 when the model is valid, 2 when it is not. With `--format json` the
+    errors are printed as JSON on stdout too.
     """
-    loaded = load_model(path)
+    try:
+        loaded = load_model(path)
+    except ModelError as exc:
+        if format is OutputFormat.json:
+            errors = [d.to_json() for d in exc.diagnostics]
+            print(json.dumps({"valid": False, "errors": errors}, indent=2))
+            raise typer.Exit(2) from None
+        raise
     summary = summarize(loaded.model)
     if format is OutputFormat.json:
         print(json.dumps({"valid": True, "system": loaded.model.system, **summary}, indent=2))

@@ -79,6 +79,15 @@ def test_five_mistakes_give_five_located_errors_and_exit_2(tmp_path: Path) -> No
 
 
 def test_validate_json_and_missing_path(tmp_path: Path) -> None:
+    path = tmp_path / "mesh.yaml"
+    path.write_text(FIVE_MISTAKES)
+    r = run("validate", str(path), "--format", "json")
+    assert r.returncode == 2
+    report = json.loads(r.stdout)
+    assert report["valid"] is False
+    expected = [(7, 14), (11, 13), (12, 18), (13, 9), (14, 17)]
+    assert [(e["line"], e["col"]) for e in report["errors"]] == expected
+    assert report["errors"][3]["hint"] == "did you mean 'retries'?"
     r = run("validate", str(tmp_path / "nope"))
     assert r.returncode == 2
     assert "no such file or directory" in r.stderr
