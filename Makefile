@@ -25,7 +25,7 @@ demo: $(STAMP)
 	@echo "demo: generated files are in out/shop and out/online-boutique"
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests $(wildcard benchmarks)
 	$(BIN)/mypy src
 
 test: $(STAMP) lint
