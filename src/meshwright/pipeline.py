@@ -17,6 +17,8 @@ from meshwright.model.loader import LoadedModel
 
 STAGE_MODULES: tuple[str, ...] = (
     "meshwright.model.stage",
+    "meshwright.check.stage",
+    "meshwright.emit.stage",
 )
 """Modules that register build stages, imported in this order."""
 
@@ -73,10 +75,12 @@ def stage(name: str, description: str) -> Callable[[StageFn], StageFn]:
 
 
 def stages() -> list[Stage]:
-    """Every registered stage, in pipeline order."""
+    """The stages of the modules in :data:`STAGE_MODULES`, in that (pipeline) order."""
     for module in STAGE_MODULES:
         importlib.import_module(module)
-    return list(_REGISTRY.values())
+    order = {module: i for i, module in enumerate(STAGE_MODULES)}
+    listed = [s for s in _REGISTRY.values() if s.run.__module__ in order]
+    return sorted(listed, key=lambda s: order[s.run.__module__])
 
 
 def run_build(

@@ -1,0 +1,166 @@
+"""The `check` and `rules` commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.syntax import Syntax
+from rich.table import Table
+
+from meshwright.check import formats
+from meshwright.check.engine import parse_options, run_check
+from meshwright.check.registry import all_rules, get_rule
+from meshwright.check.rule import Rule
+from meshwright.console import console
+from meshwright.model import load_model
+
+
+class CheckFormat(StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+class ListFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [v for item in values or [] for v in item.split(",") if v.strip()]
+
+
+def check(
+    path: Annotated[Path, typer.Argument(help="Model file (mesh.yaml) or model directory.")],
+    select: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--select",
+            help="Run only rules with these codes or prefixes (MW2, MW201); repeatable or comma-separated.",
+        ),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ignore", help="Skip rules with these codes or prefixes; repeatable or comma-separated."
+        ),
+    ] = None,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="Exit 1 when a finding is at or above this severity.")
+    ] = FailOn.error,
+    format: Annotated[
+        CheckFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text for people, json for machines, sarif for code scanning, github for PR annotations.",
+        ),
+    ] = CheckFormat.text,
+    option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--option", "-O", help="Tune a rule: NAME=VALUE, e.g. amplification_threshold=20; repeatable."
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Review a model against the rule catalogue; every finding names file:line:col.
+
+    Exit code 0 when no finding reaches --fail-on, 1 when one does, 2 for an invalid model
+    or usage. Suppress a deliberate finding in the model: `suppress: {MW203: "reason"}`.
+    """
+    options = parse_options(option or [])
+    loaded = load_model(path)
+    report = run_check(loaded, select=_split(select), ignore=_split(ignore), options=options)
+    if format is CheckFormat.text and output is None:
+        formats.print_text(report, console)
+    else:
+        text = formats.render(report, format.value)
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            output.write_text(text, encoding="utf-8")
+            console.print(f"wrote {output}: {formats.summary_line(report)}")
+    if report.fails(fail_on.value):
+        raise typer.Exit(1)
+
+
+def _rule_json(rule: type[Rule]) -> dict[str, object]:
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "family": rule.family(),
+        "severity": rule.severity.value,
+        "summary": rule.summary(),
+        "rationale": rule.rationale,
+        "fix": rule.fix,
+        "references": list(rule.references),
+        "options": dict(rule.options),
+        "examples": rule.examples(),
+    }
+
+
+def rules(
+    code: Annotated[str | None, typer.Argument(help="Explain one rule, by code (MW203) or name.")] = None,
+    format: Annotated[ListFormat, typer.Option("--format", "-f", help="text or json.")] = ListFormat.text,
+) -> None:
+    """List the review rules, or explain one: rationale, fix, anti-pattern and best practice."""
+    if code is not None:
+        rule = get_rule(code)
+        if format is ListFormat.json:
+            print(json.dumps(_rule_json(rule), indent=2))
+            return
+        _explain(rule)
+        return
+    if format is ListFormat.json:
+        print(json.dumps([_rule_json(r) for r in all_rules()], indent=2))
+        return
+    table = Table(title=f"meshwright rules ({len(all_rules())})")
+    for col in ("code", "name", "severity", "summary"):
+        table.add_column(col)
+    for r in all_rules():
+        table.add_row(r.code, r.name, r.severity.value, escape(r.summary()))
+    console.print(table)
+    console.print("explain one with `meshwright rules MW203`")
+
+
+def _explain(rule: type[Rule]) -> None:
+    console.print(f"[bold]{rule.code}[/] {rule.name} ([bold]{rule.severity.value}[/], {rule.family()})")
+    console.print(escape(rule.summary()))
+    console.print(f"\n[bold]Why[/]\n{escape(rule.rationale)}")
+    console.print(f"\n[bold]Fix[/]\n{escape(rule.fix)}")
+    if rule.options:
+        opts = ", ".join(f"{k}={v:g}" for k, v in rule.options.items())
+        console.print(f"\n[bold]Options[/] (--option NAME=VALUE)\n{opts}")
+    examples = rule.examples()
+    for key, title in (("anti-pattern", "Anti-pattern"), ("best-practice", "Best practice")):
+        if key in examples:
+            console.print(f"\n[bold]{title}[/]")
+            console.print(Syntax(examples[key], "yaml", theme="ansi_dark", background_color="default"))
+    if rule.references:
+        console.print("\n[bold]References[/]")
+        for ref in rule.references:
+            console.print(f"- {escape(ref)}")
+    console.print(f"\nsuppress one finding: [dim]suppress: {{{rule.code}: \"why it is accepted\"}}[/]")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `check` and `rules` to the meshwright command line."""
+    app.command(name="check")(check)
+    app.command(name="rules")(rules)

@@ -1,0 +1,138 @@
+"""Run rules over a model, apply suppressions, and collect located findings.
+
+A finding is suppressed when the element it points at, or any element containing it (up
+to the model itself), has ``suppress: {CODE: reason}`` for its code. Suppressed findings
+are not reported but are kept and counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from meshwright.check.context import RuleContext
+from meshwright.check.registry import option_defaults, select_rules
+from meshwright.check.rule import Finding, Rule, Severity
+from meshwright.errors import UsageError
+from meshwright.model.loader import LoadedModel
+from meshwright.model.source import PathKey
+
+FAIL_LEVELS = ("error", "warning", "info", "never")
+
+
+@dataclass
+class CheckReport:
+    """The result of one check run."""
+
+    system: str
+    rules: list[str]
+    findings: list[Finding] = field(default_factory=list)
+    suppressed: list[Finding] = field(default_factory=list)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity is severity)
+
+    def counts(self) -> dict[str, int]:
+        return {s.value: self.count(s) for s in Severity}
+
+    def fails(self, fail_on: str = "error") -> bool:
+        """True when a reported finding is at or above ``fail_on`` (never: always False)."""
+        if fail_on == "never":
+            return False
+        threshold = Severity(fail_on).rank
+        return any(f.severity.rank >= threshold for f in self.findings)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "system": self.system,
+            "rules_run": len(self.rules),
+            "counts": {**self.counts(), "suppressed": len(self.suppressed)},
+            "findings": [f.to_json() for f in self.findings],
+            "suppressed": [f.to_json() for f in self.suppressed],
+        }
+
+
+def parse_options(pairs: Sequence[str]) -> dict[str, float]:
+    """``NAME=VALUE`` strings to rule options; unknown names and non-numbers are usage errors."""
+    known = option_defaults()
+    out: dict[str, float] = {}
+    for pair in pairs:
+        name, eq, value = pair.partition("=")
+        name = name.strip()
+        if not eq or name not in known:
+            raise UsageError(
+                f"--option {pair!r}: expected NAME=VALUE with NAME one of: {', '.join(sorted(known))}"
+            )
+        try:
+            out[name] = float(value)
+        except ValueError:
+            raise UsageError(f"--option {pair!r}: {value!r} is not a number") from None
+    return out
+
+
+def run_check(
+    loaded: LoadedModel,
+    *,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    options: dict[str, float] | None = None,
+    rules: Sequence[type[Rule]] | None = None,
+) -> CheckReport:
+    """Run the selected rules (or exactly ``rules``) and return sorted, located findings."""
+    chosen = list(rules) if rules is not None else select_rules(select, ignore)
+    ctx = RuleContext(loaded, dict(options or {}))
+    report = CheckReport(system=loaded.model.system, rules=[r.code for r in chosen])
+    seen: set[tuple[str, PathKey, str]] = set()
+    for rule_cls in chosen:
+        rule = rule_cls()
+        for hit in rule.check(ctx):
+            key = (rule.code, hit.path, hit.message)
+            if key in seen:
+                continue
+            seen.add(key)
+            finding = Finding(
+                code=rule.code,
+                name=rule.name,
+                severity=rule.severity,
+                message=hit.message,
+                location=loaded.locate(*hit.path),
+                path=hit.path,
+                fix=rule.fix,
+                suppressed=suppression(loaded, hit.path, rule.code),
+            )
+            (report.suppressed if finding.suppressed is not None else report.findings).append(finding)
+    order = lambda f: (f.location, f.code, f.message)  # noqa: E731
+    report.findings.sort(key=order)
+    report.suppressed.sort(key=order)
+    return report
+
+
+def suppression(loaded: LoadedModel, path: PathKey, code: str) -> str | None:
+    """The reason ``code`` is suppressed at ``path`` (the element or an ancestor), else None."""
+    for node in elements_along(loaded.model, path):
+        sup = getattr(node, "suppress", None)
+        if isinstance(sup, dict) and code in sup:
+            return str(sup[code])
+    return None
+
+
+def elements_along(root: Any, path: PathKey) -> list[Any]:
+    """The model elements from ``root`` down ``path`` (attributes, keys, indexes)."""
+    out = [root]
+    node = root
+    for part in path:
+        if isinstance(node, BaseModel) and isinstance(part, str):
+            node = getattr(node, part, None)
+        elif isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            break
+        if node is None:
+            break
+        out.append(node)
+    return out

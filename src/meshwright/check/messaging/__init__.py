@@ -1,0 +1,29 @@
+"""Messaging rules (MW4xx): topics, consumers, outbox, sagas."""
+
+from meshwright.check.messaging.MW401 import TopicWithoutProducer
+from meshwright.check.messaging.MW402 import TopicWithoutConsumer
+from meshwright.check.messaging.MW403 import ConsumerWithoutDeadLetter
+from meshwright.check.messaging.MW404 import DualWriteWithoutOutbox
+from meshwright.check.messaging.MW405 import SagaStepWithoutCompensation
+from meshwright.check.messaging.MW406 import NonIdempotentCompensation
+from meshwright.check.messaging.MW407 import NonIdempotentConsumer
+from meshwright.check.messaging.MW408 import ConsumerWithoutGroup
+from meshwright.check.messaging.MW409 import PartitionsBelowConsumers
+from meshwright.check.messaging.MW410 import LowReplication
+from meshwright.check.messaging.MW411 import TopicsWithoutBroker
+from meshwright.check.messaging.MW412 import UnkeyedPartitionedTopic
+
+RULES = (
+    TopicWithoutProducer,
+    TopicWithoutConsumer,
+    ConsumerWithoutDeadLetter,
+    DualWriteWithoutOutbox,
+    SagaStepWithoutCompensation,
+    NonIdempotentCompensation,
+    NonIdempotentConsumer,
+    ConsumerWithoutGroup,
+    PartitionsBelowConsumers,
+    LowReplication,
+    TopicsWithoutBroker,
+    UnkeyedPartitionedTopic,
+)

@@ -1,0 +1,65 @@
+"""`meshwright emit TARGET MODEL -o OUT`: write one target's files (or all of them)."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from meshwright.console import console
+from meshwright.emit.registry import emit_all, emit_target
+from meshwright.model import load_model
+from meshwright.output import write_artifacts
+
+
+class EmitTarget(StrEnum):
+    kubernetes = "kubernetes"
+    helm = "helm"
+    compose = "compose"
+    docker = "docker"
+    all = "all"
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def emit(
+    target: Annotated[
+        EmitTarget, typer.Argument(help="What to generate; `all` writes every target under OUT/TARGET/.")
+    ],
+    path: Annotated[Path, typer.Argument(help="Model file (mesh.yaml) or model directory.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path("out"),
+    format: Annotated[
+        Format, typer.Option("--format", "-f", help="text for people, json for machines.")
+    ] = Format.text,
+) -> None:
+    """Generate platform files from the model: Kubernetes (Kustomize base + dev/prod
+    overlays), a Helm chart, Dockerfiles, or a compose.yaml.
+
+    Example: `meshwright emit kubernetes examples/shop -o deploy/k8s`, then
+    `kubectl apply -k deploy/k8s/overlays/dev`.
+    """
+    model = load_model(path).model
+    artifacts = emit_all(model) if target is EmitTarget.all else emit_target(target.value, model)
+    written = write_artifacts(out, artifacts)
+    if format is Format.json:
+        print(
+            json.dumps(
+                {"target": target.value, "out": str(out), "files": [a.path for a in artifacts]}, indent=2
+            )
+        )
+        return
+    console.print(f"[green]✓[/] {target.value}: {len(written)} files in {escape(str(out))}/", soft_wrap=True)
+    for art in artifacts:
+        console.print(f"  [green]wrote[/] {escape(art.path)}", soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `emit` command to the CLI."""
+    app.command("emit")(emit)

@@ -1,0 +1,246 @@
+"""The workload objects of one service: Deployment, Service, ServiceAccount,
+PodDisruptionBudget, HorizontalPodAutoscaler and ConfigMap, as plain dicts.
+
+Pods follow the *restricted* Pod Security Standard. Secrets are referenced by name and
+mounted as files; their values never appear.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from meshwright.emit.conventions import HEALTH_PATH, RUN_AS, SECRETS_DIR
+from meshwright.emit.kubernetes.labels import image, labels, selector
+from meshwright.emit.patch import deep_merge
+from meshwright.emit.wiring import address_env, dns_name, env_name
+from meshwright.model.types import Api, Model, Service
+from meshwright.model.units import format_cpu, format_memory
+
+Obj = dict[str, Any]
+
+
+def port_name(api: Api) -> str:
+    """Port name with the protocol prefix meshes use: ``grpc-5050``, ``http-8080``."""
+    return f"{api.protocol}-{api.port}"
+
+
+def _meta(model: Model, name: str, svc: Service, suffix: str = "") -> Obj:
+    return {"name": dns_name(name) + suffix, "labels": labels(model, name, svc)}
+
+
+def resources(svc: Service) -> Obj:
+    """Requests from ``cpu``/``memory``; limits from the ``*_limit`` fields, memory
+    limited to its request when no limit is modelled."""
+    rt = svc.runtime
+    requests: Obj = {}
+    limits: Obj = {}
+    if rt.cpu is not None:
+        requests["cpu"] = format_cpu(rt.cpu)
+    if rt.memory is not None:
+        requests["memory"] = format_memory(rt.memory)
+    if rt.cpu_limit is not None:
+        limits["cpu"] = format_cpu(rt.cpu_limit)
+    memory_limit = rt.memory_limit if rt.memory_limit is not None else rt.memory
+    if memory_limit is not None:
+        limits["memory"] = format_memory(memory_limit)
+    out: Obj = {}
+    if requests:
+        out["requests"] = requests
+    if limits:
+        out["limits"] = limits
+    return out
+
+
+def probe_action(svc: Service) -> Obj | None:
+    """gRPC health check for a gRPC service, ``GET /healthz`` for HTTP, None without APIs."""
+    grpc = [a for a in svc.apis if a.protocol == "grpc"]
+    if grpc:
+        return {"grpc": {"port": grpc[0].port}}
+    if svc.apis:
+        return {"httpGet": {"path": HEALTH_PATH, "port": port_name(svc.apis[0])}}
+    return None
+
+
+def _probes(svc: Service) -> Obj:
+    action = probe_action(svc)
+    if action is None:
+        return {}
+    return {
+        "startupProbe": {**action, "periodSeconds": 2, "failureThreshold": 30},
+        "readinessProbe": {**action, "periodSeconds": 5, "failureThreshold": 3},
+        "livenessProbe": {**action, "periodSeconds": 10, "failureThreshold": 3},
+    }
+
+
+def _env(model: Model, name: str, svc: Service) -> list[Obj]:
+    env = [{"name": k, "value": v} for k, v in address_env(model, name).items()]
+    env += [
+        {"name": f"{env_name(s.name)}_FILE", "value": f"{SECRETS_DIR}/{dns_name(s.name)}"}
+        for s in svc.secrets
+    ]
+    return env
+
+
+def deployment(model: Model, name: str, svc: Service) -> Obj:
+    """The Deployment, with the service's ``kubernetes:`` patch applied last."""
+    sel = selector(name)
+    container: Obj = {
+        "name": dns_name(name),
+        "image": image(model, name, svc),
+        "imagePullPolicy": "IfNotPresent",
+        "ports": [{"name": port_name(a), "containerPort": a.port, "protocol": "TCP"} for a in svc.apis],
+    }
+    env = _env(model, name, svc)
+    if env:
+        container["env"] = env
+    if svc.config:
+        container["envFrom"] = [{"configMapRef": {"name": dns_name(name) + "-config"}}]
+    res = resources(svc)
+    if res:
+        container["resources"] = res
+    container.update(_probes(svc))
+    container["securityContext"] = {
+        "allowPrivilegeEscalation": False,
+        "readOnlyRootFilesystem": True,
+        "runAsNonRoot": True,
+        "capabilities": {"drop": ["ALL"]},
+        "seccompProfile": {"type": "RuntimeDefault"},
+    }
+    mounts: list[Obj] = [{"name": "tmp", "mountPath": "/tmp"}]
+    volumes: list[Obj] = [{"name": "tmp", "emptyDir": {}}]
+    for s in svc.secrets:
+        vol = "secret-" + dns_name(s.name)
+        mounts.append({"name": vol, "mountPath": f"{SECRETS_DIR}/{dns_name(s.name)}", "readOnly": True})
+        volumes.append({"name": vol, "secret": {"secretName": dns_name(s.name)}})
+    container["volumeMounts"] = mounts
+    obj: Obj = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": _meta(model, name, svc),
+        "spec": {
+            "replicas": svc.runtime.replicas,
+            "selector": {"matchLabels": sel},
+            "strategy": {
+                "type": "RollingUpdate",
+                "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1},
+            },
+            "template": {
+                "metadata": {"labels": labels(model, name, svc)},
+                "spec": {
+                    "serviceAccountName": dns_name(name),
+                    "automountServiceAccountToken": False,
+                    "securityContext": {
+                        "runAsNonRoot": True,
+                        "runAsUser": RUN_AS,
+                        "runAsGroup": RUN_AS,
+                        "fsGroup": RUN_AS,
+                        "seccompProfile": {"type": "RuntimeDefault"},
+                    },
+                    "topologySpreadConstraints": [
+                        {
+                            "maxSkew": 1,
+                            "topologyKey": key,
+                            "whenUnsatisfiable": "ScheduleAnyway",
+                            "labelSelector": {"matchLabels": sel},
+                        }
+                        for key in ("topology.kubernetes.io/zone", "kubernetes.io/hostname")
+                    ],
+                    "containers": [container],
+                    "volumes": volumes,
+                },
+            },
+        },
+    }
+    result: Obj = deep_merge(obj, svc.kubernetes)
+    return result
+
+
+def service(model: Model, name: str, svc: Service) -> Obj | None:
+    """A ClusterIP Service with one port per API; None for a service without APIs."""
+    if not svc.apis:
+        return None
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": _meta(model, name, svc),
+        "spec": {
+            "type": "ClusterIP",
+            "selector": selector(name),
+            "ports": [
+                {
+                    "name": port_name(a),
+                    "port": a.port,
+                    "targetPort": port_name(a),
+                    "protocol": "TCP",
+                    "appProtocol": a.protocol,
+                }
+                for a in svc.apis
+            ],
+        },
+    }
+
+
+def service_account(model: Model, name: str, svc: Service) -> Obj:
+    """A ServiceAccount of its own, with API token automount off."""
+    return {
+        "apiVersion": "v1",
+        "kind": "ServiceAccount",
+        "metadata": _meta(model, name, svc),
+        "automountServiceAccountToken": False,
+    }
+
+
+def min_replicas(svc: Service) -> int:
+    """Replicas the service keeps at least: the autoscaler's minimum, else ``replicas``."""
+    auto = svc.runtime.autoscale
+    return max(1, auto.min) if auto is not None else svc.runtime.replicas
+
+
+def disruption_budget(model: Model, name: str, svc: Service) -> Obj | None:
+    """At most one pod down at a time during voluntary disruptions, when there are several."""
+    if svc.runtime.replicas <= 1 and min_replicas(svc) <= 1:
+        return None
+    return {
+        "apiVersion": "policy/v1",
+        "kind": "PodDisruptionBudget",
+        "metadata": _meta(model, name, svc),
+        "spec": {"maxUnavailable": 1, "selector": {"matchLabels": selector(name)}},
+    }
+
+
+def autoscaler(model: Model, name: str, svc: Service) -> Obj | None:
+    """An autoscaling/v2 HorizontalPodAutoscaler on CPU utilisation from ``autoscale``."""
+    auto = svc.runtime.autoscale
+    if auto is None:
+        return None
+    return {
+        "apiVersion": "autoscaling/v2",
+        "kind": "HorizontalPodAutoscaler",
+        "metadata": _meta(model, name, svc),
+        "spec": {
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": dns_name(name)},
+            "minReplicas": min_replicas(svc),
+            "maxReplicas": max(auto.max, min_replicas(svc)),
+            "metrics": [
+                {
+                    "type": "Resource",
+                    "resource": {
+                        "name": "cpu",
+                        "target": {"type": "Utilization", "averageUtilization": round(auto.cpu_target)},
+                    },
+                }
+            ],
+        },
+    }
+
+
+def config_map(model: Model, name: str, svc: Service) -> Obj | None:
+    """The service's ``config`` as a ConfigMap (read as environment variables)."""
+    if not svc.config:
+        return None
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": _meta(model, name, svc, "-config"),
+        "data": dict(sorted(svc.config.items())),
+    }

@@ -1,0 +1,67 @@
+"""The registry of emit targets: ``@target(name, description)`` on ``emit(model)``.
+
+Target modules are listed in :data:`TARGET_MODULES`; adding a target is writing a module
+like its siblings and naming it here.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from meshwright.errors import UsageError
+from meshwright.model.types import Model
+from meshwright.pipeline import Artifact
+
+TARGET_MODULES: tuple[str, ...] = (
+    "meshwright.emit.kubernetes",
+    "meshwright.emit.helm",
+    "meshwright.emit.compose",
+    "meshwright.emit.docker",
+)
+"""Modules that register emit targets, imported in this order."""
+
+EmitFn = Callable[[Model], list[Artifact]]
+
+
+@dataclass(frozen=True)
+class Target:
+    """One emit target: a name (also its output directory), what it writes, the renderer."""
+
+    name: str
+    description: str
+    emit: EmitFn
+
+
+_TARGETS: dict[str, Target] = {}
+
+
+def target(name: str, description: str) -> Callable[[EmitFn], EmitFn]:
+    """Register ``emit(model) -> list[Artifact]`` as the target ``name``."""
+
+    def register(fn: EmitFn) -> EmitFn:
+        _TARGETS[name] = Target(name, description, fn)
+        return fn
+
+    return register
+
+
+def targets() -> list[Target]:
+    """Every registered target, in :data:`TARGET_MODULES` order."""
+    for module in TARGET_MODULES:
+        importlib.import_module(module)
+    return list(_TARGETS.values())
+
+
+def emit_target(name: str, model: Model) -> list[Artifact]:
+    """Artifacts of one target, paths relative to that target's directory."""
+    known = {t.name: t for t in targets()}
+    if name not in known:
+        raise UsageError(f"unknown emit target '{name}'; targets are: {', '.join(known)}, all")
+    return known[name].emit(model)
+
+
+def emit_all(model: Model) -> list[Artifact]:
+    """Artifacts of every target, each under a directory named for its target."""
+    return [Artifact(f"{t.name}/{a.path}", a.content) for t in targets() for a in t.emit(model)]

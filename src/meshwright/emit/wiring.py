@@ -1,0 +1,78 @@
+"""Who talks to whom, on which port: the call graph turned into addresses.
+
+Kubernetes NetworkPolicies, the compose file and the services' address variables all
+read their connections from here, so they always agree with :mod:`meshwright.graph`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from meshwright.emit import infra
+from meshwright.graph import Edge, service_graph
+from meshwright.model.types import Model, Service
+
+
+def dns_name(text: str) -> str:
+    """A DNS-1123 label for a model name: lower case, other characters become ``-``."""
+    name = re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-")
+    return name[:63].rstrip("-") or "x"
+
+
+def env_name(text: str) -> str:
+    """An environment variable name for a model name: ``orders-db`` → ``ORDERS_DB``."""
+    name = re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").upper()
+    return name if name and not name[0].isdigit() else f"_{name}"
+
+
+def _ports(model: Model, edges: list[Edge]) -> list[int]:
+    ports: set[int] = set()
+    for e in edges:
+        callee = model.services[e.callee_service]
+        api = callee.api_of(e.call.target_operation)
+        ports.update([api.port] if api else [a.port for a in callee.apis])
+    return sorted(ports)
+
+
+def callees(model: Model, service: str) -> dict[str, list[int]]:
+    """Services ``service`` calls → the ports of the APIs it calls, sorted by name."""
+    g = service_graph(model)
+    return {
+        callee: _ports(model, g[service][callee]["edges"])
+        for callee in sorted(g.successors(service))
+        if callee != service
+    }
+
+
+def callers(model: Model, service: str) -> dict[str, list[int]]:
+    """Services whose operations call ``service`` → the ports they call, sorted by name."""
+    g = service_graph(model)
+    return {
+        caller: _ports(model, g[caller][service]["edges"])
+        for caller in sorted(g.predecessors(service))
+        if caller != service
+    }
+
+
+def uses_broker(model: Model, svc: Service) -> bool:
+    """True when the service publishes or consumes through the platform's broker."""
+    if infra.broker(model.platform.broker) is None:
+        return False
+    publishes = bool(svc.publishes) or any(op.publishes for _, _, op in svc.operations())
+    return publishes or bool(svc.consumes)
+
+
+def address_env(model: Model, service: str) -> dict[str, str]:
+    """``<NAME>_ADDR=host:port`` for every callee, datastore and the broker, by name."""
+    svc = model.services[service]
+    env: dict[str, str] = {}
+    for callee, ports in callees(model, service).items():
+        env[f"{env_name(callee)}_ADDR"] = f"{dns_name(callee)}:{ports[0]}"
+    for name, ds in sorted(svc.datastores.items()):
+        facts = infra.datastore(ds.kind)
+        if facts is not None:
+            env[f"{env_name(name)}_ADDR"] = f"{dns_name(name)}:{facts.port}"
+    broker = infra.broker(model.platform.broker)
+    if broker is not None and uses_broker(model, svc):
+        env["BROKER_ADDR"] = f"{model.platform.broker.value}:{broker.port}"
+    return dict(sorted(env.items()))
