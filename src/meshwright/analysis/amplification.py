@@ -1,0 +1,146 @@
+"""Retry amplification: how many times one request may hit a service when every layer
+retries (the product of attempts along a path), and the load of a retry storm.
+
+Worst-case amplification multiplies the tries of every call on a path (application
+retries × mesh retries): three layers of 3 tries make 27 calls to the bottom service
+(Google SRE book, ch. 22 "Addressing Cascading Failures"; AWS Builders' Library, "Timeouts,
+retries, and backoff with jitter"). The maximum over paths is found by dynamic
+programming over the call DAG, never by enumerating paths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from meshwright.analysis.callgraph import call_dag, entry_rates, memoised, total_attempts
+from meshwright.graph import Edge
+from meshwright.model.types import Model
+
+
+@dataclass(frozen=True)
+class AmplifiedPath:
+    """The path of largest retry amplification from one start operation."""
+
+    path: list[str]
+    """Operations ``service.op`` from the start (an entrypoint or an uncalled operation)."""
+    factor: float
+    """Product of the tries of every call on the path."""
+    entrypoint: bool = False
+    """Whether the path starts at an entrypoint operation."""
+
+
+def max_amplification(model: Model) -> dict[str, tuple[float, Edge | None]]:
+    """For every operation: the largest product of tries along any path below it, and the
+    first call of that path (None for a leaf)."""
+    dag = call_dag(model)
+    best: dict[str, tuple[float, Edge | None]] = {}
+    for op in dag.order:
+        factor, via = 1.0, None
+        for e in dag.calls[op]:
+            f = total_attempts(e.call) * best[e.callee][0]
+            if f > factor:
+                factor, via = f, e
+        best[op] = (factor, via)
+    return best
+
+
+def path_amplification(model: Model) -> list[AmplifiedPath]:
+    """The most amplified path from each entrypoint and each uncalled operation, largest
+    factor first."""
+    dag = call_dag(model)
+    best = max_amplification(model)
+    entries = list(dict.fromkeys(ep.operation for ep in model.entrypoints))
+    starts = entries + [op for op in dag.roots if op not in entries]
+    out = []
+    for start in starts:
+        path = [start]
+        via = best[start][1]
+        while via is not None:
+            path.append(via.callee)
+            via = best[via.callee][1]
+        out.append(AmplifiedPath(path=path, factor=best[start][0], entrypoint=start in entries))
+    out.sort(key=lambda p: (-p.factor, -len(p.path)))
+    return out
+
+
+def failing_operations(model: Model, failed_service: str) -> set[str]:
+    """Operations that fail when ``failed_service`` is completely down: its own, and every
+    caller of a failing operation that has no fallback (or whose fallback fails too)."""
+    dag = call_dag(model)
+    failing: set[str] = set()
+    for op in dag.order:
+        if op.split(".", 1)[0] == failed_service:
+            failing.add(op)
+            continue
+        for e in dag.calls[op]:
+            if e.callee not in failing:
+                continue
+            target = e.call.fallback or ""
+            if not e.call.has_fallback or ("." in target and target in failing):
+                failing.add(op)
+                break
+    return failing
+
+
+@dataclass(frozen=True)
+class _FlatGraph:
+    """The call DAG as integer arrays, callers before callees, for fast repeated walks."""
+
+    ops: list[str]
+    service_of: list[str]
+    calls: list[tuple[int, int, float, int]]
+    """(caller index, callee index, per_request, total tries), callers in topological order."""
+    sources: list[float]
+
+
+def _flat(model: Model) -> _FlatGraph:
+    def build() -> _FlatGraph:
+        dag = call_dag(model)
+        ops = list(reversed(dag.order))
+        index = {op: i for i, op in enumerate(ops)}
+        calls = [
+            (index[op], index[e.callee], e.call.per_request, total_attempts(e.call))
+            for op in ops
+            for e in dag.calls[op]
+        ]
+        base = entry_rates(model) or dict.fromkeys(dag.roots, 1.0)
+        sources = [base.get(op, 0.0) for op in ops]
+        return _FlatGraph(ops, [op.split(".", 1)[0] for op in ops], calls, sources)
+
+    return memoised(model, "flat_graph", build)
+
+
+def _service_rates(flat: _FlatGraph, weights: list[float]) -> dict[str, float]:
+    rate = list(flat.sources)
+    for (caller, callee, _, _), w in zip(flat.calls, weights, strict=True):
+        if rate[caller]:
+            rate[callee] += rate[caller] * w
+    out: dict[str, float] = {}
+    for svc, r in zip(flat.service_of, rate, strict=True):
+        out[svc] = out.get(svc, 0.0) + r
+    return out
+
+
+def retry_storm(model: Model, failed_service: str) -> dict[str, float]:
+    """Load factor on every service (storm rate / normal rate) when ``failed_service`` fails
+    completely and every caller of a failing operation uses all its tries.
+
+    Base traffic is the entrypoints' (else 1 req/s at each uncalled operation). A failed
+    service makes no calls itself; every other call is still made (an upper bound: real
+    code may stop at the first failed call). Services without normal traffic report 1.0.
+    """
+    flat = _flat(model)
+    failing = failing_operations(model, failed_service)
+    normal = memoised(
+        model, "normal_service_rates", lambda: _service_rates(flat, [c[2] for c in flat.calls])
+    )
+    weights = [
+        0.0 if flat.service_of[caller] == failed_service
+        else per_request * (tries if flat.ops[callee] in failing else 1)
+        for caller, callee, per_request, tries in flat.calls
+    ]
+    storm = _service_rates(flat, weights)
+    return {
+        s: (storm.get(s, 0.0) / normal[s] if normal.get(s, 0.0) > 0 else 1.0)
+        for s in model.services
+    }

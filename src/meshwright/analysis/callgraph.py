@@ -1,0 +1,145 @@
+"""The operation call graph prepared for dynamic programming: a topological order with
+cycles cut, plus the per-call quantities every analysis shares.
+
+Every analysis walks operations once in this order (callees before callers, or the
+reverse), so nothing enumerates paths; cost is O(operations + calls).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
+
+from meshwright.graph import Edge, call_groups, calls_from, operation_names
+from meshwright.model.types import Call, Model
+
+
+@dataclass(frozen=True)
+class CallDag:
+    """The call graph of a model as a DAG: back edges of cycles are cut and listed."""
+
+    order: tuple[str, ...]
+    """Every operation, callees before their callers (reverse topological order)."""
+    calls: Mapping[str, tuple[Edge, ...]]
+    """Kept calls of each operation, in declaration order."""
+    groups: Mapping[str, tuple[tuple[Edge, ...], ...]]
+    """Every call of each operation in execution groups (see ``graph.call_groups``), cut
+    ones included: walks treat a cut call's callee as a leaf (its own time only)."""
+    cut: tuple[Edge, ...]
+    """Calls removed to break cycles (each closes a cycle of synchronous calls)."""
+    called: frozenset[str]
+    """Operations that some kept call targets."""
+    declared: Mapping[str, tuple[Edge, ...]]
+    """Every call of each operation (cut ones included), in model order."""
+
+    @property
+    def roots(self) -> list[str]:
+        """Operations nobody calls, in model order."""
+        return [op for op in reversed(self.order) if op not in self.called]
+
+
+T = TypeVar("T")
+
+_CACHE: dict[tuple[int, str], tuple[Model, Any]] = {}
+_CACHE_SIZE = 64
+
+
+def memoised(model: Model, key: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once per (model object, key); models are immutable, so results are too.
+    The cache keeps the last few models alive so an ``id`` is never reused while cached."""
+    hit = _CACHE.get((id(model), key))
+    if hit is not None and hit[0] is model:
+        return cast(T, hit[1])
+    value = compute()
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[(id(model), key)] = (model, value)
+    return value
+
+
+def call_dag(model: Model) -> CallDag:
+    """The model's call DAG (memoised per model object)."""
+    return memoised(model, "call_dag", lambda: _build(model))
+
+
+def _build(model: Model) -> CallDag:
+    all_calls = {op: calls_from(model, op) for op in operation_names(model)}
+    state: dict[str, int] = {}  # 1 = on the DFS stack, 2 = finished
+    order: list[str] = []
+    kept: dict[str, list[Edge]] = {op: [] for op in all_calls}
+    cut: list[Edge] = []
+    for start in all_calls:
+        if start in state:
+            continue
+        state[start] = 1
+        stack: list[tuple[str, int]] = [(start, 0)]
+        while stack:
+            op, i = stack[-1]
+            out = all_calls[op]
+            if i == len(out):
+                stack.pop()
+                state[op] = 2
+                order.append(op)
+                continue
+            stack[-1] = (op, i + 1)
+            edge = out[i]
+            seen = state.get(edge.callee)
+            if seen == 1:
+                cut.append(edge)
+                continue
+            kept[op].append(edge)
+            if seen is None:
+                state[edge.callee] = 1
+                stack.append((edge.callee, 0))
+    return CallDag(
+        order=tuple(order),
+        calls={op: tuple(es) for op, es in kept.items()},
+        groups={op: tuple(tuple(g) for g in call_groups(es)) for op, es in all_calls.items()},
+        cut=tuple(cut),
+        called=frozenset(e.callee for es in kept.values() for e in es),
+        declared={op: tuple(es) for op, es in all_calls.items()},
+    )
+
+
+def total_attempts(call: Call) -> int:
+    """Tries of the callee per call: application attempts × mesh-proxy attempts."""
+    mesh = call.mesh_retries.attempts if call.mesh_retries else 1
+    return call.attempts * mesh
+
+
+def entry_rates(model: Model) -> dict[str, float]:
+    """External request rate (req/s) arriving at each entrypoint operation."""
+    rates: dict[str, float] = {}
+    for ep in model.entrypoints:
+        rates[ep.operation] = rates.get(ep.operation, 0.0) + ep.rate
+    return rates
+
+
+def propagate(
+    model: Model, sources: Mapping[str, float], weight: Callable[[Edge], float]
+) -> dict[str, float]:
+    """Request rate at every operation: ``sources`` pushed down every kept call, each call
+    multiplying its caller's rate by ``weight(edge)`` (e.g. per_request × tries); a call that
+    closes a cycle adds its traffic to its callee without following it further."""
+    dag = call_dag(model)
+    rate = dict.fromkeys(dag.order, 0.0)
+    for op, r in sources.items():
+        rate[op] += r
+    for op in reversed(dag.order):
+        r = rate[op]
+        if r == 0.0:
+            continue
+        for e in dag.calls[op]:
+            rate[e.callee] += r * weight(e)
+    for e in dag.cut:
+        rate[e.callee] += rate[e.caller] * weight(e)
+    return rate
+
+
+def by_service(model: Model, per_operation: Mapping[str, float]) -> dict[str, float]:
+    """Sum per-operation values into per-service values (every service present)."""
+    out = dict.fromkeys(model.services, 0.0)
+    for op, v in per_operation.items():
+        out[op.split(".", 1)[0]] += v
+    return out

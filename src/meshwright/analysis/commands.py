@@ -1,0 +1,77 @@
+"""`meshwright analyze`: the numbers a design review needs, as tables or JSON."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from meshwright.analysis.cost import Prices
+from meshwright.analysis.render import print_result
+from meshwright.analysis.result import AnalysisOptions, analyze
+from meshwright.console import console
+from meshwright.errors import UsageError
+from meshwright.model import load_model
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+
+
+_DEFAULT_PRICES = Prices()
+
+
+def analyze_command(
+    path: Annotated[
+        Path, typer.Argument(help="Model file (mesh.yaml) or model directory.")
+    ],
+    format: Annotated[
+        Format, typer.Option("--format", "-f", help="text for people, json for machines.")
+    ] = Format.text,
+    failure_rate: Annotated[
+        float,
+        typer.Option(help="Per-try failure probability for retry overhead in capacity (0..1)."),
+    ] = 0.01,
+    price_cpu: Annotated[
+        float, typer.Option(help="Price of one CPU core per hour.")
+    ] = _DEFAULT_PRICES.cpu_per_core_hour,
+    price_memory: Annotated[
+        float, typer.Option(help="Price of one GiB of memory per hour.")
+    ] = _DEFAULT_PRICES.memory_per_gib_hour,
+    samples: Annotated[
+        int, typer.Option(help="Monte Carlo samples per operation for latency quantiles.")
+    ] = 10_000,
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same numbers.")] = 0,
+) -> None:
+    """Availability, latency, timeout budgets, retry amplification, capacity and cost.
+
+    Every number comes from the model alone; assumptions are in `docs/commands/analyze.md`.
+    Exit code 0 (analysis never fails a model; `meshwright check` turns numbers into findings).
+    """
+    if not 0.0 <= failure_rate < 1.0:
+        raise UsageError(f"--failure-rate {failure_rate:g} is outside [0, 1): write e.g. 0.01 for 1 %")
+    if price_cpu < 0 or price_memory < 0:
+        raise UsageError("prices must be ≥ 0: write e.g. --price-cpu 0.03 --price-memory 0.004")
+    if samples < 100:
+        raise UsageError(f"--samples {samples} is too few for a p99: use at least 100, e.g. 10000")
+    loaded = load_model(path)
+    options = AnalysisOptions(
+        failure_rate=failure_rate,
+        prices=Prices(cpu_per_core_hour=price_cpu, memory_per_gib_hour=price_memory),
+        samples=samples,
+        seed=seed,
+    )
+    result = analyze(loaded.model, options)
+    if format is Format.json:
+        print(json.dumps(result.to_json(), indent=2))
+        return
+    print_result(result, console)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `analyze` to the command line."""
+    app.command("analyze")(analyze_command)

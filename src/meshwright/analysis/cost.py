@@ -1,0 +1,115 @@
+"""Cost: resource requests × replicas × prices, per service, per context, per month.
+
+Monthly cost of a service = replicas × (cpu cores × CPU price + memory GiB × memory price)
+× hours per month. Replicas are the declared count, or under autoscaling the average of
+``min`` and ``max`` (a planning estimate: the real count follows the load). Requests that
+are not declared cost nothing and are listed in ``missing``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from meshwright.analysis.capacity import ServiceCapacity, capacity
+from meshwright.model.types import Model, Service
+
+GIB = 1024**3
+
+
+@dataclass(frozen=True)
+class Prices:
+    """Prices of requested resources. Defaults: typical public-cloud on-demand list prices
+    (general-purpose VMs, 2024) — pass your own for real numbers."""
+
+    cpu_per_core_hour: float = 0.0316
+    memory_per_gib_hour: float = 0.0042
+    hours_per_month: float = 730.0
+
+    def monthly(self, cpu: float, memory_bytes: int, replicas: float) -> float:
+        """Monthly cost of ``replicas`` replicas requesting ``cpu`` cores and ``memory_bytes``."""
+        hourly = cpu * self.cpu_per_core_hour + memory_bytes / GIB * self.memory_per_gib_hour
+        return replicas * hourly * self.hours_per_month
+
+
+@dataclass(frozen=True)
+class ServiceCost:
+    """Monthly cost of one service."""
+
+    service: str
+    context: str | None
+    replicas: float
+    replicas_basis: str
+    """"declared" or "autoscale average" (mean of min and max)."""
+    cpu: float
+    memory: int
+    monthly: float
+    cheapest_replicas: int | None
+    """Fewest replicas still meeting the latency SLO with ρ < 1, at least 1 (None: none does)."""
+    cheapest_monthly: float | None
+    missing: list[str] = field(default_factory=list)
+    """Requests not declared (cpu, memory): their cost is unknown and counted as 0."""
+
+
+@dataclass(frozen=True)
+class CostResult:
+    """Cost of the whole system per month."""
+
+    prices: Prices
+    services: dict[str, ServiceCost]
+    contexts: dict[str, float]
+    """Monthly cost per context ("(none)" for services without one)."""
+    total_monthly: float
+    cheapest_total_monthly: float | None
+    """Total at the cheapest replica counts (None if some service cannot meet its SLO)."""
+
+
+def planned_replicas(svc: Service) -> tuple[float, str]:
+    """Replicas to pay for: declared, or the autoscaling average (min + max) / 2."""
+    scale = svc.runtime.autoscale
+    if scale is not None:
+        return ((scale.min + scale.max) / 2.0, "autoscale average")
+    return (float(svc.runtime.replicas), "declared")
+
+
+def cost(
+    model: Model, prices: Prices | None = None, *, capacities: dict[str, ServiceCapacity] | None = None
+) -> CostResult:
+    """Monthly cost per service and per context, and at the cheapest replica counts that
+    still meet the latency SLOs (see ``capacity.replicas_needed``)."""
+    prices = prices or Prices()
+    caps = capacities if capacities is not None else capacity(model)
+    services: dict[str, ServiceCost] = {}
+    contexts: dict[str, float] = {}
+    cheapest_total: float | None = 0.0
+    for name, svc in model.services.items():
+        rt = svc.runtime
+        cpu, memory = rt.cpu or 0.0, rt.memory or 0
+        replicas, basis = planned_replicas(svc)
+        monthly = prices.monthly(cpu, memory, replicas)
+        needed = caps[name].replicas_needed
+        cheapest = None if needed is None else max(1, needed)
+        cheapest_monthly = None if cheapest is None else prices.monthly(cpu, memory, cheapest)
+        services[name] = ServiceCost(
+            service=name,
+            context=svc.context,
+            replicas=replicas,
+            replicas_basis=basis,
+            cpu=cpu,
+            memory=memory,
+            monthly=monthly,
+            cheapest_replicas=cheapest,
+            cheapest_monthly=cheapest_monthly,
+            missing=[k for k, v in (("cpu", rt.cpu), ("memory", rt.memory)) if v is None],
+        )
+        key = svc.context or "(none)"
+        contexts[key] = contexts.get(key, 0.0) + monthly
+        cheapest_total = (
+            None if cheapest_total is None or cheapest_monthly is None else cheapest_total + cheapest_monthly
+        )
+    return CostResult(
+        prices=prices,
+        services=services,
+        contexts=contexts,
+        total_monthly=sum(s.monthly for s in services.values()),
+        cheapest_total_monthly=cheapest_total,
+    )

@@ -1,0 +1,266 @@
+"""End-to-end latency: mean critical path, Monte Carlo distributions, tail at scale.
+
+An operation takes its own service time, plus each execution group of its calls in
+sequence (a parallel group takes its slowest call), a call made ``per_request = k`` times
+taking ⌊k⌋ sequential repetitions plus one more with probability k − ⌊k⌋. Timeouts
+truncate: a try is cut at its per-try timeout and retried (after the backoff, with its
+jitter) while attempts remain; the whole call is cut at its timeout. Failures other than
+slowness are not modelled here (see availability).
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+import numpy.typing as npt
+
+from meshwright.analysis import distributions
+from meshwright.analysis.callgraph import call_dag, memoised
+from meshwright.graph import Edge
+from meshwright.model.types import Backoff, Call, Model
+
+Samples = npt.NDArray[np.float32]
+
+DEFAULT_SAMPLES = 10_000
+
+
+def tail_at_scale(q: float, n: float) -> float:
+    """P(at least one of n independent requests is slow), each slow with probability q:
+    1 − (1 − q)^n (Dean & Barroso, "The Tail at Scale", CACM 56(2), 2013)."""
+    return 1.0 - float((1.0 - q) ** n)
+
+
+@dataclass(frozen=True)
+class LatencyResult:
+    """Latency of one operation (seconds): quantiles by seeded Monte Carlo."""
+
+    p50: float
+    p95: float
+    p99: float
+    mean: float
+    operation: str = ""
+    critical_path: float = 0.0
+    """Mean-value critical path (see :func:`critical_path_time`)."""
+    slo_p99: float | None = None
+    slo_p50: float | None = None
+    slo_p95: float | None = None
+    fan_out: float = 0.0
+    """Expected downstream calls per request (all depths)."""
+    p_any_slow: float = 0.0
+    """tail_at_scale(0.01, fan_out): chance a request meets at least one callee p99."""
+
+    json_extra: ClassVar[tuple[str, ...]] = ("meets_slo",)
+
+    @property
+    def meets_slo(self) -> bool | None:
+        """Every declared latency objective met (None when none is declared)."""
+        pairs = [(self.p50, self.slo_p50), (self.p95, self.slo_p95), (self.p99, self.slo_p99)]
+        declared = [(q, slo) for q, slo in pairs if slo is not None]
+        return None if not declared else all(q <= slo for q, slo in declared)
+
+
+def _own_mean(model: Model, operation: str) -> float:
+    op = model.operation(operation)
+    return op.service_time.mean if op is not None else 0.0
+
+
+def critical_path_times(model: Model) -> dict[str, float]:
+    """Mean-value critical path of every operation (memoised per model)."""
+
+    def compute() -> dict[str, float]:
+        dag = call_dag(model)
+        cut = {id(e) for e in dag.cut}
+        out: dict[str, float] = {}
+        for op in dag.order:
+            t = _own_mean(model, op)
+            for group in dag.groups[op]:
+                t += max(
+                    e.call.per_request
+                    * (_own_mean(model, e.callee) if id(e) in cut else out[e.callee])
+                    for e in group
+                )
+            out[op] = t
+        return out
+
+    return memoised(model, "critical_path_times", compute)
+
+
+def critical_path_time(model: Model, operation: str) -> float:
+    """Mean time of ``service.op``: own mean service time + sequential groups summed, each
+    parallel group its longest member, each call × per_request."""
+    return critical_path_times(model)[operation]
+
+
+def fan_outs(model: Model) -> dict[str, float]:
+    """Expected number of downstream calls one request of each operation causes."""
+
+    def compute() -> dict[str, float]:
+        dag = call_dag(model)
+        out: dict[str, float] = {}
+        for op in dag.order:
+            out[op] = sum(e.call.per_request * (1.0 + out.get(e.callee, 0.0)) for e in dag.calls[op])
+        return out
+
+    return memoised(model, "fan_outs", compute)
+
+
+def _rng(seed: int, name: str) -> np.random.Generator:
+    return np.random.default_rng([seed, zlib.crc32(name.encode())])
+
+
+class _Sampler:
+    """Latency samples of operations, each computed once, in float32.
+
+    Standard normal, exponential and uniform pools are drawn once; each operation's own
+    time and each call site read them, or their callee's sample, through a random cyclic
+    shift, which pairs (almost surely) independent draws. Arrays are stored twice over
+    (x ‖ x) so a shift is a view, not a copy. Cost O((operations + calls) ×
+    samples), never O(paths); shifts depend only on seed and names, so results do not
+    depend on which operations are asked for together.
+    """
+
+    def __init__(self, model: Model, n: int, seed: int) -> None:
+        self.model, self.n, self.seed = model, n, seed
+        self.dag = call_dag(model)
+        self.cut = {id(e) for e in self.dag.cut}
+        self.doubled: dict[str, Samples] = {}
+        pools = _rng(seed, "pools")
+        self.normal = _twice(pools.standard_normal(n, dtype=np.float32))
+        self.expo = _twice(pools.standard_exponential(n, dtype=np.float32))
+        self.uniform = _twice(pools.random(n, dtype=np.float32))
+
+    def sample(self, op: str) -> Samples:
+        """The latency sample of a computed operation."""
+        return self.doubled[op][: self.n]
+
+    def run(self, targets: Iterable[str]) -> None:
+        needed = self._reachable(targets)
+        for op in self.dag.order:
+            if op in needed and op not in self.doubled:
+                self.doubled[op] = _twice(self._operation(op))
+
+    def _reachable(self, targets: Iterable[str]) -> set[str]:
+        seen: set[str] = set()
+        stack = list(targets)
+        while stack:
+            op = stack.pop()
+            if op in seen:
+                continue
+            seen.add(op)
+            stack.extend(e.callee for e in self.dag.calls[op])
+        return seen
+
+    def _own(self, operation: str) -> Samples:
+        op = self.model.operation(operation)
+        if op is None:
+            return np.zeros(self.n, dtype=np.float32)
+        shift = zlib.crc32(f"{self.seed}:{operation}".encode()) % max(1, self.n - 1) + 1
+        window = slice(shift, shift + self.n)
+        return distributions.from_standard(
+            op.service_time, self.normal[window], self.expo[window]
+        ).astype(np.float32, copy=False)
+
+    def _operation(self, op: str) -> Samples:
+        total = self._own(op)
+        if not self.dag.groups[op]:
+            return total
+        rng = _rng(self.seed, op)
+        for group in self.dag.groups[op]:
+            times = [self._call(e, rng) for e in group]
+            total += times[0] if len(times) == 1 else np.max(np.stack(times), axis=0)
+        return total
+
+    def _uniform(self, rng: np.random.Generator) -> Samples:
+        return _draw(self.uniform, rng)
+
+    def _call(self, e: Edge, rng: np.random.Generator) -> Samples:
+        base = _twice(self._own(e.callee)) if id(e) in self.cut else self.doubled[e.callee]
+        k = e.call.per_request
+        whole = math.floor(k)
+        total = np.zeros(self.n, dtype=np.float32)
+        for _ in range(whole):
+            total += self._timed_call(e.call, base, rng)
+        if k > whole:
+            total += self._timed_call(e.call, base, rng) * (self._uniform(rng) < k - whole)
+        return total
+
+    def _timed_call(self, call: Call, base: Samples, rng: np.random.Generator) -> Samples:
+        """One repetition of a call: tries cut at the per-try timeout and retried while
+        attempts remain (backoff with jitter between), the whole capped at the timeout."""
+        retries = call.retries or call.mesh_retries
+        per_try = retries.per_try_timeout if retries else None
+        first = _draw(base, rng)
+        if retries is None or per_try is None:
+            return np.minimum(first, call.timeout) if call.timeout is not None else first
+        t = np.minimum(first, per_try)
+        pending = first > per_try
+        for i in range(1, retries.attempts):
+            if not pending.any():
+                break
+            d = _draw(base, rng)
+            wait = self._backoff(retries.backoff, i, rng) if retries.backoff else 0.0
+            t += np.where(pending, wait + np.minimum(d, per_try), np.float32(0.0))
+            pending &= d > per_try
+        return np.minimum(t, call.timeout) if call.timeout is not None else t
+
+    def _backoff(self, backoff: Backoff, retry: int, rng: np.random.Generator) -> Samples | float:
+        """The wait before retry number ``retry``: the delay bound with the policy's jitter."""
+        top = backoff.delay(retry)
+        if backoff.jitter == "full":
+            return self._uniform(rng) * top
+        if backoff.jitter == "equal":
+            return top / 2 + self._uniform(rng) * (top / 2)
+        return top
+
+
+def _twice(x: Samples) -> Samples:
+    return np.concatenate([x, x])
+
+
+def _draw(doubled: Samples, rng: np.random.Generator) -> Samples:
+    """A random cyclic shift of a sample stored twice over: a view, shift in 1..n−1."""
+    n = len(doubled) // 2
+    shift = int(rng.integers(1, n)) if n > 1 else 0
+    return doubled[shift : shift + n]
+
+
+def latency_distributions(
+    model: Model, operations: Iterable[str], samples: int = DEFAULT_SAMPLES, seed: int = 0
+) -> dict[str, LatencyResult]:
+    """Latency of several operations from one shared, seeded Monte Carlo run."""
+    ops = list(operations)
+    sampler = _Sampler(model, samples, seed)
+    sampler.run(ops)
+    cp, fan = critical_path_times(model), fan_outs(model)
+    out = {}
+    for op in ops:
+        x = sampler.sample(op)
+        p50, p95, p99 = (float(v) for v in np.percentile(x, [50, 95, 99]))
+        slo = model.services[op.split(".", 1)[0]].slo
+        objective = slo.latency if slo else None
+        out[op] = LatencyResult(
+            p50=p50,
+            p95=p95,
+            p99=p99,
+            mean=float(x.mean()),
+            operation=op,
+            critical_path=cp[op],
+            slo_p99=objective.p99 if objective else None,
+            slo_p50=objective.p50 if objective else None,
+            slo_p95=objective.p95 if objective else None,
+            fan_out=fan[op],
+            p_any_slow=tail_at_scale(0.01, fan[op]),
+        )
+    return out
+
+
+def latency_distribution(
+    model: Model, operation: str, samples: int = DEFAULT_SAMPLES, seed: int = 0
+) -> LatencyResult:
+    """p50/p95/p99/mean of ``service.op`` by seeded Monte Carlo (same seed → same result)."""
+    return latency_distributions(model, [operation], samples, seed)[operation]

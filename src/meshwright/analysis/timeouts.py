@@ -1,0 +1,170 @@
+"""Timeout and retry budgets: how long each call may legitimately take, and whether the
+caller's timeout leaves room for it.
+
+Worst case of an operation = p99 of its own service time + for each execution group the
+longest call (parallel calls overlap), a call repeated ``per_request = k`` times counting
+⌈k⌉ times in sequence. Worst case of a call = every try (application tries × mesh tries)
+runs to its per-try bound, plus the longest backoffs, capped by the call's timeout. This
+is the budget analysis of the "timeouts must shrink down the call chain" rule (Nygard,
+*Release It!*, 2nd ed., ch. 5 "Timeouts"; Google SRE book, ch. 22).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import ClassVar
+
+from meshwright.analysis import distributions
+from meshwright.analysis.callgraph import call_dag, memoised
+from meshwright.graph import Edge
+from meshwright.model.types import Call, Model
+
+TOLERANCE = 1e-9
+"""Seconds of rounding ignored when comparing durations."""
+
+
+@dataclass(frozen=True)
+class CallBudget:
+    """The time budget of one call (seconds)."""
+
+    edge: Edge
+    timeout: float | None
+    own_retry_time: float
+    """attempts × per-try timeout (else the timeout, else the callee's worst case) + the
+    longest backoffs: what the call's own retry schedule needs."""
+    callee_worst_case: float
+    """The longest one try of the callee may legitimately take (its own downstream
+    timeouts and retries included)."""
+    slack: float | None
+    """timeout − needs; negative is a deficit; None without a timeout."""
+    needs: float = 0.0
+    """What the call needs to finish its retry schedule at worst: attempts × per-try bound +
+    backoffs, the per-try bound being the per-try timeout, else one (mesh-retried) worst-case
+    callee try. Without retries this is the callee's worst case."""
+    per_try_timeout: float | None = None
+    per_try_slack: float | None = None
+    """per-try timeout − callee_worst_case: negative means a slow but legitimate callee
+    answer is cut off and retried (None without a per-try timeout)."""
+    mesh_retry_time: float | None = None
+    """mesh attempts × mesh per-try timeout (else the callee's worst case) + backoffs."""
+    worst_case: float = 0.0
+    """The longest the caller can wait on this call, all tries and caps included."""
+
+    json_extra: ClassVar[tuple[str, ...]] = ("deficit",)
+
+    @property
+    def deficit(self) -> bool:
+        """True when the timeout is shorter than what the call needs (by more than 1 ns, so
+        a timeout written as exactly the sum of its parts is not a deficit)."""
+        return self.slack is not None and self.slack < -TOLERANCE
+
+
+def own_retry_time(call: Call, callee_worst_case: float) -> float:
+    """attempts × per-try bound + worst-case backoff; the per-try bound is the per-try
+    timeout, else the call timeout, else the callee's worst case."""
+    retries = call.retries
+    per_try = retries.per_try_timeout if retries and retries.per_try_timeout is not None else None
+    bound = per_try if per_try is not None else call.timeout
+    if bound is None:
+        bound = callee_worst_case
+    backoff = retries.worst_case_backoff() if retries else 0.0
+    return call.attempts * bound + backoff
+
+
+def _mesh_retry_time(call: Call, callee_worst_case: float) -> float | None:
+    mesh = call.mesh_retries
+    if mesh is None:
+        return None
+    per_try = mesh.per_try_timeout if mesh.per_try_timeout is not None else callee_worst_case
+    return mesh.attempts * min(per_try, callee_worst_case) + mesh.worst_case_backoff()
+
+
+def call_needs(call: Call, callee_worst_case: float) -> float:
+    """attempts × (per-try timeout, else one worst-case try incl. mesh retries) + backoffs."""
+    retries = call.retries
+    if retries and retries.per_try_timeout is not None:
+        per_try = retries.per_try_timeout
+    else:
+        mesh = _mesh_retry_time(call, callee_worst_case)
+        per_try = mesh if mesh is not None else callee_worst_case
+    return call.attempts * per_try + (retries.worst_case_backoff() if retries else 0.0)
+
+
+def call_worst_case(call: Call, callee_worst_case: float) -> float:
+    """The longest a caller waits on one repetition of ``call``: every try runs to its
+    bound (per-try timeout, mesh tries), plus backoffs, capped by the timeout."""
+    one_try = _mesh_retry_time(call, callee_worst_case)
+    if one_try is None:
+        one_try = callee_worst_case
+    retries = call.retries
+    bound = retries.per_try_timeout if retries and retries.per_try_timeout is not None else None
+    if bound is None:
+        bound = call.timeout
+    if bound is not None:
+        one_try = min(one_try, bound)
+    total = call.attempts * one_try + (retries.worst_case_backoff() if retries else 0.0)
+    return min(total, call.timeout) if call.timeout is not None else total
+
+
+def _own_p99(model: Model, operation: str) -> float:
+    op = model.operation(operation)
+    return distributions.p99(op.service_time) if op is not None else 0.0
+
+
+def worst_case_times(model: Model) -> dict[str, float]:
+    """Worst-case time of every operation (seconds); memoised per model."""
+    return memoised(model, "worst_case_times", lambda: _worst_case_times(model))
+
+
+def _worst_case_times(model: Model) -> dict[str, float]:
+    dag = call_dag(model)
+    worst: dict[str, float] = {}
+    cut = {id(e) for e in dag.cut}
+    for op in dag.order:
+        total = _own_p99(model, op)
+        for group in dag.groups[op]:
+            total += max(
+                math.ceil(e.call.per_request) * call_worst_case(e.call, _callee(model, worst, e, cut))
+                for e in group
+            )
+        worst[op] = total
+    return worst
+
+
+def _callee(model: Model, worst: dict[str, float], edge: Edge, cut: set[int]) -> float:
+    if id(edge) in cut or edge.callee not in worst:
+        return _own_p99(model, edge.callee)
+    return worst[edge.callee]
+
+
+def worst_case_time(model: Model, operation: str) -> float:
+    """The longest operation ``service.op`` may legitimately take, downstream budgets included."""
+    return worst_case_times(model)[operation]
+
+
+def call_budgets(model: Model) -> list[CallBudget]:
+    """The budget of every call (cycle-closing calls included), in model order."""
+    worst = worst_case_times(model)
+    out = []
+    for e in (e for calls in call_dag(model).declared.values() for e in calls):
+        call = e.call
+        callee = worst.get(e.callee, _own_p99(model, e.callee))
+        own = own_retry_time(call, callee)
+        needs = call_needs(call, callee)
+        per_try = call.retries.per_try_timeout if call.retries else None
+        out.append(
+            CallBudget(
+                edge=e,
+                timeout=call.timeout,
+                own_retry_time=own,
+                callee_worst_case=callee,
+                slack=None if call.timeout is None else call.timeout - needs,
+                needs=needs,
+                per_try_timeout=per_try,
+                per_try_slack=None if per_try is None else per_try - callee,
+                mesh_retry_time=_mesh_retry_time(call, callee),
+                worst_case=call_worst_case(call, callee),
+            )
+        )
+    return out

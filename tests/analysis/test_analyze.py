@@ -1,0 +1,131 @@
+"""The whole analysis as a user meets it: `analyze()`, the build stage and the command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from meshwright.analysis import AnalysisOptions, analyze
+from meshwright.analysis.cost import Prices
+from meshwright.model import load_model, load_text
+from meshwright.pipeline import BuildContext
+
+HERE = Path(__file__).parent
+SMALL = HERE / "small.yaml"
+EXAMPLES = HERE.parent.parent / "examples"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "meshwright", *args],
+        capture_output=True, text=True, check=False,
+        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
+    )
+
+
+def test_analyze_has_every_section_and_plain_json() -> None:
+    result = analyze(load_model(SMALL).model, AnalysisOptions(samples=2000))
+    assert result.entrypoints == ["frontend.PlaceOrder"]
+    assert [a.operation for a in result.below_slo] == ["checkout.PlaceOrder"]
+    assert [(b.edge.caller, b.edge.callee) for b in result.deficits] == [
+        ("checkout.PlaceOrder", "payment.Charge")
+    ]
+    assert result.max_amplification is not None and result.max_amplification.factor == 6
+    assert result.storms[0].failed_service == "payment"  # busiest leaf first
+    assert result.storms[0].worst_factor == pytest.approx(6)
+    assert result.overloaded == []
+    assert result.cycles == []
+    data = json.loads(json.dumps(result.to_json(), allow_nan=False))
+    assert set(data) >= {"availability", "latency", "budgets", "amplification", "storms",
+                         "arrival_rates", "capacity", "cost", "cycles", "summary"}
+    assert data["budgets"][1]["edge"] == {
+        "caller": "checkout.PlaceOrder", "callee": "payment.Charge", "path": "services.checkout.calls.0"
+    }
+    assert data["summary"]["below_slo"] == ["checkout.PlaceOrder"]
+
+
+def test_overload_becomes_null_wait_in_json() -> None:
+    text = """
+meshwright: 1
+system: t
+services:
+  a:
+    runtime: {replicas: 1, concurrency: 1}
+    apis: [{name: A, port: 80, operations: {Get: {service_time: 1s}}}]
+entrypoints: [{operation: a.Get, rate: 5/s}]
+"""
+    result = analyze(load_text(text).model, AnalysisOptions(samples=500))
+    assert result.overloaded == ["a"]
+    data = json.loads(json.dumps(result.to_json(), allow_nan=False))
+    assert data["capacity"]["a"]["queue"]["wq"] is None
+    assert data["capacity"]["a"]["overloaded"] is True
+
+
+def test_build_stage_writes_analysis_json() -> None:
+    from meshwright.analysis.stage import analyze_stage
+
+    loaded = load_model(SMALL)
+    res = analyze_stage(BuildContext(loaded, {"failure_rate": 0.0, "samples": 500,
+                                              "prices": Prices(cpu_per_core_hour=1.0)}))
+    assert res.name == "analyze" and not res.failed
+    [artifact] = res.artifacts
+    assert artifact.path == "analysis/analysis.json"
+    assert isinstance(artifact.content, str)
+    data = json.loads(artifact.content)
+    assert data["options"]["failure_rate"] == 0.0
+    assert data["arrival_rates"]["payment"] == pytest.approx(50.0)
+    assert "timeout deficits" in res.summary
+
+
+def test_cli_text_and_json() -> None:
+    r = run("analyze", str(SMALL), "--samples", "1000")
+    assert r.returncode == 0, r.stderr
+    for title in ("Availability", "Latency", "Timeout budgets", "Retry amplification",
+                  "Retry storms", "Capacity", "Cost"):
+        assert title in r.stdout
+    r = run("analyze", str(SMALL), "--format", "json", "--samples", "1000", "--price-cpu", "0",
+            "--price-memory", "0")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["cost"]["total_monthly"] == 0.0
+
+
+def test_cli_rejects_a_bad_failure_rate_with_exit_2() -> None:
+    r = run("analyze", str(SMALL), "--failure-rate", "1.5")
+    assert r.returncode == 2
+    assert "--failure-rate" in r.stderr
+
+
+@pytest.mark.parametrize("name", ["shop", "online-boutique"])
+def test_examples_analyze(name: str) -> None:
+    path = EXAMPLES / name
+    if not path.exists():
+        pytest.skip(f"example {name} not written yet")
+    result = analyze(load_model(path).model, AnalysisOptions(samples=1000))
+    assert result.entrypoints
+    assert all(0.0 < a.composed <= 1.0 for a in result.availability.values())
+    json.dumps(result.to_json(), allow_nan=False)
+
+
+def test_call_cycles_are_reported_and_cut() -> None:
+    text = """
+meshwright: 1
+system: t
+services:
+  a:
+    apis: [{name: A, port: 80, operations: {Get: {service_time: {mean: 10ms, distribution: deterministic}}}}]
+    calls: [{to: b.Get, retries: 2}]
+  b:
+    apis: [{name: B, port: 80, operations: {Get: {service_time: {mean: 20ms, distribution: deterministic}}}}]
+    calls: [{to: a.Get, retries: 3}]
+entrypoints: [{operation: a.Get, rate: 1/s}]
+"""
+    result = analyze(load_text(text).model, AnalysisOptions(samples=200))
+    assert result.cycles == ["b.Get -> a.Get"]
+    # the cut call still counts once, with a's own time: 10 + 20 + 10 ms
+    assert result.latency["a.Get"].p50 == pytest.approx(0.040)
+    assert result.max_amplification is not None and result.max_amplification.factor == 2
+    assert len(result.budgets) == 2

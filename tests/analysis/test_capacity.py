@@ -1,0 +1,65 @@
+"""Arrival rates through the graph and M/M/c capacity per service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from meshwright.analysis.capacity import arrival_rates, capacity, erlang_c
+from meshwright.model import load_model, load_text
+
+SMALL = Path(__file__).with_name("small.yaml")
+
+QUEUE = """
+meshwright: 1
+system: t
+services:
+  gw:
+    runtime: {replicas: 1, concurrency: 100}
+    apis: [{name: G, port: 80, operations: {In: {service_time: {mean: 0s, distribution: deterministic}}}}]
+    calls: [{to: work.Do, per_request: 1.8}]
+  work:
+    runtime: {replicas: %d, concurrency: 1}
+    apis: [{name: W, port: 80, operations: {Do: {service_time: {mean: 1s}}}}]
+    slo: {latency: {p99: 2s}}
+entrypoints: [{operation: gw.In, rate: 2/s}]
+"""
+
+
+def test_arrival_rates_follow_per_request_and_retries() -> None:
+    model = load_model(SMALL).model
+    rates = arrival_rates(model)
+    assert rates["frontend"] == pytest.approx(50)
+    assert rates["payment"] == pytest.approx(50)
+    with_failures = arrival_rates(model, failure_rate=0.1)
+    assert with_failures["checkout"] == pytest.approx(50 * 1.1)  # 2 attempts: 1 + p
+    assert with_failures["payment"] == pytest.approx(50 * 1.1 * (1 + 0.1 + 0.01))
+
+
+def test_mm_c_per_service_matches_erlang_c() -> None:
+    caps = capacity(load_text(QUEUE % 4).model)
+    work = caps["work"]
+    assert work.arrival_rate == pytest.approx(3.6)
+    assert work.servers == 4
+    assert work.queue.p_wait == pytest.approx(0.7878, abs=1e-4)
+    assert work.queue.wq == pytest.approx(1.9694, abs=1e-4)
+    assert not work.overloaded
+    # 1 s of room for waiting (2 s SLO − 1 s holding): p99 wait must fit
+    assert work.wait_budget == pytest.approx(1.0)
+    n = work.replicas_needed
+    assert n is not None and n > 4
+    assert erlang_c(3.6, 1.0, n).wq_p99 <= 1.0 < erlang_c(3.6, 1.0, n - 1).wq_p99
+
+
+def test_too_few_replicas_is_certain_overload() -> None:
+    work = capacity(load_text(QUEUE % 3).model)["work"]
+    assert work.overloaded
+    assert work.queue.utilisation == pytest.approx(1.2)
+
+
+def test_small_model_capacity_uses_replicas_times_concurrency() -> None:
+    caps = capacity(load_model(SMALL).model)
+    assert caps["checkout"].servers == 3 * 32
+    assert caps["frontend"].holding_time == pytest.approx(0.005 + 0.080)
+    assert all(not c.overloaded for c in caps.values())
