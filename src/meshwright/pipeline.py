@@ -18,6 +18,7 @@ from meshwright.model.loader import LoadedModel
 STAGE_MODULES: tuple[str, ...] = (
     "meshwright.model.stage",
     "meshwright.check.stage",
+    "meshwright.analysis.stage",
     "meshwright.emit.stage",
 )
 """Modules that register build stages, imported in this order."""
