@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from meshwright.errors import Diagnostic, Location, ModelError, UsageError
 from meshwright.model.references import check_references
-from meshwright.model.source import PathKey, SourceMap, load_file, load_yaml, no_gc
+from meshwright.model.source import PathKey, Pos, SourceMap, load_file, load_yaml, no_gc
 from meshwright.model.types import Model
 from meshwright.model.validation_errors import translate
 
@@ -133,23 +133,27 @@ def _merge_fragment(
     frag: Path,
     default_section: str,
 ) -> None:
-    data, fmap, fdiags = load_file(frag)
+    # Read the fragment with its positions already under `<section>.`: most fragments are
+    # a mapping of services by name, so no position needs moving afterwards.
+    data, fmap, fdiags = load_file(frag, prefix=(default_section,))
     diags.extend(fdiags)
     if data is None:
         return
     if not isinstance(data, dict):
         diags.append(
             Diagnostic(
-                fmap.locate(()),
+                fmap.locate((default_section,)),
                 f"a fragment must be a mapping of {default_section} by name",
                 f"write `NAME:` followed by the {default_section[:-1]}'s fields",
             )
         )
         return
     sectioned = bool(data) and all(k in SECTIONS for k in data)
+    if sectioned:  # positions were recorded under the wrong prefix: read it again as is
+        data, fmap, _ = load_file(frag)
     sections = data if sectioned else {default_section: data}
+    rejected: list[PathKey] = []
     for section, body in sections.items():
-        prefix: PathKey = () if sectioned else (default_section,)
         if section == "entrypoints":
             if not isinstance(body, list):
                 diags.append(Diagnostic(fmap.locate((section,)), "entrypoints must be a list"))
@@ -158,15 +162,15 @@ def _merge_fragment(
             if not isinstance(target, list):
                 continue
             offset = len(target)
-            for i, item in enumerate(body):
-                target.append(item)
-                _relocate(fmap, smap, (*prefix, section, i), ("entrypoints", offset + i))
+            target.extend(body)
+            moved = SourceMap()
+            for i in range(len(body)):
+                _relocate(fmap, moved, (section, i), ("entrypoints", offset + i))
+            rejected.append((section,))
+            smap.update(moved)
             continue
         if not isinstance(body, dict):
-            diags.append(
-                Diagnostic(fmap.locate((*prefix, section) if sectioned else ()),
-                           f"{section} must be a mapping by name")
-            )
+            diags.append(Diagnostic(fmap.locate((section,)), f"{section} must be a mapping by name"))
             continue
         target_map = raw.setdefault(section, {})
         if target_map is None:
@@ -174,22 +178,29 @@ def _merge_fragment(
         if not isinstance(target_map, dict):
             continue
         for name, value in body.items():
-            src_path: PathKey = (section, name) if sectioned else (name,)
             if name in target_map:
                 first = smap.locate((section, name), key=True)
                 diags.append(
                     Diagnostic(
-                        fmap.locate(src_path, key=True),
+                        fmap.locate((section, name), key=True),
                         f"{section[:-1]} '{name}' is defined twice (first at {first})",
                         "keep one definition; each name must be unique across all files",
                         code="duplicate",
                         path=(section, name),
                     )
                 )
+                rejected.append((section, name))
                 continue
             target_map[name] = value
-            _relocate(fmap, smap, src_path, (section, name))
-    smap.files.append(str(frag))
+    for path in rejected:  # keep the first definition's positions
+        n = len(path)
+        for table in (fmap.values, fmap.keys):
+            for key in [k for k in table if k[:n] == path]:
+                del table[key]
+    for section in sections:  # the main file's section positions stay
+        fmap.values.pop((section,), None)
+    fmap.values.pop((), None)
+    smap.update(fmap)
 
 
 def _relocate(src: SourceMap, dst: SourceMap, src_path: PathKey, dst_path: PathKey) -> None:
@@ -210,7 +221,7 @@ def apply_defaults(raw: dict[str, Any], smap: SourceMap) -> None:
     if not isinstance(services, dict):
         return
     # positions of each default, relative to defaults.call.<key>, computed once
-    tables: list[tuple[dict[PathKey, Location], dict[PathKey, Location]]] = [
+    tables: list[tuple[dict[PathKey, Pos], dict[PathKey, Pos]]] = [
         (smap.values, {}),
         (smap.keys, {}),
     ]

@@ -24,6 +24,8 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from meshwright.errors import Diagnostic, Location
 
 PathKey = tuple[str | int, ...]
+Pos = tuple[str, int, int]
+"""(file, line, column), 1-based; kept as a plain tuple because a model has many."""
 
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
@@ -36,20 +38,20 @@ _MERGE = "tag:yaml.org,2002:merge"
 class SourceMap:
     """Where each value (and each mapping key) of the loaded data was written."""
 
-    values: dict[PathKey, Location] = field(default_factory=dict)
-    keys: dict[PathKey, Location] = field(default_factory=dict)
+    values: dict[PathKey, Pos] = field(default_factory=dict)
+    keys: dict[PathKey, Pos] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
 
     def locate(self, path: PathKey, *, key: bool = False) -> Location:
         """The position of ``path``, or of its nearest written ancestor."""
         table = self.keys if key else self.values
         if path in table:
-            return table[path]
+            return Location(*table[path])
         probe = path
         while probe:
             probe = probe[:-1]
             if probe in self.values:
-                return self.values[probe]
+                return Location(*self.values[probe])
         return Location(self.files[0] if self.files else "<model>", 1, 1)
 
     def update(self, other: SourceMap) -> None:
@@ -57,34 +59,39 @@ class SourceMap:
         self.keys.update(other.keys)
         self.files.extend(f for f in other.files if f not in self.files)
 
-    def copy_subtree(self, src: PathKey, dst: PathKey) -> None:
-        """Give ``dst`` (and below) the positions of ``src`` (and below)."""
-        n = len(src)
-        for table in (self.values, self.keys):
-            for path, loc in list(table.items()):
-                if path[:n] == src:
-                    table.setdefault(dst + path[n:], loc)
+
+
+_CORE_INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_CORE_FLOAT = re.compile(
+    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
+_CORE_NULL = frozenset(("", "~", "null", "Null", "NULL"))
+_CORE_BOOL = frozenset(("true", "True", "TRUE", "false", "False", "FALSE"))
+_NUMBER_START = frozenset("-+0123456789.")
+_STR = "tag:yaml.org,2002:str"
 
 
 class _Core12Resolver(pyyaml.resolver.BaseResolver):  # type: ignore[misc]
     """Implicit tags of the YAML 1.2 core schema (not YAML 1.1's yes/no/on/off or 1:30)."""
 
-
-_Core12Resolver.add_implicit_resolver(
-    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-_Core12Resolver.add_implicit_resolver(
-    _INT, re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), list("-+0123456789")
-)
-_Core12Resolver.add_implicit_resolver(
-    _FLOAT,
-    re.compile(
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-    ),
-    list("-+0123456789."),
-)
-_Core12Resolver.add_implicit_resolver(_NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        """One pass per scalar (the generic resolver loops over regex lists)."""
+        if kind is pyyaml.nodes.ScalarNode:
+            if not implicit[0]:
+                return _STR
+            if value in _CORE_NULL:
+                return _NULL
+            if value in _CORE_BOOL:
+                return _BOOL
+            if value[0] in _NUMBER_START:
+                if _CORE_INT.match(value):
+                    return _INT
+                if _CORE_FLOAT.match(value):
+                    return _FLOAT
+            return _STR
+        result: str = super().resolve(kind, value, implicit)
+        return result
 
 
 try:
@@ -114,12 +121,16 @@ if _CParser is not None:
             _Core12Resolver.__init__(self)
 
 
-def load_yaml(text: str, filename: str) -> tuple[Any, SourceMap, list[Diagnostic]]:
-    """Parse one YAML document into plain data with positions; problems come back located."""
+def load_yaml(
+    text: str, filename: str, prefix: PathKey = ()
+) -> tuple[Any, SourceMap, list[Diagnostic]]:
+    """Parse one YAML document into plain data with positions; problems come back located.
+
+    Positions are recorded under ``prefix`` (a fragment's data lands at that path)."""
     smap = SourceMap(files=[filename])
     diags: list[Diagnostic] = []
     with no_gc():
-        return _load_yaml(text, filename, smap, diags)
+        return _load_yaml(text, filename, smap, diags, prefix)
 
 
 @contextlib.contextmanager
@@ -135,7 +146,7 @@ def no_gc() -> Iterator[None]:
 
 
 def _load_yaml(
-    text: str, filename: str, smap: SourceMap, diags: list[Diagnostic]
+    text: str, filename: str, smap: SourceMap, diags: list[Diagnostic], prefix: PathKey
 ) -> tuple[Any, SourceMap, list[Diagnostic]]:
     try:
         node = _compose(text)
@@ -158,11 +169,13 @@ def _load_yaml(
         return None, smap, diags
     if node is None:
         return None, smap, diags
-    data = _convert(node, (), filename, smap, diags)
+    data = _convert(node, prefix, filename, smap, diags)
     return data, smap, diags
 
 
-def load_file(path: Path, display: str | None = None) -> tuple[Any, SourceMap, list[Diagnostic]]:
+def load_file(
+    path: Path, display: str | None = None, prefix: PathKey = ()
+) -> tuple[Any, SourceMap, list[Diagnostic]]:
     name = display or str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -170,15 +183,7 @@ def load_file(path: Path, display: str | None = None) -> tuple[Any, SourceMap, l
         return None, SourceMap(files=[name]), [
             Diagnostic(Location(name, 1, 1), "file is not UTF-8 text", "save it as UTF-8")
         ]
-    return load_yaml(text, name)
-
-
-def _loc(node: Any, filename: str) -> Location:
-    mark = node.start_mark
-    return _Location(filename, mark.line + 1, mark.column + 1)
-
-
-_Location = Location
+    return load_yaml(text, name, prefix)
 
 
 def _scalar(node: Any) -> Any:
@@ -225,37 +230,45 @@ def _key_text(node: Any) -> str | int:
 def _convert(
     node: Any, path: PathKey, filename: str, smap: SourceMap, diags: list[Diagnostic]
 ) -> Any:
-    smap.values[path] = _loc(node, filename)
+    """Plain data of ``node``; records where each value and key was written."""
+    mark = node.start_mark
+    values = smap.values
+    values[path] = (filename, mark.line + 1, mark.column + 1)
     kind = node.id
     if kind == "scalar":
+        if node.tag == _STR:
+            return node.value
         return _scalar(node)
     if kind == "sequence":
         return [_convert(item, (*path, i), filename, smap, diags) for i, item in enumerate(node.value)]
-    if kind == "mapping":
-        out: dict[str, Any] = {}
-        seen: dict[str | int, Location] = {}
-        merges: list[Any] = []
-        for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
-                merges.append(value_node)
-                continue
-            key = _key_text(key_node)
-            key_loc = _loc(key_node, filename)
-            if key in seen:
-                first = seen[key]
-                diags.append(
-                    Diagnostic(
-                        key_loc,
-                        f"duplicate key '{key}' (first written at line {first.line})",
-                        "remove one of the two, or merge their contents",
-                        code="duplicate",
-                        path=(*path, key),
-                    )
+    if kind != "mapping":  # pragma: no cover
+        return None
+    out: dict[str, Any] = {}
+    keys = smap.keys
+    merges: list[Any] = []
+    for key_node, value_node in node.value:
+        if key_node.tag == _MERGE:
+            merges.append(value_node)
+            continue
+        key = key_node.value if key_node.tag == _STR else str(_key_text(key_node))
+        kmark = key_node.start_mark
+        key_pos = (filename, kmark.line + 1, kmark.column + 1)
+        key_path = (*path, key)
+        if key in out:
+            first = keys[key_path]
+            diags.append(
+                Diagnostic(
+                    Location(*key_pos),
+                    f"duplicate key '{key}' (first written at line {first[1]})",
+                    "remove one of the two, or merge their contents",
+                    code="duplicate",
+                    path=key_path,
                 )
-                continue
-            seen[key] = key_loc
-            smap.keys[(*path, key)] = key_loc
-            out[str(key)] = _convert(value_node, (*path, str(key)), filename, smap, diags)
+            )
+            continue
+        keys[key_path] = key_pos
+        out[key] = _convert(value_node, key_path, filename, smap, diags)
+    if merges:
         for merge in merges:
             sources = merge.value if merge.id == "sequence" else [merge]
             for src in sources:
@@ -263,6 +276,5 @@ def _convert(
                 if isinstance(merged, dict):
                     for k, v in merged.items():
                         out.setdefault(k, v)
-        smap.values[path] = _loc(node, filename)
-        return out
-    return None  # pragma: no cover
+        values[path] = (filename, mark.line + 1, mark.column + 1)
+    return out

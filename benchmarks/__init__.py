@@ -1,0 +1,1 @@
+"""Reproducible benchmarks; results go to BENCHMARKS.md. Run from the repository root."""
