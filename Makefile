@@ -21,7 +21,8 @@ demo: $(STAMP)
 	$(BIN)/meshwright validate examples/shop
 	$(BIN)/meshwright validate examples/online-boutique
 	$(BIN)/meshwright build examples/shop -o out/shop
-	$(BIN)/meshwright build examples/online-boutique -o out/online-boutique
+	@echo "--- Online Boutique as deployed has no timeouts, mTLS or SLOs: the review lists them"
+	$(BIN)/meshwright build examples/online-boutique -o out/online-boutique --fail-on never
 	@echo "demo: generated files are in out/shop and out/online-boutique"
 
 lint: $(STAMP)

@@ -50,6 +50,13 @@ COMMAND_MODULES: tuple[str, ...] = (
 """Modules that add commands; each defines ``register(app: typer.Typer) -> None``."""
 
 
+class FailLevel(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"
@@ -156,12 +163,20 @@ def build(
     list_stages: Annotated[
         bool, typer.Option("--list-stages", help="List the pipeline's stages and exit.")
     ] = False,
+    fail_on: Annotated[
+        FailLevel,
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 when the review finds something at or above this level.",
+        ),
+    ] = FailLevel.error,
 ) -> None:
     """Run every pipeline stage on a model and write the results to OUT/.
 
-    Stages run in order (model, check, analyze, simulate, emit, report); each writes its
-    files under OUT/. Files are written only after every stage succeeded, so a failed
-    build never leaves a half-written OUT/.
+    Stages run in order (see --list-stages); each writes its files under OUT/. Files are
+    written after every stage ran, so an invalid model never leaves a half-written OUT/.
+    Exit code 1 when the review finds something at or above --fail-on (default: error);
+    the files are written anyway, so the findings can be read.
     """
     if list_stages:
         for st in stages():
@@ -175,7 +190,7 @@ def build(
     with console.status("building…") as status:
         ctx = run_build(
             loaded,
-            {"out": str(out)},
+            {"out": str(out), "check": {"fail_on": fail_on.value}},
             only=only,
             on_stage=lambda st: status.update(f"[bold]{st.name}[/]: {st.description}"),
         )

@@ -116,7 +116,18 @@ def test_help_teaches() -> None:
 
 def test_examples_validate_from_the_cli() -> None:
     for name in ("shop", "online-boutique"):
-        if (EXAMPLES / name).exists():
-            r = run("validate", str(EXAMPLES / name), "--format", "json")
-            assert r.returncode == 0, r.stderr
-            assert json.loads(r.stdout)["valid"] is True
+        r = run("validate", str(EXAMPLES / name), "--format", "json")
+        assert r.returncode == 0, r.stderr
+        assert json.loads(r.stdout)["valid"] is True
+
+
+def test_build_exit_code_follows_fail_on(tmp_path: Path) -> None:
+    model = EXAMPLES / "online-boutique"
+    r = run("build", str(model), "-o", str(tmp_path / "a"), "--only", "model", "--only", "check")
+    assert r.returncode == 1, r.stderr  # the real Online Boutique has error-level findings
+    assert (tmp_path / "a" / "check" / "findings.sarif").exists()
+    r = run("build", str(model), "-o", str(tmp_path / "b"), "--only", "check", "--fail-on", "never")
+    assert r.returncode == 0, r.stderr
+    r = run("build", str(model), "-o", str(tmp_path / "c"), "--only", "nonsense")
+    assert r.returncode == 2
+    assert "unknown stage 'nonsense'" in r.stderr

@@ -1,7 +1,8 @@
 """Build stage "check": the design review as check/findings.json and check/findings.sarif.
 
-The stage fails (so `meshwright build` exits 1) when an error-level finding is reported.
-Build options may carry ``{"check": {"select": [...], "ignore": [...], "options": {...}}}``.
+The stage fails (so `meshwright build` exits 1) when a finding at or above the fail level
+(default: error) is reported. Build options may carry
+``{"check": {"select": [...], "ignore": [...], "options": {...}, "fail_on": "warning"}}``.
 """
 
 from __future__ import annotations
@@ -30,5 +31,5 @@ def check_stage(ctx: BuildContext) -> StageResult:
             Artifact("check/findings.json", to_json(report)),
             Artifact("check/findings.sarif", to_sarif(report)),
         ],
-        failed=report.fails("error"),
+        failed=report.fails(str(settings.get("fail_on", "error"))),
     )
