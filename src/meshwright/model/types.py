@@ -479,6 +479,7 @@ class Service(Nullable):
 class Context(Nullable):
     owner: str | None = Field(None, description="Owning team.")
     description: str = ""
+    suppress: Suppressions = Field(default_factory=dict)
 
 
 class Topic(Nullable):
