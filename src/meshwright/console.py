@@ -18,4 +18,4 @@ def print_model_error(exc: ModelError) -> None:
         if d.hint:
             err_console.print(f"    [cyan]hint:[/] {escape(d.hint)}")
     n = len(exc.diagnostics)
-    err_console.print(f"[red]{n} error{'s' if n != 1 else ''}[/]; the model was not loaded")
+    err_console.print(f"[red]{n} error{'s' if n != 1 else ''}[/]; {exc.outcome}")

@@ -58,8 +58,9 @@ class MeshwrightError(Exception):
 class ModelError(MeshwrightError):
     """A model could not be loaded; carries every problem found, each located."""
 
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+    def __init__(self, diagnostics: list[Diagnostic], outcome: str = "the model was not loaded") -> None:
         self.diagnostics = sorted(diagnostics, key=lambda d: (d.location, d.message))
+        self.outcome = outcome
         super().__init__("\n".join(d.format() for d in self.diagnostics))
 
 

@@ -19,6 +19,7 @@ STAGE_MODULES: tuple[str, ...] = (
     "meshwright.model.stage",
     "meshwright.check.stage",
     "meshwright.analysis.stage",
+    "meshwright.simulate.stage",
     "meshwright.emit.stage",
 )
 """Modules that register build stages, imported in this order."""

@@ -1,0 +1,107 @@
+"""`meshwright simulate MODEL --scenario FILE`: run the discrete-event simulation and
+print a summary (or JSON); --out writes result.json and plots."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from meshwright.console import console, err_console
+from meshwright.errors import UsageError
+from meshwright.model import load_model
+from meshwright.model.units import parse_duration
+from meshwright.output import write_artifacts
+from meshwright.simulate import SimOptions, simulate
+from meshwright.simulate.scenario import Scenario, check_scenario, load_scenario
+from meshwright.simulate.stage import artifacts_for
+from meshwright.simulate.summary import render
+
+DEFAULT_DURATION = 300.0
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def _seconds(option: str, text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        value = parse_duration(text)
+    except ValueError as exc:
+        raise UsageError(f"{option} {text!r}: {exc}") from None
+    if value <= 0:
+        raise UsageError(f"{option} must be longer than 0s, e.g. {option} 10m")
+    return value
+
+
+def simulate_command(
+    path: Annotated[Path, typer.Argument(help="Model file (mesh.yaml) or model directory.")],
+    scenario: Annotated[
+        Path | None,
+        typer.Option("--scenario", "-s", help="Chaos scenario YAML (see examples/scenarios/)."),
+    ] = None,
+    duration: Annotated[
+        str | None,
+        typer.Option(help="Simulated time, e.g. 10m (default: the scenario's, else 5m)."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same result.")] = 1,
+    bucket: Annotated[
+        str | None, typer.Option(help="Width of a time bucket, e.g. 5s (default: ~120 buckets).")
+    ] = None,
+    format: Annotated[
+        Format, typer.Option("--format", "-f", help="text for people, json for machines.")
+    ] = Format.text,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write result.json and PNG plots here.")
+    ] = None,
+) -> None:
+    """Simulate traffic, faults and resilience policies; judge SLOs and recovery.
+
+    Exit code 0 when every SLO is met and the system recovered after the faults, 1 when
+    not, 2 for invalid input.
+    """
+    loaded = load_model(path)
+    if scenario is not None:
+        ls = load_scenario(scenario)
+        check_scenario(ls, loaded.model)
+        scen = ls.scenario
+    else:
+        scen = Scenario(name="steady")
+    seconds = _seconds("--duration", duration) or scen.duration or DEFAULT_DURATION
+    options = SimOptions(duration=seconds, seed=seed, bucket=_seconds("--bucket", bucket))
+    if format is Format.text and err_console.is_terminal:
+        with Progress(
+            TextColumn("simulating"),
+            BarColumn(),
+            TextColumn("{task.completed:.0f}/{task.total:.0f} s"),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("simulate", total=seconds)
+            result = simulate(
+                loaded.model, scen, options, lambda t: bar.update(task, completed=t)
+            )
+    else:
+        result = simulate(loaded.model, scen, options)
+    if out is not None:
+        written = write_artifacts(out, artifacts_for(result, scen, prefix=""))
+        err_console.print(f"wrote {len(written)} files to {out}/")
+    if format is Format.json:
+        print(json.dumps(result.to_json(), indent=1))
+    else:
+        console.print(render(result))
+    if not result.verdict.ok:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `meshwright simulate` to the command line."""
+    app.command("simulate")(simulate_command)

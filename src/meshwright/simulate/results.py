@@ -1,0 +1,249 @@
+"""Results of a run: per-bucket time series, totals and a verdict (SLOs met? recovered
+after the faults, or stuck in a metastable state?)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from meshwright.model.types import Model
+from meshwright.simulate.recorder import Latencies, Recorder, Series
+from meshwright.simulate.scenario import Scenario
+
+RECOVERY_GRACE = 30.0
+"""Seconds after the last fault ends before recovery is judged."""
+RECOVERED_FRACTION = 0.9
+"""Recovered when the success ratio after the grace is at least this share of the baseline's."""
+
+Number = float | None
+
+
+def _pcts(values: Latencies) -> tuple[Number, Number]:
+    """(p50, p99) of one bucket's latencies."""
+    if len(values) == 0:
+        return None, None
+    p50, p99 = np.percentile(values, [50, 99])
+    return float(p50), float(p99)
+
+
+def _ratio(a: float, b: float) -> Number:
+    return a / b if b > 0 else None
+
+
+@dataclass
+class SloCheck:
+    service: str
+    objective: str
+    target: float
+    actual: Number
+    met: bool
+
+
+@dataclass
+class Recovery:
+    """Whether goodput came back after the faults ended."""
+
+    status: str
+    """no-faults | permanent-fault | undetermined | recovered | metastable"""
+    fault_end: Number = None
+    judged_from: Number = None
+    baseline_success: Number = None
+    after_success: Number = None
+    worst: str | None = None
+
+
+@dataclass
+class Verdict:
+    slos: list[SloCheck] = field(default_factory=list)
+    recovery: Recovery = field(default_factory=lambda: Recovery("no-faults"))
+
+    @property
+    def slos_met(self) -> bool:
+        return all(s.met for s in self.slos)
+
+    @property
+    def ok(self) -> bool:
+        return self.slos_met and self.recovery.status != "metastable"
+
+
+@dataclass
+class SimResult:
+    """Everything a run produced, as plain data."""
+
+    system: str
+    scenario: str
+    seed: int
+    duration: float
+    bucket: float
+    events: int
+    time: list[float]
+    entrypoints: dict[str, dict[str, list[Number]]]
+    services: dict[str, dict[str, list[Number]]]
+    breakers: dict[str, list[int]]
+    topics: dict[str, list[float]]
+    totals: dict[str, dict[str, dict[str, Number]]]
+    verdict: Verdict
+    failures: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Failed tries of each service's outgoing calls, by kind (timeout, circuit_open, ...)."""
+
+    def to_json(self) -> dict[str, Any]:
+        v = self.verdict
+        return {
+            "system": self.system,
+            "scenario": self.scenario,
+            "seed": self.seed,
+            "duration": self.duration,
+            "bucket": self.bucket,
+            "events": self.events,
+            "verdict": {
+                "ok": v.ok,
+                "slos_met": v.slos_met,
+                "slos": [s.__dict__ for s in v.slos],
+                "recovery": v.recovery.__dict__,
+            },
+            "totals": self.totals,
+            "failed_tries": self.failures,
+            "series": {
+                "time": self.time,
+                "entrypoints": self.entrypoints,
+                "services": self.services,
+                "breakers": self.breakers,
+                "topics": self.topics,
+            },
+        }
+
+
+def _series(s: Series, width: float, nb: int, station: bool) -> dict[str, list[Number]]:
+    out: dict[str, list[Number]] = {
+        "offered": [a / width for a in s.arrivals],
+        "throughput": [(s.ok[i] + s.errors[i]) / width for i in range(nb)],
+        "goodput": [o / width for o in s.ok],
+        "error_rate": [_ratio(s.errors[i], s.ok[i] + s.errors[i]) for i in range(nb)],
+    }
+    pcts = [_pcts(lat) for lat in s.latencies]
+    out["p50"] = [p[0] for p in pcts]
+    out["p99"] = [p[1] for p in pcts]
+    if station:
+        out["retries"] = [r / width for r in s.retries]
+        out["rejected"] = [r / width for r in s.rejected]
+        out["queue"] = list(s.queue)
+        out["busy"] = list(s.busy)
+        out["utilisation"] = list(s.utilisation)
+        out["replicas"] = list(s.replicas)
+        out["mean_wait"] = [_ratio(s.wait_sum[i], s.wait_n[i]) for i in range(nb)]
+    return out
+
+
+def _totals(s: Series, duration: float, station: bool) -> dict[str, Number]:
+    ok, err = sum(s.ok), sum(s.errors)
+    chunks = [np.asarray(b, dtype=np.float64) for b in s.latencies if len(b)]
+    lat = np.concatenate(chunks) if chunks else np.zeros(0)
+    p50, p99 = _pcts(lat)
+    out: dict[str, Number] = {
+        "requests": sum(s.arrivals),
+        "ok": ok,
+        "errors": err,
+        "success": _ratio(ok, ok + err),
+        "goodput": ok / duration,
+        "mean_latency": float(np.mean(lat)) if len(lat) else None,
+        "p50": p50,
+        "p99": p99,
+    }
+    if station:
+        out["retries"] = sum(s.retries)
+        out["rejected"] = sum(s.rejected)
+        out["mean_wait"] = _ratio(sum(s.wait_sum), sum(s.wait_n))
+        out["utilisation"] = float(np.mean(s.utilisation))
+        out["max_queue"] = max(s.queue) if s.queue else 0.0
+    return out
+
+
+def summarize(model: Model, scenario: Scenario, rec: Recorder, seed: int) -> SimResult:
+    """Turn raw counters into series, totals and a verdict."""
+    width, nb = rec.width, rec.nb
+    totals = {
+        "entrypoints": {k: _totals(s, rec.duration, False) for k, s in rec.entrypoints.items()},
+        "services": {k: _totals(s, rec.duration, True) for k, s in rec.services.items()},
+    }
+    return SimResult(
+        system=model.system,
+        scenario=scenario.name,
+        seed=seed,
+        duration=rec.duration,
+        bucket=width,
+        events=rec.events,
+        time=[i * width for i in range(nb)],
+        entrypoints={k: _series(s, width, nb, False) for k, s in rec.entrypoints.items()},
+        services={k: _series(s, width, nb, True) for k, s in rec.services.items()},
+        breakers=rec.breakers,
+        topics=rec.topics,
+        totals=totals,
+        verdict=Verdict(
+            _slo_checks(model, totals["services"]),
+            judge_recovery(scenario, rec, recovery_grace(model)),
+        ),
+        failures={k: dict(sorted(c.items())) for k, c in rec.failures.items() if c},
+    )
+
+
+def _slo_checks(model: Model, services: dict[str, dict[str, Number]]) -> list[SloCheck]:
+    out = []
+    for name, svc in model.services.items():
+        t = services[name]
+        if svc.slo is None or not t["requests"]:
+            continue
+        if svc.slo.availability is not None:
+            actual = None if t["success"] is None else 100.0 * t["success"]
+            out.append(SloCheck(name, "availability", svc.slo.availability, actual,
+                                actual is not None and actual >= svc.slo.availability))
+        if svc.slo.latency is not None and svc.slo.latency.p99 is not None:
+            p99 = t["p99"]
+            out.append(SloCheck(name, "latency.p99", svc.slo.latency.p99, p99,
+                                p99 is not None and p99 <= svc.slo.latency.p99))
+    return out
+
+
+def recovery_grace(model: Model) -> float:
+    """Seconds to wait after the faults before judging: 30 s, or longer than the longest
+    circuit-breaker open interval (an open breaker delays recovery by design)."""
+    longest = max(
+        (c.circuit_breaker.open_for for s in model.services.values() for c in s.all_calls()
+         if c.circuit_breaker is not None),
+        default=0.0,
+    )
+    return max(RECOVERY_GRACE, longest + 5.0)
+
+
+def judge_recovery(scenario: Scenario, rec: Recorder, grace: float = RECOVERY_GRACE) -> Recovery:
+    """Compare each entrypoint's success ratio (ok / offered) before the first fault with
+    the one from ``grace`` seconds after the last fault until the end of the run."""
+    start = scenario.fault_start
+    if start is None:
+        return Recovery("no-faults")
+    end = scenario.fault_end
+    if end is None:
+        return Recovery("permanent-fault")
+    w = rec.width
+    b0 = int(-(-(end + grace) // w))
+    if b0 >= rec.nb:
+        return Recovery("undetermined", end, end + grace)
+    base_hi = int(start // w)
+    base_lo = base_hi // 10
+    worst: tuple[float, str, float, float] | None = None
+    for label, s in rec.entrypoints.items():
+        after_offered = sum(s.arrivals[b0:])
+        if after_offered == 0:
+            continue
+        after = sum(s.ok[b0:]) / after_offered
+        base_offered = sum(s.arrivals[base_lo:base_hi])
+        base = sum(s.ok[base_lo:base_hi]) / base_offered if base_offered else 1.0
+        score = after / base if base > 0 else 1.0
+        if worst is None or score < worst[0]:
+            worst = (score, label, base, after)
+    if worst is None:
+        return Recovery("undetermined", end, b0 * w)
+    score, label, base, after = worst
+    status = "recovered" if score >= RECOVERED_FRACTION else "metastable"
+    return Recovery(status, end, b0 * w, base, after, label)

@@ -1,0 +1,112 @@
+"""`meshwright simulate` as a user runs it, and the build stage."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from meshwright.model import load_model, load_text
+from meshwright.pipeline import BuildContext
+from meshwright.simulate.stage import build_duration, simulate_stage
+
+ROOT = Path(__file__).resolve().parents[2]
+
+MODEL = """\
+meshwright: 1
+system: tiny
+services:
+  web:
+    apis: [{name: W, port: 80, operations: {Home: {service_time: 2ms}}}]
+    calls: [{to: api.Get, timeout: 500ms}]
+    slo: {availability: 99, latency: {p99: 1s}}
+  api:
+    apis: [{name: A, port: 80, operations: {Get: {service_time: 5ms}}}]
+entrypoints:
+  - {operation: web.Home, rate: 50/s}
+"""
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "meshwright", "simulate", *args],
+        capture_output=True, text=True, check=False,
+        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
+    )
+
+
+def test_json_output_and_files(tmp_path: Path) -> None:
+    model = tmp_path / "mesh.yaml"
+    model.write_text(MODEL)
+    scenario = tmp_path / "chaos.yaml"
+    scenario.write_text(
+        "name: blip\nevents:\n  - {at: 10s, for: 5s, action: slow, service: api, factor: 2}\n"
+    )
+    out = tmp_path / "out"
+    r = cli(str(model), "--scenario", str(scenario), "--duration", "1m", "--seed", "4",
+            "--format", "json", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["scenario"] == "blip" and data["duration"] == 60 and data["seed"] == 4
+    assert data["verdict"]["recovery"]["status"] == "recovered"
+    assert len(data["series"]["time"]) == len(data["series"]["entrypoints"]["web.Home"]["goodput"])
+    assert json.loads((out / "result.json").read_text()) == data
+    assert (out / "entrypoints.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (out / "services.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_text_summary_and_failing_verdict(tmp_path: Path) -> None:
+    model = tmp_path / "mesh.yaml"
+    model.write_text(MODEL)
+    scenario = tmp_path / "chaos.yaml"
+    scenario.write_text("events:\n  - {at: 5s, for: 10s, action: crash, service: api}\n")
+    r = cli(str(model), "-s", str(scenario), "--duration", "1m")
+    assert r.returncode == 1, r.stderr
+    assert "web.Home" in r.stdout
+    assert "✗ SLO web availability" in r.stdout
+    assert "recovered" in r.stdout
+
+
+def test_bad_scenario_exits_2_with_a_location(tmp_path: Path) -> None:
+    model = tmp_path / "mesh.yaml"
+    model.write_text(MODEL)
+    scenario = tmp_path / "chaos.yaml"
+    scenario.write_text("events:\n  - {at: 5s, action: crash, service: apii}\n")
+    r = cli(str(model), "-s", str(scenario))
+    assert r.returncode == 2
+    assert f"{scenario}:2:38" in r.stderr and "did you mean 'api'" in r.stderr
+
+
+def test_bad_duration_is_a_usage_error(tmp_path: Path) -> None:
+    model = tmp_path / "mesh.yaml"
+    model.write_text(MODEL)
+    r = cli(str(model), "--duration", "forever")
+    assert r.returncode == 2
+    assert "--duration" in r.stderr and "10m" not in r.stdout
+
+
+def test_build_stage_writes_series_and_plots() -> None:
+    ctx = BuildContext(load_text(MODEL, "mesh.yaml"))
+    result = simulate_stage(ctx)
+    paths = {a.path for a in result.artifacts}
+    assert paths == {"simulate/result.json", "simulate/entrypoints.png", "simulate/services.png"}
+    assert "SLOs met" in result.summary and not result.failed
+    assert result.data.duration == 60
+
+
+def test_build_run_is_capped_for_busy_models() -> None:
+    assert build_duration(100) == 60
+    assert build_duration(1000) == 20
+    assert build_duration(1e6) == 5
+
+
+@pytest.mark.skipif(not (ROOT / "examples" / "shop").is_dir(), reason="shop example not written yet")
+def test_build_stage_on_the_shop_example() -> None:
+    ctx = BuildContext(load_model(ROOT / "examples" / "shop"))
+    result = simulate_stage(ctx)
+    data = json.loads(next(a.content for a in result.artifacts if a.path.endswith(".json")))
+    assert len(data["totals"]["services"]) >= 12
+    assert data["verdict"]["slos_met"], result.summary
