@@ -70,7 +70,8 @@ def from_standard(
     mu, sigma = lognormal_params(st.mean, st.p99 if st.p99 is not None else st.mean)
     out = normal * sigma
     out += mu
-    return np.exp(out, out=out)
+    result: npt.NDArray[np.floating[Any]] = np.exp(out, out=out)
+    return result
 
 
 def sample(st: ServiceTime, rng: np.random.Generator, n: int) -> npt.NDArray[np.float64]:
