@@ -7,7 +7,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck venv clean docs bench
+COMPAT_PYTHON ?= python3
+COMPAT_VENV := .venv-compat
+
+.PHONY: demo test test-compat lint typecheck venv clean docs bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +35,14 @@ lint: $(STAMP)
 test: $(STAMP) lint
 	$(BIN)/python -m pytest
 
+# The suite again on the oldest supported Python (3.11; the machine's python3).
+test-compat:
+	test -x $(COMPAT_VENV)/bin/python || $(COMPAT_PYTHON) -m venv $(COMPAT_VENV)
+	$(COMPAT_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(COMPAT_VENV)/bin/python -m pip install --quiet -e '.[dev]'
+	$(COMPAT_VENV)/bin/python --version
+	$(COMPAT_VENV)/bin/python -m pytest
+
 docs: $(STAMP)
 	$(BIN)/python -m meshwright.docs_gen
 
@@ -39,4 +50,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/load_validate.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache
+	rm -rf $(VENV) $(COMPAT_VENV) out .pytest_cache .mypy_cache
