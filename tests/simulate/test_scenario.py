@@ -68,6 +68,14 @@ def test_unknown_service_is_checked_against_the_model() -> None:
     assert "unknown service 'dbb'" in d.message and "'db'" in d.hint
 
 
+def test_partition_needs_two_different_services() -> None:
+    loaded = parse_scenario("events:\n  - {at: 1s, action: partition, between: [db, db]}\n", "c.yaml")
+    with pytest.raises(ModelError) as exc:
+        check_scenario(loaded, three_tier())
+    d = exc.value.diagnostics[0]
+    assert str(d.location).startswith("c.yaml:2:") and "twice" in d.message
+
+
 def test_retry_storm_example_ends_metastable() -> None:
     loaded = load_model(EXAMPLES / "retry-storm" / "mesh.yaml")
     scenario = load_scenario(EXAMPLES / "retry-storm" / "blip.yaml")

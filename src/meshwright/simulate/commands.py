@@ -4,6 +4,7 @@ print a summary (or JSON); --out writes result.json and plots."""
 from __future__ import annotations
 
 import json
+import math
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -22,6 +23,8 @@ from meshwright.simulate.stage import artifacts_for
 from meshwright.simulate.summary import render
 
 DEFAULT_DURATION = 300.0
+MAX_BUCKETS = 10_000
+"""Most time buckets a run may have (each keeps counters for every service)."""
 
 
 class Format(StrEnum):
@@ -39,6 +42,12 @@ def _seconds(option: str, text: str | None) -> float | None:
     if value <= 0:
         raise UsageError(f"{option} must be longer than 0s, e.g. {option} 10m")
     return value
+
+
+def _nice(seconds: float) -> str:
+    """A round duration at least ``seconds`` long, written as a user would: 250ms, 2s."""
+    ms = math.ceil(seconds * 1000)
+    return f"{ms}ms" if ms < 1000 else f"{math.ceil(seconds)}s"
 
 
 def simulate_command(
@@ -74,8 +83,16 @@ def simulate_command(
         scen = ls.scenario
     else:
         scen = Scenario(name="steady")
+    if seed < 0:
+        raise UsageError(f"--seed {seed}: a seed is a whole number ≥ 0, e.g. --seed 1")
     seconds = _seconds("--duration", duration) or scen.duration or DEFAULT_DURATION
     options = SimOptions(duration=seconds, seed=seed, bucket=_seconds("--bucket", bucket))
+    buckets = math.ceil(seconds / options.bucket_width())
+    if buckets > MAX_BUCKETS:
+        raise UsageError(
+            f"--bucket {bucket} makes {buckets:,} time buckets of a {seconds:g} s run; at most "
+            f"{MAX_BUCKETS:,}: use --bucket {_nice(seconds / MAX_BUCKETS)} or wider"
+        )
     if format is Format.text and err_console.is_terminal:
         with Progress(
             TextColumn("simulating"),

@@ -9,6 +9,7 @@ waits for its downstream calls; a caller that times out gives up, the callee kee
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import itertools
 import math
@@ -97,7 +98,9 @@ class Engine:
         self.seq = itertools.count()
         self.rand = Random(options.seed)
         labels = _entry_labels(model)
-        self.rec = Recorder(options.duration, options.bucket_width(), labels, list(model.services))
+        self.rec = Recorder(
+            options.duration, options.bucket_width(), labels, list(model.services), options.seed
+        )
         self.stations = {
             name: Station(name, svc, options.intrinsic_failures, self.rec.services[name])
             for name, svc in model.services.items()
@@ -151,6 +154,7 @@ class Engine:
 
     def _topic_groups(self) -> dict[str, list[TopicGroup]]:
         groups: dict[str, list[TopicGroup]] = {}
+        dead_letters: list[tuple[TopicGroup, str]] = []
         for sname, svc in self.model.services.items():
             for consume in svc.consumes:
                 handler = consume.operation
@@ -166,6 +170,8 @@ class Engine:
                 group = TopicGroup(label, self.plans[ref], topic.partitions if topic else 1)
                 groups.setdefault(consume.topic, []).append(group)
                 self.rec.topics[label] = [0.0] * self.rec.nb
+                if consume.dead_letter is not None:
+                    dead_letters.append((group, consume.dead_letter))
         for sname, svc in self.model.services.items():
             op_level = any(op.publishes for _, _, op in svc.operations())
             for _, oname, op in svc.operations():
@@ -173,6 +179,8 @@ class Engine:
                 plan = self.plans[f"{sname}.{oname}"]
                 for t in topics:
                     plan.publishes.extend(groups.get(t, []))
+        for group, topic_name in dead_letters:
+            group.dead_letter = groups.get(topic_name, [])
         return groups
 
     # ------------------------------------------------------------------ scheduling
@@ -213,6 +221,7 @@ class Engine:
                 next_report += 1 << 15
                 progress(t)
         self.rec.events = count
+        self.rec.seal_all()
         if progress is not None:
             progress(end)
         return self.rec
@@ -409,7 +418,15 @@ class Engine:
             group.in_flight -= 1
             if ok:
                 self._pump(group)
-            elif not group.paused:
+                return
+            if group.dead_letter is not None:
+                for dl in group.dead_letter:  # the message moves on; no pause
+                    dl.backlog += 1
+                    self._pump(dl)
+                self._pump(group)
+                return
+            group.backlog += 1  # not committed: redelivered after the pause
+            if not group.paused:
                 group.paused = True
                 self.at(self.now + REDELIVERY_DELAY, self._resume, group)
 
@@ -480,6 +497,10 @@ class Engine:
             self._release(ctx)
             if ctx.plan.breaker is not None:
                 ctx.plan.breaker.record(self.now, False)
+        elif ctx.plan.bulkhead is not None and not ctx.in_bulkhead:
+            # it may wait for a bulkhead slot: it gives up its place in the queue
+            with contextlib.suppress(ValueError):
+                ctx.plan.bulkhead.waiting.remove(ctx)
         self.rec.failures[ctx.job.plan.station.name]["deadline"] += 1
         self._call_failed(ctx)
 
@@ -520,9 +541,10 @@ class Engine:
         self._call_failed(ctx)
 
     def _backoff(self, c: CallPlan, retry: int) -> float:
-        if c.b_base <= 0:
+        """The wait before retry number ``retry``: the model's delay, jittered."""
+        if c.backoff is None:
             return 0.0
-        d = min(c.b_max, c.b_base * c.b_mult ** (retry - 1))
+        d = c.backoff.delay(retry)
         if c.jitter == 0:
             return d * self.rand.uniform()
         if c.jitter == 1:
@@ -678,6 +700,8 @@ class Engine:
         for groups in self.groups.values():
             for g in groups:
                 self.rec.topics[g.label][b] = g.backlog
+        if b < self.rec.nb - 1:  # the last bucket still takes completions at t = duration
+            self.rec.seal(b)
 
 
 def _entry_labels(model: Model) -> list[str]:
@@ -700,8 +724,11 @@ def run(
         wanted = options.engine == "compiled" or (kernel.HAVE_NUMBA and long_run)
         if reason is None and wanted:
             labels = _entry_labels(model)
-            rec = Recorder(options.duration, options.bucket_width(), labels, list(model.services))
+            rec = Recorder(
+                options.duration, options.bucket_width(), labels, list(model.services), options.seed
+            )
             kernel.run_compiled(model, options, labels, rec)
+            rec.seal_all()
             if progress is not None:
                 progress(options.duration)
             return rec

@@ -18,7 +18,7 @@ import numpy.typing as npt
 from meshwright.graph import call_groups, calls_from
 from meshwright.model.types import Model
 from meshwright.simulate.distributions import sampler_for
-from meshwright.simulate.recorder import Latencies, Recorder
+from meshwright.simulate.recorder import LATENCY_SAMPLE, Latencies, Recorder
 from meshwright.simulate.scenario import Scenario
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -151,6 +151,20 @@ def _pop(ht: FloatArray, hs: IntArray, hk: IntArray, ha: IntArray, n: int) -> in
     return n
 
 
+@_inline
+def _keep(cur_v: FloatArray, cur_n: IntArray, g: int, lat: float) -> None:
+    """Reservoir sampling (Algorithm R) of group g's latencies in the current bucket."""
+    k = cur_n[g]
+    cap = cur_v.shape[1]
+    if k < cap:
+        cur_v[g, k] = lat
+    else:
+        r = int(np.random.random() * (k + 1))
+        if r < cap:
+            cur_v[g, r] = lat
+    cur_n[g] = k + 1
+
+
 @_jit
 def _kernel(
     seed: int, duration: float, width: float, nb: int,
@@ -161,7 +175,7 @@ def _kernel(
     st_arr: FloatArray, st_ok: FloatArray, st_err: FloatArray, st_wsum: FloatArray,
     st_wn: FloatArray, ep_arr: FloatArray, ep_ok: FloatArray, ep_err: FloatArray,
     snap_busy: FloatArray, snap_queue: FloatArray, snap_cap: FloatArray,
-    r_exp: FloatArray, r_norm: FloatArray, r_unif: FloatArray,
+    r_exp: FloatArray, r_norm: FloatArray, r_unif: FloatArray, lat_cap: int,
 ) -> tuple[int, IntArray, IntArray, FloatArray, int]:
     np.random.seed(seed)
     pos = np.zeros(3, np.int64)
@@ -204,6 +218,12 @@ def _kernel(
     lat_b = np.zeros(1 << 16, np.int64)
     lat_v = np.zeros(1 << 16, np.float64)
     n_lat = 0
+    # latencies of the current bucket, at most lat_cap per group (station or entrypoint);
+    # moved to lat_* when the bucket changes, so memory does not grow with the run
+    n_grp = n_st + n_ep
+    cur_v = np.zeros((n_grp, lat_cap), np.float64)
+    cur_n = np.zeros(n_grp, np.int64)
+    cur_b = 0
 
     act = np.zeros(256, np.int64)
     arg_stack = np.zeros(256, np.int64)
@@ -231,6 +251,19 @@ def _kernel(
         n = _pop(ht, hs, hk, ha, n)
         events += 1
         bk = min(int(now / width), nb - 1)
+        if bk != cur_b:
+            for g in range(n_grp):
+                m = min(cur_n[g], lat_cap)
+                while n_lat + m >= lat_v.shape[0]:
+                    lat_who = _grow_i(lat_who)
+                    lat_b = _grow_i(lat_b)
+                    lat_v = _grow_f(lat_v)
+                lat_who[n_lat:n_lat + m] = g
+                lat_b[n_lat:n_lat + m] = cur_b
+                lat_v[n_lat:n_lat + m] = cur_v[g, :m]
+                n_lat += m
+                cur_n[g] = 0
+            cur_b = bk
         sp = 0
         if kind == _ARRIVE:
             e = arg
@@ -391,17 +424,10 @@ def _kernel(
                     act[sp] = _A_START
                     arg_stack[sp] = nxt
                     sp += 1
-                if n_lat + 2 >= lat_v.shape[0]:
-                    lat_who = _grow_i(lat_who)
-                    lat_b = _grow_i(lat_b)
-                    lat_v = _grow_f(lat_v)
                 lat = now - j_arr[j]
                 if ok:
                     st_ok[s, bk] += 1
-                    lat_who[n_lat] = s
-                    lat_b[n_lat] = bk
-                    lat_v[n_lat] = lat
-                    n_lat += 1
+                    _keep(cur_v, cur_n, s, lat)
                 else:
                     st_err[s, bk] += 1
                 p = j_parent[j]
@@ -409,10 +435,7 @@ def _kernel(
                     e = j_ep[j]
                     if ok:
                         ep_ok[e, bk] += 1
-                        lat_who[n_lat] = n_st + e
-                        lat_b[n_lat] = bk
-                        lat_v[n_lat] = lat
-                        n_lat += 1
+                        _keep(cur_v, cur_n, n_st + e, lat)
                     else:
                         ep_err[e, bk] += 1
                 else:
@@ -426,6 +449,16 @@ def _kernel(
             if sp + 3 >= act.shape[0]:
                 act = _grow_i(act)
                 arg_stack = _grow_i(arg_stack)
+    for g in range(n_grp):
+        m = min(cur_n[g], lat_cap)
+        while n_lat + m >= lat_v.shape[0]:
+            lat_who = _grow_i(lat_who)
+            lat_b = _grow_i(lat_b)
+            lat_v = _grow_f(lat_v)
+        lat_who[n_lat:n_lat + m] = g
+        lat_b[n_lat:n_lat + m] = cur_b
+        lat_v[n_lat:n_lat + m] = cur_v[g, :m]
+        n_lat += m
     return events, lat_who, lat_b, lat_v, n_lat
 
 
@@ -483,7 +516,7 @@ def run_compiled(model: Model, options: Any, labels: list[str], rec: Recorder) -
         op_station, op_kind, op_a, op_b, op_fail, op_first, op_last,
         np.array([*targets, 0], np.int64), st_conc, st_rep0, st_nrep,
         st_arr, st_ok, st_err, st_wsum, st_wn, ep_arr, ep_ok, ep_err, snap_b, snap_q, snap_c,
-        r_exp, r_norm, r_unif,
+        r_exp, r_norm, r_unif, LATENCY_SAMPLE,
     )
     rec.events = int(events)
     lat_lists = _group(who[:n_lat], bks[:n_lat], vals[:n_lat], n_st + len(eps), nb)

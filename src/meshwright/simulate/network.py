@@ -124,7 +124,7 @@ class OpPlan:
 class CallPlan:
     """One call edge with its policy state (breaker, bulkhead, limiter, budget)."""
 
-    __slots__ = ("attempts", "b_base", "b_max", "b_mult", "breaker", "budget", "bulkhead", "callee",
+    __slots__ = ("attempts", "backoff", "breaker", "budget", "bulkhead", "callee",
                  "caller", "copies", "fallback_static", "fallback_target", "frac", "jitter",
                  "label", "limiter", "per_try", "retry_kinds", "target", "timeout")
 
@@ -143,9 +143,7 @@ class CallPlan:
             mesh.per_try_timeout if mesh else None
         )
         backoff = (retries.backoff if retries else None) or (mesh.backoff if mesh else None)
-        self.b_base = backoff.base if backoff else 0.0
-        self.b_max = backoff.max if backoff else 0.0
-        self.b_mult = backoff.multiplier if backoff else 1.0
+        self.backoff = backoff
         self.jitter = _JITTER[backoff.jitter] if backoff else 2
         kinds = {TIMEOUT}
         for word in (retries.retry_on if retries else []) + (mesh.retry_on if mesh else []):
@@ -213,9 +211,11 @@ class EntryState:
 
 
 class TopicGroup:
-    """A consumer group of a topic: a backlog served with up to ``partitions`` in flight."""
+    """A consumer group of a topic: a backlog served with up to ``partitions`` in flight.
+    A failed message goes to the groups of its ``dead_letter`` topic when the consumer
+    names one, else it stays in the backlog and the group pauses before redelivery."""
 
-    __slots__ = ("backlog", "in_flight", "label", "partitions", "paused", "plan")
+    __slots__ = ("backlog", "dead_letter", "in_flight", "label", "partitions", "paused", "plan")
 
     def __init__(self, label: str, plan: OpPlan, partitions: int) -> None:
         self.label = label
@@ -224,3 +224,4 @@ class TopicGroup:
         self.backlog = 0
         self.in_flight = 0
         self.paused = False
+        self.dead_letter: list[TopicGroup] | None = None

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from meshwright.model.types import Model
 from meshwright.simulate.recorder import Latencies, Recorder, Series
@@ -115,19 +116,26 @@ class SimResult:
         }
 
 
-def _series(s: Series, width: float, nb: int, station: bool) -> dict[str, list[Number]]:
+def bucket_widths(rec: Recorder) -> list[float]:
+    """Seconds covered by each bucket: ``rec.width``, except a shorter last one when the
+    duration is not a multiple of the width."""
+    return [min(rec.width, rec.duration - i * rec.width) for i in range(rec.nb)]
+
+
+def _series(s: Series, widths: list[float], station: bool) -> dict[str, list[Number]]:
+    nb = len(widths)
     out: dict[str, list[Number]] = {
-        "offered": [a / width for a in s.arrivals],
-        "throughput": [(s.ok[i] + s.errors[i]) / width for i in range(nb)],
-        "goodput": [o / width for o in s.ok],
+        "offered": [s.arrivals[i] / widths[i] for i in range(nb)],
+        "throughput": [(s.ok[i] + s.errors[i]) / widths[i] for i in range(nb)],
+        "goodput": [s.ok[i] / widths[i] for i in range(nb)],
         "error_rate": [_ratio(s.errors[i], s.ok[i] + s.errors[i]) for i in range(nb)],
     }
     pcts = [_pcts(lat) for lat in s.latencies]
     out["p50"] = [p[0] for p in pcts]
     out["p99"] = [p[1] for p in pcts]
     if station:
-        out["retries"] = [r / width for r in s.retries]
-        out["rejected"] = [r / width for r in s.rejected]
+        out["retries"] = [s.retries[i] / widths[i] for i in range(nb)]
+        out["rejected"] = [s.rejected[i] / widths[i] for i in range(nb)]
         out["queue"] = list(s.queue)
         out["busy"] = list(s.busy)
         out["utilisation"] = list(s.utilisation)
@@ -136,18 +144,43 @@ def _series(s: Series, width: float, nb: int, station: bool) -> dict[str, list[N
     return out
 
 
+Floats = npt.NDArray[np.float64]
+
+
+def _weighted_pcts(values: Floats, weights: Floats) -> tuple[Number, Number]:
+    """(p50, p99) of values each standing for ``weight`` observations."""
+    order = np.argsort(values, kind="stable")
+    cum = np.cumsum(weights[order])
+    idx = np.searchsorted(cum, [0.5 * cum[-1], 0.99 * cum[-1]])
+    v = values[order][np.minimum(idx, len(values) - 1)]
+    return float(v[0]), float(v[1])
+
+
+def _latency_totals(s: Series) -> tuple[Number, Number, Number]:
+    """(mean, p50, p99) over the run: exact when every bucket kept all its latencies, else
+    each bucket's sample weighted by its count."""
+    chunks = [(np.asarray(b, dtype=np.float64), s.ok[i]) for i, b in enumerate(s.latencies) if len(b)]
+    if not chunks:
+        return None, None, None
+    lat = np.concatenate([c for c, _ in chunks])
+    if all(len(c) == n for c, n in chunks):
+        p50, p99 = _pcts(lat)
+        return float(np.mean(lat)), p50, p99
+    weights = np.concatenate([np.full(len(c), n / len(c)) for c, n in chunks])
+    p50, p99 = _weighted_pcts(lat, weights)
+    return float(np.average(lat, weights=weights)), p50, p99
+
+
 def _totals(s: Series, duration: float, station: bool) -> dict[str, Number]:
     ok, err = sum(s.ok), sum(s.errors)
-    chunks = [np.asarray(b, dtype=np.float64) for b in s.latencies if len(b)]
-    lat = np.concatenate(chunks) if chunks else np.zeros(0)
-    p50, p99 = _pcts(lat)
+    mean, p50, p99 = _latency_totals(s)
     out: dict[str, Number] = {
         "requests": sum(s.arrivals),
         "ok": ok,
         "errors": err,
         "success": _ratio(ok, ok + err),
         "goodput": ok / duration,
-        "mean_latency": float(np.mean(lat)) if len(lat) else None,
+        "mean_latency": mean,
         "p50": p50,
         "p99": p99,
     }
@@ -163,6 +196,7 @@ def _totals(s: Series, duration: float, station: bool) -> dict[str, Number]:
 def summarize(model: Model, scenario: Scenario, rec: Recorder, seed: int) -> SimResult:
     """Turn raw counters into series, totals and a verdict."""
     width, nb = rec.width, rec.nb
+    widths = bucket_widths(rec)
     totals = {
         "entrypoints": {k: _totals(s, rec.duration, False) for k, s in rec.entrypoints.items()},
         "services": {k: _totals(s, rec.duration, True) for k, s in rec.services.items()},
@@ -175,8 +209,8 @@ def summarize(model: Model, scenario: Scenario, rec: Recorder, seed: int) -> Sim
         bucket=width,
         events=rec.events,
         time=[i * width for i in range(nb)],
-        entrypoints={k: _series(s, width, nb, False) for k, s in rec.entrypoints.items()},
-        services={k: _series(s, width, nb, True) for k, s in rec.services.items()},
+        entrypoints={k: _series(s, widths, False) for k, s in rec.entrypoints.items()},
+        services={k: _series(s, widths, True) for k, s in rec.services.items()},
         breakers=rec.breakers,
         topics=rec.topics,
         totals=totals,
@@ -236,9 +270,10 @@ def judge_recovery(scenario: Scenario, rec: Recorder, grace: float = RECOVERY_GR
         after_offered = sum(s.arrivals[b0:])
         if after_offered == 0:
             continue
-        after = sum(s.ok[b0:]) / after_offered
+        # responses in a window include requests offered just before it: cap at 1
+        after = min(1.0, sum(s.ok[b0:]) / after_offered)
         base_offered = sum(s.arrivals[base_lo:base_hi])
-        base = sum(s.ok[base_lo:base_hi]) / base_offered if base_offered else 1.0
+        base = min(1.0, sum(s.ok[base_lo:base_hi]) / base_offered) if base_offered else 1.0
         score = after / base if base > 0 else 1.0
         if worst is None or score < worst[0]:
             worst = (score, label, base, after)

@@ -151,6 +151,16 @@ def check_scenario(loaded: LoadedScenario, model: Model) -> None:
             targets.append((ev.service, ("events", i, "service")))
         for j, name in enumerate(ev.between or []):
             targets.append((name, ("events", i, "between", j)))
+        if ev.between is not None and ev.between[0] == ev.between[1]:
+            diags.append(
+                Diagnostic(
+                    loaded.sources.locate(("events", i, "between")),
+                    f"events[{i}].between names '{ev.between[0]}' twice",
+                    "a partition separates two different services, e.g. `between: [cart, payment]`",
+                    code="partition-self",
+                    path=("events", i, "between"),
+                )
+            )
         for name, path in targets:
             if name not in model.services:
                 match = difflib.get_close_matches(name, names, n=1)
