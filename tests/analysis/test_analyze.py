@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from meshwright.analysis import AnalysisOptions, analyze
 from meshwright.analysis.cost import Prices
+from meshwright.analysis.render import render
 from meshwright.model import load_model, load_text
 from meshwright.pipeline import BuildContext
 
@@ -129,3 +132,37 @@ entrypoints: [{operation: a.Get, rate: 1/s}]
     assert result.latency["a.Get"].p50 == pytest.approx(0.040)
     assert result.max_amplification is not None and result.max_amplification.factor == 2
     assert len(result.budgets) == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--seed", "-1"], "--seed -1 is negative"),
+        (["--price-cpu", "nan"], "finite"),
+        (["--price-memory", "inf"], "finite"),
+        (["--samples", "100000000"], "--samples 100000000 is more than"),
+    ],
+)
+def test_cli_rejects_bad_options_with_exit_2(args: list[str], message: str) -> None:
+    r = run("analyze", str(SMALL), *args)
+    assert r.returncode == 2, r.stderr
+    assert message in r.stderr and "Traceback" not in r.stderr
+    assert r.stdout == ""
+
+
+def test_cli_text_on_models_without_operations_or_calls() -> None:
+    """No wall of empty tables: an empty model says so; empty sections get one line each."""
+
+    def text_of(model_text: str) -> str:
+        console = Console(width=200, file=io.StringIO())
+        console.print(render(analyze(load_text(model_text).model, AnalysisOptions(samples=100))))
+        assert isinstance(console.file, io.StringIO)
+        return console.file.getvalue()
+
+    empty = text_of("meshwright: 1\nsystem: t\ntopics: {t1: {}}\n")
+    assert "no services: nothing to analyze" in empty and "Capacity" not in empty
+    idle = text_of("meshwright: 1\nsystem: t\nservices: {a: {runtime: {cpu: 1, memory: 1Gi}}}\n")
+    assert "no entrypoints: no request latency to sample" in idle
+    assert "no calls: no timeout budgets" in idle
+    assert "Capacity" in idle and "Cost per month" in idle
+    assert "autoscale: average" not in idle  # no service autoscales: no footnote

@@ -63,3 +63,41 @@ def test_small_model_capacity_uses_replicas_times_concurrency() -> None:
     assert caps["checkout"].servers == 3 * 32
     assert caps["frontend"].holding_time == pytest.approx(0.005 + 0.080)
     assert all(not c.overloaded for c in caps.values())
+
+
+def test_erlang_b_closed_form_agrees_with_the_recursion() -> None:
+    """Above RECURSION_SERVERS Erlang B is the Poisson ratio; both forms agree."""
+    from meshwright.analysis.capacity import RECURSION_SERVERS, erlang_b
+
+    def recursion(a: float, c: int) -> float:
+        b = 1.0
+        for k in range(1, c + 1):
+            b = a * b / (k + a * b)
+        return b
+
+    c = RECURSION_SERVERS + 1
+    for offered in (0.5 * c, 0.9 * c, 0.995 * c):
+        assert erlang_b(offered, c) == pytest.approx(recursion(offered, c), rel=1e-9)
+
+
+def test_astronomical_rates_finish_and_need_no_finite_replicas() -> None:
+    """per_request 1e6 twice over at 1e6/s: 1e18 req/s must not hang the replica search."""
+    text = """
+meshwright: 1
+system: t
+services:
+  a:
+    apis: [{name: A, port: 80, operations: {Do: {}}}]
+    calls: [{to: b.Do, per_request: 1000000}]
+  b:
+    apis: [{name: B, port: 80, operations: {Do: {}}}]
+    calls: [{to: c.Do, per_request: 1000000}]
+  c:
+    apis: [{name: C, port: 80, operations: {Do: {}}}]
+entrypoints: [{operation: a.Do, rate: 1000000/s}]
+"""
+    caps = capacity(load_text(text).model)
+    assert caps["c"].arrival_rate == pytest.approx(1e18)
+    assert caps["c"].overloaded and caps["c"].replicas_needed is None
+    many = erlang_c(1e9, 1.0, 2_000_000_000)  # two billion servers, answered in O(1)
+    assert many.stable and many.p_wait == pytest.approx(0.0, abs=1e-12)

@@ -91,3 +91,15 @@ def test_usage_mistakes_exit_2(model: Path) -> None:
     assert r.returncode == 2 and "matches no rule" in r.stderr
     r = run("rules", "MW999")
     assert r.returncode == 2 and "unknown rule" in r.stderr
+    r = run("check", str(model), "-o", str(model.parent))  # a directory, not a file
+    assert r.returncode == 2 and "cannot write the report" in r.stderr
+    assert "Traceback" not in r.stderr
+    r = run("check", str(model), "-o", str(model.parent / "missing" / "findings.json"))
+    assert r.returncode == 2 and "cannot write the report" in r.stderr
+
+
+def test_text_lines_are_never_wrapped(model: Path) -> None:
+    """A finding stays on one line on a narrow terminal or in a CI log (file:line:col whole)."""
+    r = runner.invoke(app, ["check", str(model), "--select", "MW201"], env={"COLUMNS": "40"})
+    assert f"{model}:6:13: MW201 error call web → cart.Get has no timeout" in r.output
+    assert "    fix: Set `timeout:` on the call, or once for all calls under" in r.output

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from check_cases import load_case
 
@@ -93,6 +95,13 @@ def test_options_parse_and_apply() -> None:
         parse_options(["no_such_option=1"])
     with pytest.raises(UsageError, match="not a number"):
         parse_options(["max_depth=deep"])
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-5"])
+def test_options_must_be_finite_and_not_negative(value: str) -> None:
+    """`nan` compares false with everything: it used to turn thresholds into findings anywhere."""
+    with pytest.raises(UsageError, match=re.escape("finite number ≥ 0, e.g. amplification_threshold=10")):
+        parse_options([f"amplification_threshold={value}"])
 
 
 def test_findings_are_sorted_by_location() -> None:

@@ -12,11 +12,15 @@ import math
 from dataclasses import dataclass
 from typing import ClassVar
 
+from scipy.special import gammaincc, gammaln
+
 from meshwright.analysis.callgraph import by_service, entry_rates, propagate, total_attempts
 from meshwright.analysis.latency import critical_path_times
 from meshwright.model.types import Model
 
 MAX_REPLICAS = 100_000
+RECURSION_SERVERS = 2_000
+"""Above this many servers Erlang B is computed in closed form instead of by recursion."""
 
 
 def expected_tries(attempts: int, failure_rate: float) -> float:
@@ -66,13 +70,23 @@ class ErlangC:
 
 
 def erlang_b(offered: float, servers: int) -> float:
-    """Erlang B blocking probability by the stable recursion B(k) = A·B(k−1) / (k + A·B(k−1)),
-    B(0) = 1 (no factorials or powers: exact for thousands of servers)."""
-    b = 1.0
-    for k in range(1, servers + 1):
-        ab = offered * b
-        b = ab / (k + ab)
-    return b
+    """Erlang B blocking probability. Up to :data:`RECURSION_SERVERS` servers by the stable
+    recursion B(k) = A·B(k−1) / (k + A·B(k−1)), B(0) = 1; above, in O(1) as the Poisson
+    ratio B = P(N = c) / P(N ≤ c), N ~ Poisson(A), with P(N ≤ c) = Q(c + 1, A) (the
+    regularised upper incomplete gamma function)."""
+    if servers <= RECURSION_SERVERS:
+        b = 1.0
+        for k in range(1, servers + 1):
+            ab = offered * b
+            b = ab / (k + ab)
+        return b
+    if offered <= 0.0:
+        return 0.0
+    log_pmf = servers * math.log(offered) - offered - float(gammaln(servers + 1))
+    cdf = float(gammaincc(servers + 1, offered))
+    if cdf <= 0.0:
+        return 1.0
+    return min(1.0, math.exp(log_pmf) / cdf)
 
 
 def wait_quantile(p_wait: float, servers: int, mu: float, lam: float, q: float) -> float:
@@ -112,7 +126,7 @@ class ServiceCapacity:
     queue: ErlangC
     replicas_needed: int | None
     """Fewest replicas that keep ρ < 1 and the p99 wait within the latency SLO's room
-    (None when even an empty queue misses the SLO)."""
+    (None when even an empty queue misses the SLO, or more than MAX_REPLICAS are needed)."""
     wait_budget: float | None = None
     """slo.latency.p99 − the longest mean critical path of the service's operations."""
 
@@ -132,13 +146,16 @@ def _meets(lam: float, mu: float, servers: int, budget: float | None) -> bool:
 def replicas_needed(
     lam: float, holding_time: float, concurrency: int, wait_budget: float | None
 ) -> int | None:
-    """Fewest replicas with ρ < 1 and (if a budget is given) p99 wait ≤ budget."""
+    """Fewest replicas with ρ < 1 and (if a budget is given) p99 wait ≤ budget; None when
+    none up to :data:`MAX_REPLICAS` does."""
     if wait_budget is not None and wait_budget < 0:
         return None
     if lam <= 0.0 or holding_time <= 0.0:
         return 0 if lam <= 0.0 else 1
     mu = 1.0 / holding_time
     lo = max(1, math.floor(lam / mu / concurrency) + 1)  # smallest count with ρ < 1
+    if lo > MAX_REPLICAS:
+        return None
     if _meets(lam, mu, lo * concurrency, wait_budget):
         return lo
     hi = lo * 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -23,6 +24,8 @@ class Format(StrEnum):
 
 
 _DEFAULT_PRICES = Prices()
+MAX_SAMPLES = 1_000_000
+"""Most Monte Carlo samples per operation (memory grows with samples × operations)."""
 
 
 def analyze_command(
@@ -54,10 +57,19 @@ def analyze_command(
     """
     if not 0.0 <= failure_rate < 1.0:
         raise UsageError(f"--failure-rate {failure_rate:g} is outside [0, 1): write e.g. 0.01 for 1 %")
-    if price_cpu < 0 or price_memory < 0:
-        raise UsageError("prices must be ≥ 0: write e.g. --price-cpu 0.03 --price-memory 0.004")
+    if not all(math.isfinite(p) and p >= 0 for p in (price_cpu, price_memory)):
+        raise UsageError(
+            "prices must be finite numbers ≥ 0: write e.g. --price-cpu 0.03 --price-memory 0.004"
+        )
     if samples < 100:
         raise UsageError(f"--samples {samples} is too few for a p99: use at least 100, e.g. 10000")
+    if samples > MAX_SAMPLES:
+        raise UsageError(
+            f"--samples {samples} is more than {MAX_SAMPLES:,}, which already gives p99s to well "
+            "under 1 %: use e.g. 100000"
+        )
+    if seed < 0:
+        raise UsageError(f"--seed {seed} is negative: use 0 or a positive integer")
     loaded = load_model(path)
     options = AnalysisOptions(
         failure_rate=failure_rate,

@@ -142,9 +142,12 @@ def cost_table(r: AnalysisResult) -> Table:
     cheapest = "—" if cost.cheapest_total_monthly is None else f"{cost.cheapest_total_monthly:,.2f}"
     t.add_row(Text("total", style="bold"), "", "", f"{cost.total_monthly:,.2f}", "", cheapest)
     shown = min(len(rows), MAX_ROWS)
-    t.caption = "* autoscale: average of min and max" + (
-        f"; {shown} of {len(rows)} services shown" if len(rows) > shown else ""
-    )
+    notes = ["* autoscale: average of min and max"] if any(
+        s.replicas_basis != "declared" for s in rows[:shown]
+    ) else []
+    if len(rows) > shown:
+        notes.append(f"{shown} of {len(rows)} services shown")
+    t.caption = "; ".join(notes) or None
     return t
 
 
@@ -159,16 +162,25 @@ def context_cost_table(r: AnalysisResult) -> Table:
 
 def render(r: AnalysisResult) -> RenderableType:
     """Every section as a table, in the order of the issue: availability to cost."""
-    parts: list[RenderableType] = [
-        Text(f"meshwright analyze — {r.system}", style="bold"),
-        availability_table(r),
-        latency_table(r),
-        budgets_table(r),
-        amplification_table(r),
-    ]
-    if r.storms:
-        parts.append(storms_table(r))
-    parts += [capacity_table(r), cost_table(r), context_cost_table(r)]
+    parts: list[RenderableType] = [Text(f"meshwright analyze — {r.system}", style="bold")]
+    if not r.capacity:
+        parts += [Text("no services: nothing to analyze", style="dim"), Text(r.summary())]
+        return Group(*parts)
+    sections = (
+        (availability_table(r), "no entrypoint or SLO: no availability to compose"),
+        (latency_table(r), "no entrypoints: no request latency to sample"),
+        (budgets_table(r), "no calls: no timeout budgets"),
+        (amplification_table(r), "no operations: no retry amplification"),
+        (storms_table(r), ""),
+        (capacity_table(r), ""),
+        (cost_table(r), ""),
+        (context_cost_table(r), ""),
+    )
+    for table, empty in sections:
+        if table.row_count:
+            parts.append(table)
+        elif empty:
+            parts.append(Text(empty, style="dim"))
     if r.cycles:
         parts.append(Text("call cycles (cut for the analysis): " + "; ".join(r.cycles), style="yellow"))
     parts.append(Text(r.summary()))

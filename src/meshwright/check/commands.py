@@ -18,6 +18,7 @@ from meshwright.check.engine import parse_options, run_check
 from meshwright.check.registry import all_rules, get_rule
 from meshwright.check.rule import Rule
 from meshwright.console import console
+from meshwright.errors import UsageError
 from meshwright.model import load_model
 
 
@@ -95,10 +96,18 @@ def check(
         if output is None:
             sys.stdout.write(text)
         else:
-            output.write_text(text, encoding="utf-8")
-            console.print(f"wrote {output}: {formats.summary_line(report)}")
+            _write(output, text)
+            console.print(f"wrote {escape(str(output))}: {formats.summary_line(report)}", soft_wrap=True)
     if report.fails(fail_on.value):
         raise typer.Exit(1)
+
+
+def _write(output: Path, text: str) -> None:
+    """Write the report; a path that cannot be written is a usage error, not a traceback."""
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"--output {output}: cannot write the report: {exc.strerror or exc}") from None
 
 
 def _rule_json(rule: type[Rule]) -> dict[str, object]:

@@ -7,6 +7,7 @@ are not reported but are kept and counted.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,9 +68,14 @@ def parse_options(pairs: Sequence[str]) -> dict[str, float]:
                 f"--option {pair!r}: expected NAME=VALUE with NAME one of: {', '.join(sorted(known))}"
             )
         try:
-            out[name] = float(value)
+            number = float(value)
         except ValueError:
             raise UsageError(f"--option {pair!r}: {value!r} is not a number") from None
+        if not math.isfinite(number) or number < 0:
+            raise UsageError(
+                f"--option {pair!r}: a threshold is a finite number ≥ 0, e.g. {name}={known[name]:g}"
+            )
+        out[name] = number
     return out
 
 

@@ -36,16 +36,18 @@ def summary_line(report: CheckReport) -> str:
 
 
 def print_text(report: CheckReport, console: Console) -> None:
-    """One located line per finding with its fix, then a summary."""
+    """One located line per finding with its fix, then a summary. Lines are never wrapped,
+    so ``file:line:col`` stays whole for editors, grep and CI problem matchers."""
     for f in report.findings:
         style = _STYLE[f.severity]
         console.print(
             f"[bold]{escape(str(f.location))}[/]: [{style}]{f.code}[/] "
-            f"[{style}]{f.severity.value}[/] {escape(f.message)} [dim]({f.name})[/]"
+            f"[{style}]{f.severity.value}[/] {escape(f.message)} [dim]({f.name})[/]",
+            soft_wrap=True,
         )
-        console.print(f"    [cyan]fix:[/] {escape(f.fix)}")
+        console.print(f"    [cyan]fix:[/] {escape(f.fix)}", soft_wrap=True)
     mark = "[red]✗[/]" if report.count(Severity.error) else "[green]✓[/]"
-    console.print(f"{mark} {report.system}: {summary_line(report)}")
+    console.print(f"{mark} {escape(report.system)}: {summary_line(report)}", soft_wrap=True)
 
 
 def to_json(report: CheckReport) -> str:

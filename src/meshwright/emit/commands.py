@@ -11,6 +11,7 @@ import typer
 from rich.markup import escape
 
 from meshwright.console import console
+from meshwright.emit.names import ensure_distinct_names
 from meshwright.emit.registry import emit_all, emit_target
 from meshwright.model import load_model
 from meshwright.output import write_artifacts
@@ -45,7 +46,9 @@ def emit(
     Example: `meshwright emit kubernetes examples/shop -o deploy/k8s`, then
     `kubectl apply -k deploy/k8s/overlays/dev`.
     """
-    model = load_model(path).model
+    loaded = load_model(path)
+    ensure_distinct_names(loaded)
+    model = loaded.model
     artifacts = emit_all(model) if target is EmitTarget.all else emit_target(target.value, model)
     written = write_artifacts(out, artifacts)
     if format is Format.json:

@@ -10,6 +10,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from meshwright.emit.names import refuse_clashes
 from meshwright.errors import UsageError
 from meshwright.model.types import Model
 from meshwright.pipeline import Artifact
@@ -59,9 +60,11 @@ def emit_target(name: str, model: Model) -> list[Artifact]:
     known = {t.name: t for t in targets()}
     if name not in known:
         raise UsageError(f"unknown emit target '{name}'; targets are: {', '.join(known)}, all")
+    refuse_clashes(model)
     return known[name].emit(model)
 
 
 def emit_all(model: Model) -> list[Artifact]:
     """Artifacts of every target, each under a directory named for its target."""
+    refuse_clashes(model)
     return [Artifact(f"{t.name}/{a.path}", a.content) for t in targets() for a in t.emit(model)]

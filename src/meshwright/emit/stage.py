@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from meshwright.emit.names import ensure_distinct_names
 from meshwright.emit.registry import emit_all, targets
 from meshwright.pipeline import BuildContext, StageResult, stage
 
 
 @stage("emit", "Kubernetes (Kustomize), Helm chart, Dockerfiles and compose.yaml")
 def emit_stage(ctx: BuildContext) -> StageResult:
+    ensure_distinct_names(ctx.loaded)
     artifacts = emit_all(ctx.loaded.model)
     counts = {t.name: sum(a.path.startswith(f"{t.name}/") for a in artifacts) for t in targets()}
     return StageResult(

@@ -59,3 +59,18 @@ class SyncCallCycle(Rule):
             names = [u for u, _ in cycle] + [cycle[0][0]]
             first = g[cycle[0][0]][cycle[0][1]]["edges"][0]
             yield Hit(first.path, "synchronous call cycle: " + " → ".join(names))
+        yield from self._within_one_service(ctx)
+
+    def _within_one_service(self, ctx: RuleContext) -> Iterator[Hit]:
+        """Operations of one service that call each other (or themselves) in a cycle: a
+        request that never ends. Cycles across services are reported above."""
+        ops = ctx.operation_graph
+        for component in nx.strongly_connected_components(ops):
+            members = sorted(component)
+            services = {m.split(".", 1)[0] for m in members}
+            if len(services) != 1 or (len(members) == 1 and not ops.has_edge(members[0], members[0])):
+                continue
+            cycle = nx.find_cycle(ops.subgraph(component), source=members[0])
+            names = [u for u, *_ in cycle] + [cycle[0][0]]
+            first = ops[cycle[0][0]][cycle[0][1]][0]["edge"]
+            yield Hit(first.path, "synchronous call cycle within one service: " + " → ".join(names))

@@ -49,7 +49,7 @@ class PartitionsBelowConsumers(Rule):
             for i, c in enumerate(svc.consumes):
                 topic = ctx.model.topics.get(c.topic)
                 n = max_replicas(svc)
-                if topic is not None and c.group is not None and topic.partitions < n:
+                if topic is not None and topic.partitions < n:
                     yield Hit(
                         ("services", sname, "consumes", i),
                         f"{sname} runs up to {n} replicas but {c.topic} has {topic.partitions} partitions",

@@ -7,7 +7,7 @@ from meshwright.check.messaging.MW404 import DualWriteWithoutOutbox
 from meshwright.check.messaging.MW405 import SagaStepWithoutCompensation
 from meshwright.check.messaging.MW406 import NonIdempotentCompensation
 from meshwright.check.messaging.MW407 import NonIdempotentConsumer
-from meshwright.check.messaging.MW408 import ConsumerWithoutGroup
+from meshwright.check.messaging.MW408 import SharedConsumerGroup
 from meshwright.check.messaging.MW409 import PartitionsBelowConsumers
 from meshwright.check.messaging.MW410 import LowReplication
 from meshwright.check.messaging.MW411 import TopicsWithoutBroker
@@ -21,7 +21,7 @@ RULES = (
     SagaStepWithoutCompensation,
     NonIdempotentCompensation,
     NonIdempotentConsumer,
-    ConsumerWithoutGroup,
+    SharedConsumerGroup,
     PartitionsBelowConsumers,
     LowReplication,
     TopicsWithoutBroker,

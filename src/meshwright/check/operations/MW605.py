@@ -44,8 +44,8 @@ class CertainOverload(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         for sname, cap in ctx.capacity.items():
-            if cap.arrival_rate <= 0 or not cap.overloaded:
-                continue
+            if cap.arrival_rate <= 0 or not cap.overloaded or cap.servers == 0:
+                continue  # no servers at all is MW612's finding
             need = f"; it needs {cap.replicas_needed} replicas" if cap.replicas_needed else ""
             yield Hit(
                 ("services", sname, "runtime"),
