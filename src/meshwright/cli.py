@@ -125,6 +125,12 @@ def validate(path: ModelPath, format: FormatOpt = OutputFormat.text) -> None:
             print(json.dumps({"valid": False, "errors": errors}, indent=2))
             raise typer.Exit(2) from None
         raise
+    except UsageError as exc:
+        if format is OutputFormat.json:
+            error = {"file": str(path), "line": 0, "col": 0, "code": "usage", "message": str(exc)}
+            print(json.dumps({"valid": False, "errors": [error]}, indent=2))
+            raise typer.Exit(2) from None
+        raise
     summary = summarize(loaded.model)
     if format is OutputFormat.json:
         print(json.dumps({"valid": True, "system": loaded.model.system, **summary}, indent=2))
@@ -154,7 +160,10 @@ def schema(
 
 @app.command()
 def build(
-    path: ModelPath,
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="Model file (mesh.yaml) or model directory (mesh.yaml + services/*.yaml)."),
+    ] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path("out"),
     only: Annotated[
         list[str] | None,
@@ -182,6 +191,8 @@ def build(
         for st in stages():
             console.print(f"[bold]{st.name:10}[/] {st.description}")
         return
+    if path is None:
+        raise UsageError("build needs a model: `meshwright build PATH -o OUT` (see --help)")
     known = [s.name for s in stages()]
     for name in only or []:
         if name not in known:

@@ -131,3 +131,29 @@ def test_build_exit_code_follows_fail_on(tmp_path: Path) -> None:
     r = run("build", str(model), "-o", str(tmp_path / "c"), "--only", "nonsense")
     assert r.returncode == 2
     assert "unknown stage 'nonsense'" in r.stderr
+
+
+def test_starter_model_passes_its_own_review(tmp_path: Path) -> None:
+    target = tmp_path / "sys"
+    assert run("init", str(target)).returncode == 0
+    r = run("check", str(target), "--format", "json", "--fail-on", "info")
+    assert r.returncode == 0, r.stdout
+    assert json.loads(r.stdout)["findings"] == []
+
+
+def test_usage_mistakes_never_give_a_traceback(tmp_path: Path) -> None:
+    a_file = tmp_path / "f"
+    a_file.write_text("x")
+    r = run("build", str(EXAMPLES / "shop"), "-o", str(a_file), "--only", "model")
+    assert r.returncode == 2
+    assert "is a file, not a directory" in r.stderr
+    assert "Traceback" not in r.stderr
+    r = run("build", "--list-stages")
+    assert r.returncode == 0
+    assert "model" in r.stdout
+    r = run("build")
+    assert r.returncode == 2
+    assert "build needs a model" in r.stderr
+    r = run("validate", str(tmp_path / "nope.yaml"), "--format", "json")
+    assert r.returncode == 2
+    assert json.loads(r.stdout)["errors"][0]["message"].endswith("no such file or directory")

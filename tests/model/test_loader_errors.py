@@ -265,3 +265,10 @@ def test_defaults_merge_into_calls() -> None:
 
 def test_dedent_helper() -> None:
     assert dedent("\n  a\n  b\n") == "a\nb\n"
+
+
+def test_config_keys_must_be_variable_names() -> None:
+    text = BASE.replace("    publishes: [order-placed]\n", "    publishes: [order-placed]\n    config: {GRÜSSE: hi}\n")
+    assert one_error(text).startswith(
+        "m.yaml:18:13: error: services.checkout.config: config key 'GRÜSSE' is not a valid variable name"
+    )

@@ -28,7 +28,7 @@ services:
     context: ordering
     image: registry.example/my-system/orders:1.0.0
     expose: public
-    runtime: {replicas: 3, cpu: 250m, memory: 256Mi, concurrency: 32,
+    runtime: {replicas: 3, cpu: 250m, memory: 256Mi, memory_limit: 256Mi, concurrency: 32,
               autoscale: {min: 3, max: 10, cpu_target: 70}}
     availability: 99.95       # intrinsic, excluding dependencies
     apis:
@@ -42,12 +42,12 @@ services:
             writes: [orders-db]
             publishes: [order-placed]
             outbox: true      # events leave through a transactional outbox
+            calls:            # calls of this operation (service-level `calls:` apply to all)
+              - to: payments.Charge   # service.operation
+                timeout: 450ms        # covers 3 tries x 120ms + backoff
+                retries: {attempts: 3, per_try_timeout: 120ms, backoff: {base: 25ms, max: 100ms}}
+                circuit_breaker: {consecutive_errors: 5, open_for: 30s}
           GetOrder: {idempotent: true, service_time: 4ms}
-    calls:
-      - to: payments.Charge   # service.operation
-        timeout: 800ms
-        retries: {attempts: 3, per_try_timeout: 250ms, backoff: {base: 25ms, max: 100ms}}
-        circuit_breaker: {consecutive_errors: 5, open_for: 30s}
     datastores:
       orders-db: {kind: postgres}
     secrets: [orders-db-password]
@@ -58,16 +58,18 @@ services:
   payments:
     context: payments
     image: registry.example/my-system/payments:1.0.0
-    runtime: {replicas: 2, cpu: 250m, memory: 256Mi, concurrency: 32}
+    runtime: {replicas: 2, cpu: 250m, memory: 256Mi, memory_limit: 256Mi, concurrency: 32}
     availability: 99.95
     apis:
       - name: Payments
         protocol: grpc
         port: 50051
         operations:
-          Charge: {idempotent: true, service_time: {mean: 30ms, p99: 150ms}}
+          Charge: {idempotent: true, service_time: {mean: 30ms, p99: 100ms}}
     consumes:
       - {topic: order-placed, group: payments, dead_letter: order-placed-dlq, idempotent: true}
+    authorization:
+      - {allow: [orders]}     # only orders may call payments
     slo:
       availability: 99.9
 
@@ -77,6 +79,6 @@ topics:
 
 # External traffic: which operations receive it, and how much.
 entrypoints:
-  - {operation: orders.PlaceOrder, rate: 50/s}
-  - {operation: orders.GetOrder, rate: 200/s}
+  - {operation: orders.PlaceOrder, rate: 50/s, rate_limit: 100/s}
+  - {operation: orders.GetOrder, rate: 200/s, rate_limit: 400/s}
 """

@@ -7,17 +7,19 @@ form, like httpx's ``Timeout``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from enum import StrEnum
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, model_validator
+from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, field_validator, model_validator
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema as cs
 
 from meshwright.model.units import Cpu, Duration, Memory, Percentage, Rate
 
 FORMAT_VERSION = 1
+_CONFIG_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 
 
 class Strict(BaseModel):
@@ -437,6 +439,17 @@ class Service(Nullable):
     )
     suppress: Suppressions = Field(default_factory=dict)
 
+
+    @field_validator("config")
+    @classmethod
+    def _config_keys(cls, value: dict[str, str]) -> dict[str, str]:
+        bad = [k for k in value if not _CONFIG_KEY.match(k)]
+        if bad:
+            raise ValueError(
+                f"config key {bad[0]!r} is not a valid variable name: use letters, digits "
+                "and '_' (also '-' and '.'), not starting with a digit, e.g. LOG_LEVEL"
+            )
+        return value
 
     def operations(self) -> Iterator[tuple[Api, str, Operation]]:
         """Every (api, operation name, operation) of the service."""
