@@ -268,7 +268,9 @@ def test_dedent_helper() -> None:
 
 
 def test_config_keys_must_be_variable_names() -> None:
-    text = BASE.replace("    publishes: [order-placed]\n", "    publishes: [order-placed]\n    config: {GRÜSSE: hi}\n")
+    text = BASE.replace(
+        "    publishes: [order-placed]\n", "    publishes: [order-placed]\n    config: {GRÜSSE: hi}\n"
+    )
     assert one_error(text).startswith(
         "m.yaml:18:13: error: services.checkout.config: config key 'GRÜSSE' is not a valid variable name"
     )
