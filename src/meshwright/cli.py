@@ -164,10 +164,12 @@ def build(
         Path | None,
         typer.Argument(help="Model file (mesh.yaml) or model directory (mesh.yaml + services/*.yaml)."),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path("out"),
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Output directory.")] = Path("out"),
     only: Annotated[
         list[str] | None,
-        typer.Option("--only", help="Run only these stages (repeatable); see --list-stages."),
+        typer.Option(
+            "--only", metavar="STAGE", help="Run only these stages (repeatable); see --list-stages."
+        ),
     ] = None,
     list_stages: Annotated[
         bool, typer.Option("--list-stages", help="List the pipeline's stages and exit.")
