@@ -66,7 +66,30 @@ def test_values_override_the_rendered_objects(chart: Path) -> None:
     assert cart["spec"]["replicas"] == 5
     assert cart["spec"]["template"]["spec"]["containers"][0]["image"] == "registry.example/cart:9.9"
     assert cart["metadata"]["namespace"] == "shop-staging"
-    assert objs["Deployment", "checkout"]["spec"]["replicas"] == 3  # untouched
+    assert objs["Deployment", "frontend"]["spec"]["replicas"] == 2  # untouched
+    assert "replicas" not in objs["Deployment", "checkout"]["spec"]  # autoscaled
+
+
+def test_autoscaled_services_have_autoscaling_values_and_no_replicas(chart: Path) -> None:
+    model = fixture_model()
+    [values] = load_all((chart / "values.yaml").read_text(encoding="utf-8"))
+    for name, svc in model.services.items():
+        settings = values["services"][name]
+        auto = svc.runtime.autoscale
+        if auto is None:
+            assert settings["replicas"] == svc.runtime.replicas and "autoscaling" not in settings
+        else:
+            assert "replicas" not in settings, name
+            assert settings["autoscaling"] == {
+                "minReplicas": auto.min,
+                "maxReplicas": auto.max,
+                "targetCPUUtilizationPercentage": round(auto.cpu_target),
+            }
+
+
+def test_helm_refuses_replicas_for_an_autoscaled_service(chart: Path) -> None:
+    with pytest.raises(Exception, match=r"/services/checkout.*additional propert.*'replicas' not allowed"):
+        helm_render(chart, "minishop", {"services": {"checkout": {"replicas": 5}}})
 
 
 def test_chart_metadata(chart: Path) -> None:

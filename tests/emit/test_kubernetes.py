@@ -131,8 +131,75 @@ def test_dev_overlay_is_small_and_prod_is_as_modelled(rendered: dict[str, list[O
     checkout = dev["Deployment", "checkout"]["spec"]["template"]["spec"]["containers"][0]
     assert checkout["resources"]["requests"] == {"cpu": "50m", "memory": "64Mi"}
     assert checkout["resources"]["limits"] == {"cpu": "1000m", "memory": "512Mi"}
-    assert prod["Deployment", "checkout"]["spec"]["replicas"] == 3
+    assert "replicas" not in prod["Deployment", "checkout"]["spec"]  # the autoscaler's
     assert ("HorizontalPodAutoscaler", "checkout") in prod
+
+
+def _replicas(layer: list[OBJ]) -> dict[str, int | None]:
+    """Deployment name → its spec.replicas, None when the field is absent."""
+    return {o["metadata"]["name"]: o["spec"].get("replicas") for o in layer if o["kind"] == "Deployment"}
+
+
+def test_autoscaled_deployments_leave_replicas_to_the_autoscaler(rendered: dict[str, list[OBJ]]) -> None:
+    model = fixture_model()
+    autoscaled = {n for n, s in model.services.items() if s.runtime.autoscale is not None}
+    assert autoscaled == {"checkout"}
+    for layer in ("base", "prod"):
+        deployments = _by_kind(rendered[layer])
+        for name in autoscaled:
+            assert "replicas" not in deployments["Deployment", name]["spec"], (layer, name)
+    assert {n: r for n, r in _replicas(rendered["dev"]).items() if n in autoscaled} == {"checkout": 1}
+
+
+def test_autoscaler_bounds_are_the_models(rendered: dict[str, list[OBJ]]) -> None:
+    model = fixture_model()
+    for layer in ("base", "prod"):
+        objs = _by_kind(rendered[layer])
+        for name, svc in model.services.items():
+            auto = svc.runtime.autoscale
+            if auto is None:
+                assert ("HorizontalPodAutoscaler", name) not in objs
+                continue
+            hpa = objs["HorizontalPodAutoscaler", name]["spec"]
+            assert (hpa["minReplicas"], hpa["maxReplicas"]) == (auto.min, auto.max), (layer, name)
+            assert hpa["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": name}
+
+
+def test_services_without_autoscale_keep_their_replicas(rendered: dict[str, list[OBJ]]) -> None:
+    model = fixture_model()
+    fixed = {n: s.runtime.replicas for n, s in model.services.items() if s.runtime.autoscale is None}
+    assert fixed == {"frontend": 2, "cart": 3, "payment": 1, "email": 1}
+    for layer in ("base", "prod"):
+        assert {n: r for n, r in _replicas(rendered[layer]).items() if n in fixed} == fixed, layer
+    assert {n: r for n, r in _replicas(rendered["dev"]).items() if n in fixed} == dict.fromkeys(fixed, 1)
+
+
+SCALING = """meshwright: 1
+system: scaling
+services:
+  api:
+    runtime: {replicas: 4, autoscale: {min: 2, max: 5, cpu_target: 80}}
+    apis: [{name: A, protocol: http, port: 8080, operations: {Get: {}}}]
+  worker:
+    runtime: {replicas: 2}
+  idle:
+    runtime: {replicas: 0}
+"""
+
+
+def test_replicas_and_autoscaler_in_every_layer(tmp_path: Path) -> None:
+    """The autoscaler owns the count whatever ``replicas`` says; dev pins one replica."""
+    out = write(tmp_path, emit_target("kubernetes", load_text(SCALING).model))
+    layers = {
+        n: kubectl_kustomize(out / p)
+        for n, p in (("base", "base"), ("dev", "overlays/dev"), ("prod", "overlays/prod"))
+    }
+    for layer in ("base", "prod"):
+        assert _replicas(layers[layer]) == {"api": None, "worker": 2, "idle": 0}, layer
+        hpa = _by_kind(layers[layer])["HorizontalPodAutoscaler", "api"]["spec"]
+        assert (hpa["minReplicas"], hpa["maxReplicas"]) == (2, 5)
+    assert _replicas(layers["dev"]) == {"api": 1, "worker": 1, "idle": 0}
+    assert not any(o["kind"] == "HorizontalPodAutoscaler" for o in layers["dev"])
 
 
 def test_output_is_deterministic() -> None:

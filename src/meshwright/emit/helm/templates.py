@@ -34,7 +34,8 @@ def _mark(obj: Obj) -> Obj:
     obj["metadata"]["namespace"] = _inline(".Release.Namespace")
     kind = obj["kind"]
     if kind == "Deployment":
-        obj["spec"]["replicas"] = _inline("$svc.replicas")
+        if "replicas" in obj["spec"]:  # absent under an autoscaler, which owns the count
+            obj["spec"]["replicas"] = _inline("$svc.replicas")
         container = obj["spec"]["template"]["spec"]["containers"][0]
         container["image"] = _inline("$svc.image | quote")
         if "resources" in container:

@@ -34,7 +34,8 @@ def service_values(objects: list[Obj]) -> Obj:
     if dep is not None:
         container = dep["spec"]["template"]["spec"]["containers"][0]
         values["image"] = container["image"]
-        values["replicas"] = dep["spec"]["replicas"]
+        if "replicas" in dep["spec"]:  # absent when an autoscaler owns the count
+            values["replicas"] = dep["spec"]["replicas"]
         values["resources"] = container.get("resources", {})
     cm = _find(objects, "ConfigMap")
     if cm is not None:
@@ -55,7 +56,9 @@ def _service_schema(values: Obj) -> Obj:
     props: Obj = {}
     if "image" in values:
         props["image"] = {"type": "string", "minLength": 1, "description": "Container image."}
+    if "replicas" in values:  # absent when an autoscaler owns the count
         props["replicas"] = {"type": "integer", "minimum": 0}
+    if "image" in values:
         props["resources"] = RESOURCES_SCHEMA
     if "config" in values:
         props["config"] = {"type": "object", "additionalProperties": {"type": "string"}}

@@ -1,7 +1,8 @@
 """The Kustomize layout: ``base/`` as modelled, ``overlays/dev`` and ``overlays/prod``.
 
-``dev`` runs one replica per service with small requests and no autoscaler, in the
-namespace ``<namespace>-dev``; ``prod`` is the base in ``<namespace>``. Each overlay
+``dev`` runs one replica per service (set explicitly, since autoscaled Deployments have no
+``replicas`` in the base) with small requests and no autoscaler, in the namespace
+``<namespace>-dev``; ``prod`` is the base in ``<namespace>``, autoscalers included. Each overlay
 creates its namespace with the *restricted* Pod Security level enforced.
 """
 
@@ -11,10 +12,10 @@ from typing import Any
 
 from meshwright.emit.kubernetes.labels import namespace, system_labels
 from meshwright.emit.kubernetes.objects import base_files
-from meshwright.emit.kubernetes.workload import min_replicas
+from meshwright.emit.kubernetes.workload import fixed_replicas, min_replicas
 from meshwright.emit.wiring import dns_name
 from meshwright.emit.yamltext import dump, dump_all
-from meshwright.model.types import Model
+from meshwright.model.types import Model, Service
 from meshwright.model.units import format_cpu, format_memory
 from meshwright.pipeline import Artifact
 
@@ -54,6 +55,13 @@ def namespace_object(model: Model, name: str) -> Obj:
     }
 
 
+def dev_replicas(svc: Service) -> int:
+    """Replicas in the dev overlay: one, or none when the model runs none; an autoscaled
+    service gets its one replica back, as dev drops the autoscaler."""
+    fixed = fixed_replicas(svc)
+    return 1 if fixed is None else min(1, fixed)
+
+
 def _dev_patches(model: Model) -> dict[str, Obj]:
     patches: dict[str, Obj] = {}
     for name, svc in model.services.items():
@@ -65,7 +73,7 @@ def _dev_patches(model: Model) -> dict[str, Obj]:
             requests["memory"] = format_memory(min(svc.runtime.memory, DEV_MEMORY))
         if requests:
             container["resources"] = {"requests": requests}
-        spec: Obj = {"replicas": min(1, svc.runtime.replicas)}
+        spec: Obj = {"replicas": dev_replicas(svc)}
         if len(container) > 1:
             spec["template"] = {"spec": {"containers": [container]}}
         patches[f"deployment-{dns_name(name)}.yaml"] = {

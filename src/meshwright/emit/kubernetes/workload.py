@@ -81,8 +81,15 @@ def _env(model: Model, name: str, svc: Service) -> list[Obj]:
     return env
 
 
+def fixed_replicas(svc: Service) -> int | None:
+    """The Deployment's ``spec.replicas``: ``runtime.replicas``, or None under ``autoscale``,
+    where the HorizontalPodAutoscaler owns the count and every apply would reset it."""
+    return None if svc.runtime.autoscale is not None else svc.runtime.replicas
+
+
 def deployment(model: Model, name: str, svc: Service) -> Obj:
-    """The Deployment, with the service's ``kubernetes:`` patch applied last."""
+    """The Deployment, with the service's ``kubernetes:`` patch applied last; no
+    ``spec.replicas`` when the service autoscales (see ``fixed_replicas``)."""
     sel = selector(name)
     container: Obj = {
         "name": dns_name(name),
@@ -113,12 +120,13 @@ def deployment(model: Model, name: str, svc: Service) -> Obj:
         mounts.append({"name": vol, "mountPath": f"{SECRETS_DIR}/{dns_name(s.name)}", "readOnly": True})
         volumes.append({"name": vol, "secret": {"secretName": dns_name(s.name)}})
     container["volumeMounts"] = mounts
+    replicas = fixed_replicas(svc)
     obj: Obj = {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
         "metadata": _meta(model, name, svc),
         "spec": {
-            "replicas": svc.runtime.replicas,
+            **({} if replicas is None else {"replicas": replicas}),
             "selector": {"matchLabels": sel},
             "strategy": {
                 "type": "RollingUpdate",
