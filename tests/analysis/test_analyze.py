@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
@@ -81,7 +82,7 @@ def test_build_stage_writes_analysis_json() -> None:
     data = json.loads(artifact.content)
     assert data["options"]["failure_rate"] == 0.0
     assert data["arrival_rates"]["payment"] == pytest.approx(50.0)
-    assert "timeout deficits" in res.summary
+    assert "1 operation below availability SLO, 1 timeout deficit, 0 overloaded services" in res.summary
 
 
 def test_cli_text_and_json() -> None:
@@ -166,3 +167,40 @@ def test_cli_text_on_models_without_operations_or_calls() -> None:
     assert "no calls: no timeout budgets" in idle
     assert "Capacity" in idle and "Cost per month" in idle
     assert "autoscale: average" not in idle  # no service autoscales: no footnote
+
+
+CYCLE = {
+    "a": """
+  a:
+    apis: [{name: A, port: 80, operations: {Get: {service_time: {mean: 10ms, p99: 50ms}}}}]
+    calls: [{to: b.Get, timeout: 300ms, retries: 2}, {to: c.Get, timeout: 100ms}]
+""",
+    "b": """
+  b:
+    apis: [{name: B, port: 80, operations: {Get: {service_time: {mean: 20ms, p99: 90ms}}}}]
+    calls: [{to: a.Get, timeout: 200ms, retries: 3}]
+""",
+    "c": """
+  c:
+    apis: [{name: C, port: 80, operations: {Get: {service_time: {mean: 5ms, p99: 20ms}}}}]
+    calls: [{to: b.Get, timeout: 250ms}]
+""",
+}
+
+
+def _normalised(order: str) -> dict[str, Any]:
+    text = "meshwright: 1\nsystem: t\nservices:" + "".join(CYCLE[s] for s in order)
+    text += "entrypoints: [{operation: c.Get, rate: 5/s}, {operation: a.Get, rate: 10/s}]\n"
+    data = analyze(load_text(text).model, AnalysisOptions(samples=500)).to_json()
+    data["budgets"] = sorted(data["budgets"], key=lambda b: (b["edge"]["caller"], b["edge"]["callee"]))
+    data["amplification"] = sorted(data["amplification"], key=lambda p: p["path"])
+    data["cycles"] = sorted(data["cycles"])
+    data["entrypoints"] = sorted(data["entrypoints"])
+    for section in ("availability", "latency", "arrival_rates", "capacity", "cost"):
+        data[section] = json.dumps(data[section], sort_keys=True)
+    return data
+
+
+@pytest.mark.parametrize("order", ["bca", "cab"])
+def test_reordering_services_in_the_yaml_gives_the_same_numbers(order: str) -> None:
+    assert _normalised(order) == _normalised("abc")

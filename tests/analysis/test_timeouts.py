@@ -78,3 +78,47 @@ services:
     [b] = call_budgets(load_text(text).model)
     assert b.needs == pytest.approx(0.422)
     assert not b.deficit
+
+
+CYCLE_SERVICES = {
+    "a": """
+  a:
+    apis: [{name: A, port: 80, operations: {Op: {service_time: {mean: 10ms, p99: 40ms}}}}]
+    calls: [{to: b.Op, timeout: 300ms}, {to: c.Op, timeout: 100ms}]
+""",
+    "b": """
+  b:
+    apis: [{name: B, port: 80, operations: {Op: {service_time: {mean: 15ms, p99: 60ms}}}}]
+    calls: [{to: a.Op, timeout: 200ms, retries: {attempts: 2, per_try_timeout: 90ms}}]
+""",
+    "c": """
+  c:
+    apis: [{name: C, port: 80, operations: {Op: {service_time: {mean: 5ms, p99: 20ms}}}}]
+""",
+}
+
+
+def cycle_model(order: str):  # type: ignore[no-untyped-def]
+    text = "meshwright: 1\nsystem: t\nservices:" + "".join(CYCLE_SERVICES[s] for s in order)
+    return load_text(text + "entrypoints: [{operation: a.Op, rate: 10/s}]\n", "cycle.yaml").model
+
+
+def test_a_call_inside_a_cycle_counts_the_callees_exit_time() -> None:
+    budgets = {(b.edge.caller, b.edge.callee): b for b in call_budgets(cycle_model("abc"))}
+    # a → b: b's own p99 only (its one call goes back into the cycle)
+    assert budgets["a.Op", "b.Op"].callee_worst_case == pytest.approx(0.060)
+    # b → a: a's own p99 + its call to c, which leaves the cycle (c's p99)
+    assert budgets["b.Op", "a.Op"].callee_worst_case == pytest.approx(0.040 + 0.020)
+    # a itself: 40 + (a → b, one try of 60) + (a → c, 20); b: 60 + 2 tries of 60
+    assert worst_case_time(cycle_model("abc"), "a.Op") == pytest.approx(0.120)
+    assert worst_case_time(cycle_model("abc"), "b.Op") == pytest.approx(0.180)
+
+
+@pytest.mark.parametrize("order", ["bac", "cba", "acb"])
+def test_reordering_services_gives_the_same_budgets(order: str) -> None:
+    def numbers(model) -> dict[tuple[str, str], tuple[float, float | None]]:  # type: ignore[no-untyped-def]
+        return {(b.edge.caller, b.edge.callee): (b.callee_worst_case, b.slack) for b in call_budgets(model)}
+
+    assert numbers(cycle_model(order)) == numbers(cycle_model("abc"))
+    for op in ("a.Op", "b.Op", "c.Op"):
+        assert worst_case_time(cycle_model(order), op) == worst_case_time(cycle_model("abc"), op)

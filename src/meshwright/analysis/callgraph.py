@@ -1,6 +1,11 @@
 """The operation call graph prepared for dynamic programming: a topological order with
 cycles cut, plus the per-call quantities every analysis shares.
 
+The cut is canonical: the depth-first walk starts from operations in name order (and
+follows each operation's calls in declaration order), so the same calls are cut however
+the services are ordered in the YAML. Strongly connected components (the cycles) are
+listed too, for analyses that treat every call inside a cycle alike (see ``timeouts``).
+
 Every analysis walks operations once in this order (callees before callers, or the
 reverse), so nothing enumerates paths; cost is O(operations + calls).
 """
@@ -8,8 +13,10 @@ reverse), so nothing enumerates paths; cost is O(operations + calls).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
+
+import networkx as nx
 
 from meshwright.graph import Edge, call_groups, calls_from, operation_names
 from meshwright.model.types import Call, Model
@@ -32,11 +39,20 @@ class CallDag:
     """Operations that some kept call targets."""
     declared: Mapping[str, tuple[Edge, ...]]
     """Every call of each operation (cut ones included), in model order."""
+    components: tuple[tuple[str, ...], ...] = ()
+    """Strongly connected components of the call graph (each operation in exactly one),
+    callees' components before their callers'."""
+    component: Mapping[str, int] = field(default_factory=dict)
+    """Index in ``components`` of each operation's component."""
+
+    def in_cycle(self, edge: Edge) -> bool:
+        """Whether a call lies on a cycle: its caller and callee are in one component."""
+        return self.component[edge.caller] == self.component[edge.callee]
 
     @property
     def roots(self) -> list[str]:
         """Operations nobody calls, in model order."""
-        return [op for op in reversed(self.order) if op not in self.called]
+        return [op for op in self.declared if op not in self.called]
 
 
 T = TypeVar("T")
@@ -69,7 +85,7 @@ def _build(model: Model) -> CallDag:
     order: list[str] = []
     kept: dict[str, list[Edge]] = {op: [] for op in all_calls}
     cut: list[Edge] = []
-    for start in all_calls:
+    for start in sorted(all_calls):
         if start in state:
             continue
         state[start] = 1
@@ -92,6 +108,7 @@ def _build(model: Model) -> CallDag:
             if seen is None:
                 state[edge.callee] = 1
                 stack.append((edge.callee, 0))
+    components = _components(all_calls)
     return CallDag(
         order=tuple(order),
         calls={op: tuple(es) for op, es in kept.items()},
@@ -99,6 +116,21 @@ def _build(model: Model) -> CallDag:
         cut=tuple(cut),
         called=frozenset(e.callee for es in kept.values() for e in es),
         declared={op: tuple(es) for op, es in all_calls.items()},
+        components=components,
+        component={op: i for i, members in enumerate(components) for op in members},
+    )
+
+
+def _components(all_calls: Mapping[str, list[Edge]]) -> tuple[tuple[str, ...], ...]:
+    """Strongly connected components, callees first, each in model order."""
+    g: nx.DiGraph = nx.DiGraph()
+    g.add_nodes_from(all_calls)
+    g.add_edges_from((e.caller, e.callee) for es in all_calls.values() for e in es)
+    dag = nx.condensation(g)
+    rank = {op: i for i, op in enumerate(all_calls)}
+    return tuple(
+        tuple(sorted(dag.nodes[c]["members"], key=rank.__getitem__))
+        for c in reversed(list(nx.topological_sort(dag)))
     )
 
 

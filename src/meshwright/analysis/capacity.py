@@ -129,6 +129,9 @@ class ServiceCapacity:
     (None when even an empty queue misses the SLO, or more than MAX_REPLICAS are needed)."""
     wait_budget: float | None = None
     """slo.latency.p99 − the longest mean critical path of the service's operations."""
+    cpu_demand: float = 0.0
+    """Cores of own work: Σ over operations of arrival rate × mean own service time,
+    assuming ``service_time`` is CPU-bound work (see :func:`own_work`)."""
 
     json_extra: ClassVar[tuple[str, ...]] = ("overloaded",)
 
@@ -172,6 +175,14 @@ def replicas_needed(
     return hi
 
 
+def own_work(model: Model, op_rates: dict[str, float], service: str) -> float:
+    """Busy cores a service needs for its own work: Σ arrival rate × mean own service
+    time over its operations (= arrival rate × the rate-weighted mean own service time).
+    **Assumes** ``service_time`` is CPU-bound own work; downstream waits are not counted."""
+    svc = model.services[service]
+    return sum(op_rates[f"{service}.{o}"] * op.service_time.mean for _, o, op in svc.operations())
+
+
 def capacity(model: Model, *, failure_rate: float = 0.0) -> dict[str, ServiceCapacity]:
     """M/M/c queueing of every service at its declared replicas (entrypoint traffic plus
     retries at ``failure_rate``)."""
@@ -202,5 +213,6 @@ def capacity(model: Model, *, failure_rate: float = 0.0) -> dict[str, ServiceCap
             queue=queue,
             replicas_needed=replicas_needed(lam, holding, svc.runtime.concurrency, budget),
             wait_budget=budget,
+            cpu_demand=own_work(model, op_rates, name),
         )
     return out

@@ -131,16 +131,17 @@ def cost_table(r: AnalysisResult) -> Table:
                     f"memory ${cost.prices.memory_per_gib_hour:g}/GiB-h)")
     t.add_column("service", ratio=1)
     t.add_column("context", ratio=1)
-    for col in ("replicas", "$/month", "cheapest", "$/month then"):
+    for col in ("replicas", "$/month", "cheapest", "bound by", "$/month then"):
         t.add_column(col, justify="right", no_wrap=True)
     rows = sorted(cost.services.values(), key=lambda s: -s.monthly)
     for s in rows[:MAX_ROWS]:
         auto = "*" if s.replicas_basis != "declared" else ""
         t.add_row(s.service, s.context or "—", f"{s.replicas:g}{auto}", f"{s.monthly:,.2f}",
                   "—" if s.cheapest_replicas is None else str(s.cheapest_replicas),
+                  s.cheapest_basis,
                   "—" if s.cheapest_monthly is None else f"{s.cheapest_monthly:,.2f}")
     cheapest = "—" if cost.cheapest_total_monthly is None else f"{cost.cheapest_total_monthly:,.2f}"
-    t.add_row(Text("total", style="bold"), "", "", f"{cost.total_monthly:,.2f}", "", cheapest)
+    t.add_row(Text("total", style="bold"), "", "", f"{cost.total_monthly:,.2f}", "", "", cheapest)
     shown = min(len(rows), MAX_ROWS)
     notes = ["* autoscale: average of min and max"] if any(
         s.replicas_basis != "declared" for s in rows[:shown]

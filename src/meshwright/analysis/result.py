@@ -13,6 +13,7 @@ from meshwright.analysis.cost import CostResult, Prices, cost
 from meshwright.analysis.jsonify import jsonable
 from meshwright.analysis.latency import DEFAULT_SAMPLES, LatencyResult, latency_distributions
 from meshwright.analysis.timeouts import CallBudget, call_budgets
+from meshwright.analysis.wording import plural
 from meshwright.model.types import Model
 
 
@@ -83,9 +84,9 @@ class AnalysisResult:
         amp = self.max_amplification
         return ", ".join(
             [
-                f"{len(self.below_slo)} operations below availability SLO",
-                f"{len(self.deficits)} timeout deficits",
-                f"{len(self.overloaded)} overloaded services",
+                f"{plural(len(self.below_slo), 'operation')} below availability SLO",
+                plural(len(self.deficits), "timeout deficit"),
+                plural(len(self.overloaded), "overloaded service"),
                 f"max retry amplification ×{amp.factor:g}" if amp else "no calls",
                 f"${self.cost.total_monthly:,.0f}/month",
             ]

@@ -7,6 +7,11 @@ longest call (parallel calls overlap), a call repeated ``per_request = k`` times
 runs to its per-try bound, plus the longest backoffs, capped by the call's timeout. This
 is the budget analysis of the "timeouts must shrink down the call chain" rule (Nygard,
 *Release It!*, 2nd ed., ch. 5 "Timeouts"; Google SRE book, ch. 22).
+
+Cycles: a call inside a cycle (caller and callee in one strongly connected component)
+counts the callee's *exit time*: its own p99 plus its calls that leave the cycle, not its
+calls back into the cycle. Every call of a cycle is treated alike, so the numbers depend
+neither on the order of the model nor on where a walk enters the cycle.
 """
 
 from __future__ import annotations
@@ -114,28 +119,49 @@ def _own_p99(model: Model, operation: str) -> float:
 
 def worst_case_times(model: Model) -> dict[str, float]:
     """Worst-case time of every operation (seconds); memoised per model."""
+    return _times(model)[0]
+
+
+def callee_worst_case(model: Model, edge: Edge) -> float:
+    """The longest one try of ``edge``'s callee may take: its worst case, or inside a
+    cycle its exit time (own p99 + calls leaving the cycle)."""
+    worst, exit_time = _times(model)
+    return (exit_time if call_dag(model).in_cycle(edge) else worst)[edge.callee]
+
+
+def _times(model: Model) -> tuple[dict[str, float], dict[str, float]]:
+    """(worst case, exit time) of every operation, memoised per model."""
     return memoised(model, "worst_case_times", lambda: _worst_case_times(model))
 
 
-def _worst_case_times(model: Model) -> dict[str, float]:
+def _worst_case_times(model: Model) -> tuple[dict[str, float], dict[str, float]]:
     dag = call_dag(model)
     worst: dict[str, float] = {}
-    cut = {id(e) for e in dag.cut}
-    for op in dag.order:
-        total = _own_p99(model, op)
+    exit_time: dict[str, float] = {}
+
+    def total(op: str, inside: dict[str, float] | None) -> float:
+        """Own p99 + per group its longest call; calls inside the cycle count the callee's
+        ``inside`` time, or nothing when ``inside`` is None."""
+        t = _own_p99(model, op)
         for group in dag.groups[op]:
-            total += max(
-                math.ceil(e.call.per_request) * call_worst_case(e.call, _callee(model, worst, e, cut))
-                for e in group
-            )
-        worst[op] = total
-    return worst
+            longest = 0.0
+            for e in group:
+                if not dag.in_cycle(e):
+                    callee = worst[e.callee]
+                elif inside is not None:
+                    callee = inside[e.callee]
+                else:
+                    continue
+                longest = max(longest, math.ceil(e.call.per_request) * call_worst_case(e.call, callee))
+            t += longest
+        return t
 
-
-def _callee(model: Model, worst: dict[str, float], edge: Edge, cut: set[int]) -> float:
-    if id(edge) in cut or edge.callee not in worst:
-        return _own_p99(model, edge.callee)
-    return worst[edge.callee]
+    for members in dag.components:
+        for op in members:
+            exit_time[op] = total(op, None)
+        for op in members:
+            worst[op] = total(op, exit_time)
+    return worst, exit_time
 
 
 def worst_case_time(model: Model, operation: str) -> float:
@@ -145,11 +171,10 @@ def worst_case_time(model: Model, operation: str) -> float:
 
 def call_budgets(model: Model) -> list[CallBudget]:
     """The budget of every call (cycle-closing calls included), in model order."""
-    worst = worst_case_times(model)
     out = []
     for e in (e for calls in call_dag(model).declared.values() for e in calls):
         call = e.call
-        callee = worst.get(e.callee, _own_p99(model, e.callee))
+        callee = callee_worst_case(model, e)
         own = own_retry_time(call, callee)
         needs = call_needs(call, callee)
         per_try = call.retries.per_try_timeout if call.retries else None

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from meshwright import __version__
+from meshwright.analysis.wording import plural
 from meshwright.check.engine import CheckReport
 from meshwright.check.registry import all_rules
 from meshwright.check.rule import Finding, Rule, Severity
@@ -27,12 +28,11 @@ def summary_line(report: CheckReport) -> str:
     """``2 errors, 1 warning, 0 info (3 suppressed); 66 rules``."""
     c = report.counts()
     parts = [
-        f"{c['error']} error{'s' if c['error'] != 1 else ''}",
-        f"{c['warning']} warning{'s' if c['warning'] != 1 else ''}",
+        plural(c["error"], "error"),
+        plural(c["warning"], "warning"),
         f"{c['info']} info",
     ]
-    n = len(report.rules)
-    return f"{', '.join(parts)} ({len(report.suppressed)} suppressed); {n} rule{'s' if n != 1 else ''}"
+    return f"{', '.join(parts)} ({len(report.suppressed)} suppressed); {plural(len(report.rules), 'rule')}"
 
 
 def print_text(report: CheckReport, console: Console) -> None:

@@ -5,6 +5,7 @@ from typing import ClassVar
 
 import networkx as nx
 
+from meshwright.analysis.wording import plural
 from meshwright.check.context import RuleContext
 from meshwright.check.rule import Hit, Rule, Severity
 
@@ -74,6 +75,6 @@ class DeepSyncChain(Rule):
                 step = nxt[step]
             yield Hit(
                 ("entrypoints", i, "operation"),
-                f"entrypoint {ep.label} starts a synchronous chain of {depth[start]} hops "
+                f"entrypoint {ep.label} starts a synchronous chain of {plural(depth[start], 'hop')} "
                 f"(limit {limit:g}): " + " → ".join(chain),
             )

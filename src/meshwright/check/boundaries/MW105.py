@@ -4,6 +4,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import ClassVar
 
+from meshwright.analysis.wording import agree, plural
 from meshwright.check.context import RuleContext
 from meshwright.check.rule import Hit, Rule, Severity
 
@@ -84,5 +85,6 @@ class EntangledContexts(Rule):
                 names = ", ".join(t for t, _ in targets[cname].most_common())
                 yield Hit(
                     ("contexts", cname),
-                    f"context {cname}: {coupled[cname]} of {total} operations call {names} synchronously",
+                    f"context {cname}: {coupled[cname]} of {plural(total, 'operation')} "
+                    f"{agree(coupled[cname], 'calls', 'call')} {names} synchronously",
                 )

@@ -4,6 +4,7 @@ import statistics
 from collections.abc import Iterator
 from typing import ClassVar
 
+from meshwright.analysis.wording import plural
 from meshwright.check.context import RuleContext
 from meshwright.check.rule import Hit, Rule, Severity
 
@@ -56,5 +57,5 @@ class GodService(Rule):
             if n >= floor:
                 yield Hit(
                     ("services", sname),
-                    f"service {sname} has {n} operations; its peers have {median:g} (median)",
+                    f"service {sname} has {plural(n, 'operation')}; its peers have {median:g} (median)",
                 )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
+from meshwright.analysis.wording import plural
 from meshwright.check.context import RuleContext, call_sites
 from meshwright.check.rule import Hit, Rule, Severity
 
@@ -50,5 +51,5 @@ class ChattyCall(Rule):
             if call.per_request >= limit:
                 yield Hit(
                     (*path, "per_request"),
-                    f"call {sname} → {call.to} is made {call.per_request:g} times per request",
+                    f"call {sname} → {call.to} is made {plural(call.per_request, 'time')} per request",
                 )

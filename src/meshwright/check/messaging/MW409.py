@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from meshwright.analysis.wording import plural
 from meshwright.check.context import RuleContext, max_replicas
 from meshwright.check.rule import Hit, Rule, Severity
 
@@ -52,5 +53,6 @@ class PartitionsBelowConsumers(Rule):
                 if topic is not None and topic.partitions < n:
                     yield Hit(
                         ("services", sname, "consumes", i),
-                        f"{sname} runs up to {n} replicas but {c.topic} has {topic.partitions} partitions",
+                        f"{sname} runs up to {plural(n, 'replica')} but {c.topic} has "
+                        f"{plural(topic.partitions, 'partition')}",
                     )

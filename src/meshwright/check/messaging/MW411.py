@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from meshwright.analysis.wording import agree, plural
 from meshwright.check.context import RuleContext
 from meshwright.check.rule import Hit, Rule, Severity
 from meshwright.model.types import Broker
@@ -37,7 +38,8 @@ class TopicsWithoutBroker(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         if ctx.model.platform.broker is Broker.none and ctx.model.topics:
             first = next(iter(ctx.model.topics))
+            n = len(ctx.model.topics)
             yield Hit(
                 ("topics", first),
-                f"{len(ctx.model.topics)} topics are declared but platform.broker is none",
+                f"{plural(n, 'topic')} {agree(n, 'is', 'are')} declared but platform.broker is none",
             )

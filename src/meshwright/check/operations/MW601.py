@@ -3,6 +3,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
+from meshwright.analysis.cost import REDUNDANCY_SLO
+from meshwright.analysis.wording import plural
 from meshwright.check.context import RuleContext, min_replicas
 from meshwright.check.rule import Hit, Rule, Severity
 
@@ -38,7 +40,7 @@ class SingleReplicaHighSlo(Rule):
     )
     fix = "Run at least 2 replicas (3 across zones for 99.95 % and above), also as the autoscale minimum."
     references = ("https://kubernetes.io/docs/concepts/workloads/pods/disruptions/",)
-    options: ClassVar[dict[str, float]] = {"replica_slo": 99.9}
+    options: ClassVar[dict[str, float]] = {"replica_slo": REDUNDANCY_SLO}
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         threshold = self.option(ctx, "replica_slo")
@@ -48,5 +50,5 @@ class SingleReplicaHighSlo(Rule):
                 yield Hit(
                     ("services", sname, "runtime"),
                     f"{sname} has an availability SLO of {target:g} % "
-                    f"but may run {min_replicas(svc)} replica",
+                    f"but may run {plural(min_replicas(svc), 'replica')}",
                 )

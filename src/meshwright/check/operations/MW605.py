@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from meshwright.analysis.wording import plural
 from meshwright.check.context import RuleContext
 from meshwright.check.rule import Hit, Rule, Severity
 from meshwright.model.units import format_rate
@@ -46,10 +47,10 @@ class CertainOverload(Rule):
         for sname, cap in ctx.capacity.items():
             if cap.arrival_rate <= 0 or not cap.overloaded or cap.servers == 0:
                 continue  # no servers at all is MW612's finding
-            need = f"; it needs {cap.replicas_needed} replicas" if cap.replicas_needed else ""
+            need = f"; it needs {plural(cap.replicas_needed, 'replica')}" if cap.replicas_needed else ""
             yield Hit(
                 ("services", sname, "runtime"),
-                f"{sname} receives {format_rate(cap.arrival_rate)} but {cap.replicas} replicas × "
+                f"{sname} receives {format_rate(cap.arrival_rate)} but {plural(cap.replicas, 'replica')} × "
                 f"{ctx.model.services[sname].runtime.concurrency} concurrency serve at most "
                 f"{format_rate(cap.servers / cap.holding_time)} (utilization "
                 f"{cap.queue.utilisation * 100:.0f} %){need}",

@@ -4,10 +4,11 @@ from collections.abc import Iterator
 
 from meshwright.check.context import RuleContext
 from meshwright.check.rule import Hit, Rule, Severity
+from meshwright.model.types import Entrypoint
 
 
 class ZeroReplicasWithTraffic(Rule):
-    """A service that receives traffic runs zero replicas and cannot scale up.
+    """A service that is called or sent traffic runs zero replicas and cannot scale up.
 
     **Anti-pattern**
 
@@ -37,11 +38,27 @@ class ZeroReplicasWithTraffic(Rule):
     fix = "Set `replicas` to 1 or more, or add an `autoscale` range."
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
-        targets = {e.callee_service for e in ctx.edges}
-        targets |= {ep.operation.split(".", 1)[0] for ep in ctx.model.entrypoints}
+        callers: dict[str, list[str]] = {}
+        for e in ctx.edges:
+            known = callers.setdefault(e.callee_service, [])
+            if e.caller_service != e.callee_service and e.caller_service not in known:
+                known.append(e.caller_service)
+        entries: dict[str, str] = {}
+        for ep in ctx.model.entrypoints:
+            if sends_traffic(ep):
+                entries.setdefault(ep.operation.split(".", 1)[0], ep.label)
         for sname, svc in ctx.model.services.items():
-            if sname in targets and svc.runtime.replicas == 0 and svc.runtime.autoscale is None:
-                yield Hit(
-                    ("services", sname, "runtime", "replicas"),
-                    f"{sname} receives traffic but runs 0 replicas",
-                )
+            if svc.runtime.replicas != 0 or svc.runtime.autoscale is not None:
+                continue
+            if sname in entries:
+                source = f"receives traffic from entrypoint {entries[sname]}"
+            elif callers.get(sname):
+                source = f"is called by {', '.join(callers[sname])}"
+            else:
+                continue
+            yield Hit(("services", sname, "runtime", "replicas"), f"{sname} {source} but runs 0 replicas")
+
+
+def sends_traffic(ep: Entrypoint) -> bool:
+    """Whether an entrypoint ever sends a request: its rate, or a step of its profile, is above 0."""
+    return ep.rate > 0 or any(step.rate > 0 for step in ep.profile)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from meshwright.analysis.timeouts import own_retry_time
+from meshwright.analysis.wording import plural
 from meshwright.check.context import RuleContext, call_sites
 from meshwright.check.rule import Hit, Rule, Severity
 from meshwright.model.units import format_duration
@@ -60,7 +61,7 @@ class RetriesExceedTimeout(Rule):
             if needed > call.timeout + 1e-9:
                 yield Hit(
                     (*path, "retries"),
-                    f"call {sname} → {call.to}: {r.attempts} tries × "
+                    f"call {sname} → {call.to}: {plural(r.attempts, 'try', 'tries')} × "
                     f"{format_duration(r.per_try_timeout)} + backoff "
                     f"{format_duration(r.worst_case_backoff())} = {format_duration(needed)} "
                     f"exceeds the timeout {format_duration(call.timeout)}",

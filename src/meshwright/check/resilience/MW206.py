@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
+from meshwright.analysis.wording import plural
 from meshwright.check.context import RuleContext
 from meshwright.check.rule import Hit, Rule, Severity
 from meshwright.model.source import PathKey
@@ -75,6 +76,6 @@ class RetryAmplification(Rule):
                 path = first.path if first else ctx.operation_path(start)
             yield Hit(
                 path,
-                f"retries multiply to {p.factor:g} tries along {' → '.join(p.path)} "
+                f"retries multiply to {plural(p.factor, 'try', 'tries')} along {' → '.join(p.path)} "
                 f"(threshold {threshold:g})",
             )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from meshwright.analysis.wording import possessive
 from meshwright.check.context import RuleContext
 from meshwright.check.rule import Hit, Rule, Severity
 
@@ -67,5 +68,6 @@ class MissingCircuitBreaker(Rule):
             yield Hit(
                 e.path,
                 f"call {e.caller_service} → {e.callee} has no circuit breaker; {e.callee} is "
-                f"{callee.composed * 100:.3g} % available, below {e.caller_service}'s SLO {needed:g} %",
+                f"{callee.composed * 100:.3g} % available, "
+                f"below {possessive(e.caller_service)} SLO {needed:g} %",
             )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from meshwright.analysis.wording import possessive
 from meshwright.check.context import RuleContext, call_sites
 from meshwright.check.rule import Hit, Rule, Severity
 from meshwright.model.units import format_duration
@@ -54,5 +55,5 @@ class TimeoutAboveLatencySlo(Rule):
                 yield Hit(
                     (*path, "timeout"),
                     f"call {sname} → {call.to} waits up to {format_duration(call.timeout)}, "
-                    f"longer than {sname}'s latency SLO p99 {format_duration(p99)}",
+                    f"longer than {possessive(sname)} latency SLO p99 {format_duration(p99)}",
                 )
