@@ -228,13 +228,32 @@ def _register_feature_commands() -> None:
 _register_feature_commands()
 
 
+def wants_json(argv: list[str]) -> bool:
+    """True when the command line asks for ``--format json`` (or ``-f json``)."""
+    for i, arg in enumerate(argv):
+        if arg in ("--format=json", "-fjson"):
+            return True
+        if arg in ("--format", "-f") and i + 1 < len(argv) and argv[i + 1] == "json":
+            return True
+    return False
+
+
 def main() -> None:
-    """Entry point: run the app; user mistakes print located errors and exit 2."""
+    """Entry point: run the app; user mistakes print located errors and exit 2.
+
+    With ``--format json`` the errors also go to stdout as ``{"valid": false, "errors": [...]}``
+    so a machine reading stdout always gets JSON."""
+    as_json = wants_json(sys.argv[1:])
     try:
         app()
     except ModelError as exc:
         print_model_error(exc)
+        if as_json:
+            print(json.dumps({"valid": False, "errors": [d.to_json() for d in exc.diagnostics]}, indent=2))
         sys.exit(2)
     except MeshwrightError as exc:
         err_console.print(f"[red]error:[/] {exc}", highlight=False)
+        if as_json:
+            error = {"file": "", "line": 0, "col": 0, "code": "usage", "message": str(exc)}
+            print(json.dumps({"valid": False, "errors": [error]}, indent=2))
         sys.exit(2)

@@ -157,3 +157,14 @@ def test_usage_mistakes_never_give_a_traceback(tmp_path: Path) -> None:
     r = run("validate", str(tmp_path / "nope.yaml"), "--format", "json")
     assert r.returncode == 2
     assert json.loads(r.stdout)["errors"][0]["message"].endswith("no such file or directory")
+
+
+def test_json_commands_print_json_errors_for_an_invalid_model(tmp_path: Path) -> None:
+    path = tmp_path / "mesh.yaml"
+    path.write_text(FIVE_MISTAKES)
+    for args in (("check", str(path), "-f", "json"), ("analyze", str(path), "--format", "json")):
+        r = run(*args)
+        assert r.returncode == 2, r.stderr
+        report = json.loads(r.stdout)
+        assert report["valid"] is False
+        assert len(report["errors"]) == 5
