@@ -47,7 +47,10 @@ docs: $(STAMP)
 	$(BIN)/python -m meshwright.docs_gen
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/load_validate.py
+	$(BIN)/python -m benchmarks.load_validate
+	$(BIN)/python -m benchmarks.check_bench
+	$(BIN)/python -m benchmarks.analyze_bench
+	$(BIN)/python benchmarks/sim_vs_simpy.py
 
 clean:
 	rm -rf $(VENV) $(COMPAT_VENV) out .pytest_cache .mypy_cache
