@@ -46,7 +46,7 @@ def test_shop_is_a_directory_model_with_one_fragment_per_service(shop: Model) ->
 
 def test_shop_uses_grpc_http_kafka_and_a_saga(shop: Model) -> None:
     protocols = {api.protocol for svc in shop.services.values() for api in svc.apis}
-    assert protocols == {"grpc", "http"}
+    assert protocols == {"grpc", "http", "event"}  # notification only handles events
     assert shop.platform.broker == "kafka" and shop.platform.mesh == "istio"
     assert shop.sagas["place-order"].steps
 

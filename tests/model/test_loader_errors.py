@@ -84,10 +84,29 @@ def test_unknown_field_suggests_the_right_one() -> None:
 
 
 def test_missing_required_field() -> None:
+    text = BASE.replace("      - name: Payment\n        port: 8080\n", "      - port: 8080\n")
+    assert one_error(text) == (
+        "m.yaml:21:9: error: missing required field 'name' in services.payment.apis[0]\n"
+        "    hint: add `name: ...`"
+    )
+
+
+def test_networked_api_needs_a_port_and_event_api_has_none() -> None:
     text = BASE.replace("        port: 8080\n", "")
     assert one_error(text) == (
-        "m.yaml:21:9: error: missing required field 'port' in services.payment.apis[0]\n"
-        "    hint: add `port: ...`"
+        "m.yaml:21:9: error: services.payment.apis[0]: a http API needs a port: add `port: 8080` "
+        "(for example)"
+    )
+    text = BASE.replace("        port: 8080\n", "        protocol: event\n        port: 8080\n")
+    messages = [d.format() for d in errors_of(text)]
+    assert "m.yaml:21:9: error: services.payment.apis[0]: an event API has no port" in messages[1]
+
+
+def test_event_handlers_cannot_be_called_synchronously() -> None:
+    text = BASE.replace("        port: 8080\n", "        protocol: event\n")
+    assert one_error(text) == (
+        "m.yaml:15:13: error: call target 'payment.Charge' is an event handler, which has no network API\n"
+        "    hint: publish to a topic it consumes instead, or serve the operation over grpc/http"
     )
 
 

@@ -56,7 +56,7 @@ def _host_ports(model: Model) -> dict[tuple[str, int], int]:
     for name, svc in sorted(model.services.items()):
         if svc.expose != "public":
             continue
-        for port in sorted({a.port for a in svc.apis}):
+        for port in sorted({a.listen_port for a in svc.apis}):
             host = port
             while host in taken:
                 host += 1
@@ -83,7 +83,7 @@ def _service(model: Model, name: str, svc: Service, host_ports: dict[tuple[str, 
     env.update({f"{env_name(s.name)}_FILE": f"/run/secrets/{dns_name(s.name)}" for s in svc.secrets})
     if env:
         out["environment"] = env
-    ports = sorted({a.port for a in svc.apis})
+    ports = sorted({a.listen_port for a in svc.apis})
     if ports:
         out["expose"] = [str(p) for p in ports]
     published = [f"127.0.0.1:{host_ports[name, p]}:{p}" for p in ports if (name, p) in host_ports]

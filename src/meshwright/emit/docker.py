@@ -43,10 +43,10 @@ def healthcheck(svc: Service) -> list[str] | None:
     """The container health command (exec form), or None for a service without APIs."""
     grpc = [a for a in svc.apis if a.protocol == "grpc"]
     if grpc:
-        return ["CMD", "/usr/local/bin/grpc_health_probe", f"-addr=127.0.0.1:{grpc[0].port}"]
+        return ["CMD", "/usr/local/bin/grpc_health_probe", f"-addr=127.0.0.1:{grpc[0].listen_port}"]
     if not svc.apis:
         return None
-    url = f"http://127.0.0.1:{svc.apis[0].port}{HEALTH_PATH}"
+    url = f"http://127.0.0.1:{svc.apis[0].listen_port}{HEALTH_PATH}"
     if language(svc) == "python":
         code = f"import urllib.request; urllib.request.urlopen('{url}', timeout=2)"
         return ["CMD", "python", "-c", code]
@@ -61,8 +61,8 @@ def dockerfile(name: str, svc: Service) -> str:
         language=svc.language or "unspecified",
         uid=RUN_AS,
         grpc=any(a.protocol == "grpc" for a in svc.apis),
-        ports=sorted({a.port for a in svc.apis}),
-        env=[("PORT", str(svc.apis[0].port))] if svc.apis else [],
+        ports=sorted({a.listen_port for a in svc.apis}),
+        env=[("PORT", str(svc.apis[0].listen_port))] if svc.apis else [],
         healthcheck=json.dumps(check[1:]) if check else None,
     )
 

@@ -61,10 +61,21 @@ def emit_target(name: str, model: Model) -> list[Artifact]:
     if name not in known:
         raise UsageError(f"unknown emit target '{name}'; targets are: {', '.join(known)}, all")
     refuse_clashes(model)
-    return known[name].emit(model)
+    return known[name].emit(network_view(model))
 
 
 def emit_all(model: Model) -> list[Artifact]:
     """Artifacts of every target, each under a directory named for its target."""
     refuse_clashes(model)
-    return [Artifact(f"{t.name}/{a.path}", a.content) for t in targets() for a in t.emit(model)]
+    view = network_view(model)
+    return [Artifact(f"{t.name}/{a.path}", a.content) for t in targets() for a in t.emit(view)]
+
+
+def network_view(model: Model) -> Model:
+    """The model as the platform sees it: event-handler APIs have no port, container port,
+    Service or probe, so emitters get each service with its networked APIs only."""
+    services = {
+        name: svc.model_copy(update={"apis": svc.network_apis()})
+        for name, svc in model.services.items()
+    }
+    return model.model_copy(update={"services": services})

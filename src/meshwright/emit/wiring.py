@@ -30,7 +30,7 @@ def _ports(model: Model, edges: list[Edge]) -> list[int]:
     for e in edges:
         callee = model.services[e.callee_service]
         api = callee.api_of(e.call.target_operation)
-        ports.update([api.port] if api else [a.port for a in callee.apis])
+        ports.update([api.listen_port] if api else [a.listen_port for a in callee.apis])
     return sorted(ports)
 
 

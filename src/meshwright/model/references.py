@@ -32,10 +32,14 @@ class _Checker:
         self.topics = set(_d(raw.get("topics")))
         self.contexts = set(_d(raw.get("contexts")))
         self.ops: dict[str, list[str]] = {}
+        self.event_ops: set[str] = set()
         for sname, svc in self.services.items():
             names: list[str] = []
             for api in _l(_d(svc).get("apis")):
-                names.extend(str(k) for k in _d(_d(api).get("operations")))
+                ops = [str(k) for k in _d(_d(api).get("operations"))]
+                names.extend(ops)
+                if _d(api).get("protocol") == "event":
+                    self.event_ops.update(f"{sname}.{o}" for o in ops)
             self.ops[sname] = names
 
     def error(self, path: PathKey, message: str, hint: str = "", code: str = "reference") -> None:
@@ -76,6 +80,12 @@ class _Checker:
             call = _d(call)
             if "to" in call:
                 self.operation_ref(call["to"], (*base, i, "to"), "call target")
+                if call["to"] in self.event_ops:
+                    self.error(
+                        (*base, i, "to"),
+                        f"call target '{call['to']}' is an event handler, which has no network API",
+                        "publish to a topic it consumes instead, or serve the operation over grpc/http",
+                    )
             fb = call.get("fallback")
             if isinstance(fb, str) and fb not in _FALLBACK_KEYWORDS:
                 self.operation_ref(fb, (*base, i, "fallback"), "fallback")

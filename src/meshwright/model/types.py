@@ -322,10 +322,35 @@ class Operation(Nullable):
 
 
 class Api(Strict):
+    """Operations served together: over gRPC or HTTP on a port, or as event handlers
+    (``protocol: event``, no port) that only consumers invoke."""
+
     name: str = Field(description="API name, e.g. the gRPC service name.")
-    protocol: Literal["grpc", "http"] = "http"
-    port: int = Field(ge=1, le=65535, description="Container port.")
+    protocol: Literal["grpc", "http", "event"] = Field(
+        "http", description="grpc | http | event (handlers of consumed messages, no port)."
+    )
+    port: int | None = Field(None, ge=1, le=65535, description="Container port (not for event).")
     operations: dict[str, Operation] = Field(default_factory=dict, description="Operations by name.")
+
+    @model_validator(mode="after")
+    def _port_matches_protocol(self) -> Api:
+        if self.protocol == "event" and self.port is not None:
+            raise ValueError("an event API has no port: remove `port`, or use protocol grpc or http")
+        if self.protocol != "event" and self.port is None:
+            raise ValueError(f"a {self.protocol} API needs a port: add `port: 8080` (for example)")
+        return self
+
+    @property
+    def listen_port(self) -> int:
+        """The port of a networked API (gRPC or HTTP); event APIs have none."""
+        if self.port is None:
+            raise ValueError(f"API {self.name} ({self.protocol}) has no port")
+        return self.port
+
+    @property
+    def networked(self) -> bool:
+        """Served on a port (gRPC or HTTP), as opposed to event handlers."""
+        return self.protocol != "event"
 
 
 
@@ -462,6 +487,10 @@ class Service(Nullable):
             if name in api.operations:
                 return api.operations[name]
         return None
+
+    def network_apis(self) -> list[Api]:
+        """The APIs served on a port (gRPC or HTTP), without event handlers."""
+        return [a for a in self.apis if a.networked]
 
     def api_of(self, name: str) -> Api | None:
         for api in self.apis:

@@ -49,7 +49,7 @@ def service_policy(model: Model, name: str) -> Obj:
         for caller, ports in callers(model, name).items()
     ]
     if svc.expose == "public" and svc.apis:
-        ingress.append({"ports": _ports(sorted({a.port for a in svc.apis}))})
+        ingress.append({"ports": _ports(sorted({a.listen_port for a in svc.apis}))})
     egress: list[Obj] = [
         {
             "to": [DNS_PEER],

@@ -21,7 +21,7 @@ Obj = dict[str, Any]
 
 def port_name(api: Api) -> str:
     """Port name with the protocol prefix meshes use: ``grpc-5050``, ``http-8080``."""
-    return f"{api.protocol}-{api.port}"
+    return f"{api.protocol}-{api.listen_port}"
 
 
 def _meta(model: Model, name: str, svc: Service, suffix: str = "") -> Obj:
@@ -55,7 +55,7 @@ def probe_action(svc: Service) -> Obj | None:
     """gRPC health check for a gRPC service, ``GET /healthz`` for HTTP, None without APIs."""
     grpc = [a for a in svc.apis if a.protocol == "grpc"]
     if grpc:
-        return {"grpc": {"port": grpc[0].port}}
+        return {"grpc": {"port": grpc[0].listen_port}}
     if svc.apis:
         return {"httpGet": {"path": HEALTH_PATH, "port": port_name(svc.apis[0])}}
     return None
@@ -95,7 +95,9 @@ def deployment(model: Model, name: str, svc: Service) -> Obj:
         "name": dns_name(name),
         "image": image(model, name, svc),
         "imagePullPolicy": "IfNotPresent",
-        "ports": [{"name": port_name(a), "containerPort": a.port, "protocol": "TCP"} for a in svc.apis],
+        "ports": [
+            {"name": port_name(a), "containerPort": a.listen_port, "protocol": "TCP"} for a in svc.apis
+        ],
     }
     env = _env(model, name, svc)
     if env:
@@ -177,7 +179,7 @@ def service(model: Model, name: str, svc: Service) -> Obj | None:
             "ports": [
                 {
                     "name": port_name(a),
-                    "port": a.port,
+                    "port": a.listen_port,
                     "targetPort": port_name(a),
                     "protocol": "TCP",
                     "appProtocol": a.protocol,
