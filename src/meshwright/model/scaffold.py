@@ -33,7 +33,7 @@ services:
     availability: 99.95       # intrinsic, excluding dependencies
     apis:
       - name: Orders
-        protocol: http        # grpc | http
+        protocol: http        # grpc | http | event (message handlers, no port)
         port: 8080
         operations:
           PlaceOrder:
