@@ -14,7 +14,7 @@ from rich.console import Console
 
 from meshwright.analysis import AnalysisOptions, analyze
 from meshwright.analysis.cost import Prices
-from meshwright.analysis.render import render
+from meshwright.analysis.render import print_result, render
 from meshwright.model import load_model, load_text
 from meshwright.pipeline import BuildContext
 
@@ -204,3 +204,19 @@ def _normalised(order: str) -> dict[str, Any]:
 @pytest.mark.parametrize("order", ["bca", "cab"])
 def test_reordering_services_in_the_yaml_gives_the_same_numbers(order: str) -> None:
     assert _normalised(order) == _normalised("abc")
+
+
+def test_text_on_a_narrow_console_keeps_every_name_and_number() -> None:
+    """Piped output (80 columns by default) or a narrow terminal: wide tables run past the
+    edge rather than dropping the operation column or cutting digits."""
+    result = analyze(load_model(SMALL).model, AnalysisOptions(samples=2000))
+    console = Console(width=60, file=io.StringIO(), no_color=True)
+    print_result(result, console)
+    assert isinstance(console.file, io.StringIO)
+    text = console.file.getvalue()
+    assert "…" not in text
+    for op, lat in result.latency.items():
+        p99 = f"{lat.p99 * 1000:,.1f}ms" if lat.p99 < 10 else f"{lat.p99:,.1f}s"
+        assert any(line.startswith(f"│ {op} ") and p99 in line for line in text.splitlines())
+    for service in result.capacity:
+        assert any(line.startswith(f"│ {service} ") for line in text.splitlines())

@@ -103,3 +103,17 @@ def test_text_lines_are_never_wrapped(model: Path) -> None:
     r = runner.invoke(app, ["check", str(model), "--select", "MW201"], env={"COLUMNS": "40"})
     assert f"{model}:6:13: MW201 error call web → cart.Get has no timeout" in r.output
     assert "    fix: Set `timeout:` on the call, or once for all calls under" in r.output
+
+
+def test_report_to_a_file_keeps_stdout_empty(model: Path, tmp_path: Path) -> None:
+    """With -o the report goes to the file and the status line to stderr, as for every command."""
+    out = tmp_path / "findings.json"
+    r = subprocess.run(
+        [sys.executable, "-m", "meshwright", "check", str(model), "-f", "json", "-o", str(out)],
+        capture_output=True, text=True, check=False,
+        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
+    )
+    assert r.returncode == 1
+    assert r.stdout == ""
+    assert f"wrote {out}: " in r.stderr
+    assert json.loads(out.read_text())["counts"]["error"] >= 1

@@ -84,11 +84,12 @@ def test_bad_scenario_exits_2_with_a_location(tmp_path: Path) -> None:
     ("args", "says"),
     [
         (["--duration", "banana"], "--duration 'banana': invalid duration"),
-        (["--duration", "0s"], "--duration must be longer than 0s"),
+        (["--duration", "0s"], "--duration must be longer than 0s, e.g. --duration 10m"),
+        (["--bucket", "0s"], "--bucket must be longer than 0s, e.g. --bucket 5s"),
         (["--seed", "-1"], "--seed -1: a seed is a whole number"),
         (["--bucket", "1ms", "--duration", "1h"], "use --bucket 360ms or wider"),
     ],
-    ids=["duration", "zero-duration", "seed", "too-many-buckets"],
+    ids=["duration", "zero-duration", "zero-bucket", "seed", "too-many-buckets"],
 )
 def test_bad_option_is_a_usage_error(tmp_path: Path, args: list[str], says: str) -> None:
     model = tmp_path / "mesh.yaml"

@@ -53,7 +53,8 @@ def analyze_command(
     """Availability, latency, timeout budgets, retry amplification, capacity and cost.
 
     Every number comes from the model alone; assumptions are in `docs/commands/analyze.md`.
-    Exit code 0 (analysis never fails a model; `meshwright check` turns numbers into findings).
+    Exit code 0 (analysis never fails a model; `meshwright check` turns numbers into findings),
+    2 for an invalid model or option.
     """
     if not 0.0 <= failure_rate < 1.0:
         raise UsageError(f"--failure-rate {failure_rate:g} is outside [0, 1): write e.g. 0.01 for 1 %")

@@ -11,6 +11,8 @@ from rich.text import Text
 from meshwright.analysis.result import AnalysisResult
 
 MAX_ROWS = 25
+UNBOUNDED = 10_000
+"""A console width no table reaches, to measure a table's natural width."""
 
 
 def _pct(x: float | None, digits: int = 4) -> str:
@@ -163,10 +165,14 @@ def context_cost_table(r: AnalysisResult) -> Table:
 
 def render(r: AnalysisResult) -> RenderableType:
     """Every section as a table, in the order of the issue: availability to cost."""
+    return Group(*_parts(r))
+
+
+def _parts(r: AnalysisResult) -> list[RenderableType]:
     parts: list[RenderableType] = [Text(f"meshwright analyze — {r.system}", style="bold")]
     if not r.capacity:
         parts += [Text("no services: nothing to analyze", style="dim"), Text(r.summary())]
-        return Group(*parts)
+        return parts
     sections = (
         (availability_table(r), "no entrypoint or SLO: no availability to compose"),
         (latency_table(r), "no entrypoints: no request latency to sample"),
@@ -185,8 +191,22 @@ def render(r: AnalysisResult) -> RenderableType:
     if r.cycles:
         parts.append(Text("call cycles (cut for the analysis): " + "; ".join(r.cycles), style="yellow"))
     parts.append(Text(r.summary()))
-    return Group(*parts)
+    return parts
+
+
+def _natural_width(table: Table, console: Console) -> int:
+    """The width a table takes when no cell is wrapped or cut."""
+    return console.measure(table, options=console.options.update_width(UNBOUNDED)).maximum
 
 
 def print_result(r: AnalysisResult, console: Console) -> None:
-    console.print(render(r))
+    """Print every section; a table wider than the console keeps every cell whole
+    (its lines run past the edge) instead of losing its names or digits."""
+    for part in _parts(r):
+        if isinstance(part, Table):
+            natural = _natural_width(part, console)
+            if natural > console.width:
+                part.width = natural
+                console.print(part, crop=False)
+                continue
+        console.print(part)

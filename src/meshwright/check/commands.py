@@ -17,7 +17,7 @@ from meshwright.check import formats
 from meshwright.check.engine import parse_options, run_check
 from meshwright.check.registry import all_rules, get_rule
 from meshwright.check.rule import Rule
-from meshwright.console import console
+from meshwright.console import console, err_console
 from meshwright.errors import UsageError
 from meshwright.model import load_model
 
@@ -97,7 +97,7 @@ def check(
             sys.stdout.write(text)
         else:
             _write(output, text)
-            console.print(f"wrote {escape(str(output))}: {formats.summary_line(report)}", soft_wrap=True)
+            err_console.print(f"wrote {escape(str(output))}: {formats.summary_line(report)}", soft_wrap=True)
     if report.fails(fail_on.value):
         raise typer.Exit(1)
 

@@ -32,6 +32,10 @@ class Format(StrEnum):
     json = "json"
 
 
+_EXAMPLES = {"--duration": "10m", "--bucket": "5s"}
+"""A sensible value of each duration option, for error messages."""
+
+
 def _seconds(option: str, text: str | None) -> float | None:
     if text is None:
         return None
@@ -40,7 +44,7 @@ def _seconds(option: str, text: str | None) -> float | None:
     except ValueError as exc:
         raise UsageError(f"{option} {text!r}: {exc}") from None
     if value <= 0:
-        raise UsageError(f"{option} must be longer than 0s, e.g. {option} 10m")
+        raise UsageError(f"{option} must be longer than 0s, e.g. {option} {_EXAMPLES[option]}")
     return value
 
 
