@@ -23,7 +23,7 @@ from meshwright.errors import MeshwrightError, ModelError, UsageError
 from meshwright.model import load_model
 from meshwright.model.scaffold import STARTER_MODEL
 from meshwright.model.schema import model_json_schema
-from meshwright.model.summary import summarize
+from meshwright.model.summary import describe, summarize
 from meshwright.output import write_artifacts
 from meshwright.pipeline import run_build, stages
 
@@ -135,7 +135,7 @@ def validate(path: ModelPath, format: FormatOpt = OutputFormat.text) -> None:
     if format is OutputFormat.json:
         print(json.dumps({"valid": True, "system": loaded.model.system, **summary}, indent=2))
         return
-    parts = ", ".join(f"{v} {k}" for k, v in summary.items())
+    parts = describe(summary)
     console.print(f"[green]✓[/] {path}: system [bold]{loaded.model.system}[/] is valid ({parts})")
 
 
@@ -181,6 +181,7 @@ def build(
             help="Exit 1 when the review finds something at or above this level.",
         ),
     ] = FailLevel.error,
+    format: FormatOpt = OutputFormat.text,
 ) -> None:
     """Run every pipeline stage on a model and write the results to OUT/.
 
@@ -200,7 +201,7 @@ def build(
         if name not in known:
             raise UsageError(f"unknown stage '{name}'; stages are: {', '.join(known)}")
     loaded = load_model(path)
-    with console.status("building…") as status:
+    with err_console.status("building…") as status:
         ctx = run_build(
             loaded,
             {"out": str(out), "check": {"fail_on": fail_on.value}},
@@ -208,11 +209,25 @@ def build(
             on_stage=lambda st: status.update(f"[bold]{st.name}[/]: {st.description}"),
         )
     written = write_artifacts(out, [a for r in ctx.results.values() for a in r.artifacts])
-    for result in ctx.results.values():
-        mark = "[red]✗[/]" if result.failed else "[green]✓[/]"
-        console.print(f"{mark} [bold]{result.name:9}[/] {result.summary}")
-    console.print(f"wrote {len(written)} files to {out}/")
-    if any(r.failed for r in ctx.results.values()):
+    failed = any(r.failed for r in ctx.results.values())
+    if format is OutputFormat.json:
+        stages_json = [
+            {
+                "stage": r.name,
+                "summary": r.summary,
+                "failed": r.failed,
+                "files": [a.path for a in r.artifacts],
+            }
+            for r in ctx.results.values()
+        ]
+        report = {"system": loaded.model.system, "out": str(out), "failed": failed, "stages": stages_json}
+        print(json.dumps(report, indent=2))
+    else:
+        for result in ctx.results.values():
+            mark = "[red]✗[/]" if result.failed else "[green]✓[/]"
+            console.print(f"{mark} [bold]{result.name:9}[/] {result.summary}")
+        console.print(f"wrote {len(written)} files to {out}/")
+    if failed:
         raise typer.Exit(1)
 
 

@@ -168,3 +168,15 @@ def test_json_commands_print_json_errors_for_an_invalid_model(tmp_path: Path) ->
         report = json.loads(r.stdout)
         assert report["valid"] is False
         assert len(report["errors"]) == 5
+
+
+def test_build_json_report_lists_stages_and_files(tmp_path: Path) -> None:
+    r = run("build", str(EXAMPLES / "shop"), "-o", str(tmp_path), "--only", "model", "-f", "json")
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert report["failed"] is False
+    assert report["stages"] == [
+        {"stage": "model", "summary": report["stages"][0]["summary"], "failed": False,
+         "files": ["model.json", "summary.md"]}
+    ]
+    assert "1 saga" in report["stages"][0]["summary"] and "1 sagas" not in report["stages"][0]["summary"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from meshwright.model.dump import to_json
-from meshwright.model.summary import summarize
+from meshwright.model.summary import describe, summarize
 from meshwright.pipeline import Artifact, BuildContext, StageResult, stage
 
 
@@ -14,7 +14,7 @@ def model_stage(ctx: BuildContext) -> StageResult:
     lines = [f"# {model.system}", ""] + [f"- {k}: {v}" for k, v in summary.items()]
     return StageResult(
         name="model",
-        summary=", ".join(f"{v} {k}" for k, v in summary.items()),
+        summary=describe(summary),
         data=summary,
         artifacts=[
             Artifact("model.json", to_json(model)),

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from meshwright.model.types import Model
+from meshwright.wording import plural
+
+_SINGULAR = {"services": "service", "contexts": "context", "operations": "operation", "calls": "call",
+             "topics": "topic", "entrypoints": "entrypoint", "sagas": "saga"}
 
 
 def summarize(model: Model) -> dict[str, int]:
@@ -16,3 +20,8 @@ def summarize(model: Model) -> dict[str, int]:
         "entrypoints": len(model.entrypoints),
         "sagas": len(model.sagas),
     }
+
+
+def describe(counts: dict[str, int]) -> str:
+    """"14 services, 6 contexts, 1 saga": the counts of :func:`summarize` in words."""
+    return ", ".join(plural(n, _SINGULAR.get(k, k), k) for k, n in counts.items())
