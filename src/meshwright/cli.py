@@ -117,20 +117,7 @@ def validate(path: ModelPath, format: FormatOpt = OutputFormat.text) -> None:
     Exit code 0 when the model is valid, 2 when it is not. With `--format json` the
     errors are printed as JSON on stdout too.
     """
-    try:
-        loaded = load_model(path)
-    except ModelError as exc:
-        if format is OutputFormat.json:
-            errors = [d.to_json() for d in exc.diagnostics]
-            print(json.dumps({"valid": False, "errors": errors}, indent=2))
-            raise typer.Exit(2) from None
-        raise
-    except UsageError as exc:
-        if format is OutputFormat.json:
-            error = {"file": str(path), "line": 0, "col": 0, "code": "usage", "message": str(exc)}
-            print(json.dumps({"valid": False, "errors": [error]}, indent=2))
-            raise typer.Exit(2) from None
-        raise
+    loaded = load_model(path)  # errors: printed by main(), as JSON too with --format json
     summary = summarize(loaded.model)
     if format is OutputFormat.json:
         print(json.dumps({"valid": True, "system": loaded.model.system, **summary}, indent=2))
@@ -256,19 +243,30 @@ def wants_json(argv: list[str]) -> bool:
 def main() -> None:
     """Entry point: run the app; user mistakes print located errors and exit 2.
 
-    With ``--format json`` the errors also go to stdout as ``{"valid": false, "errors": [...]}``
-    so a machine reading stdout always gets JSON."""
+    With ``--format json`` every failure also puts ``{"valid": false, "errors": [...]}`` on
+    stdout, so a machine reading stdout always gets JSON."""
     as_json = wants_json(sys.argv[1:])
     try:
         app()
     except ModelError as exc:
         print_model_error(exc)
         if as_json:
-            print(json.dumps({"valid": False, "errors": [d.to_json() for d in exc.diagnostics]}, indent=2))
+            _print_json_errors([d.to_json() for d in exc.diagnostics])
         sys.exit(2)
     except MeshwrightError as exc:
         err_console.print(f"[red]error:[/] {exc}", highlight=False)
         if as_json:
-            error = {"file": "", "line": 0, "col": 0, "code": "usage", "message": str(exc)}
-            print(json.dumps({"valid": False, "errors": [error]}, indent=2))
+            _print_json_errors([_usage_error(str(exc))])
         sys.exit(2)
+    except SystemExit as exc:
+        if as_json and exc.code == 2:  # the command line itself was wrong (bad option value)
+            _print_json_errors([_usage_error("invalid command line: see the message on stderr")])
+        raise
+
+
+def _usage_error(message: str) -> dict[str, object]:
+    return {"file": "", "line": 0, "col": 0, "code": "usage", "message": message}
+
+
+def _print_json_errors(errors: list[dict[str, object]]) -> None:
+    print(json.dumps({"valid": False, "errors": errors}, indent=2))

@@ -180,3 +180,10 @@ def test_build_json_report_lists_stages_and_files(tmp_path: Path) -> None:
          "files": ["model.json", "summary.md"]}
     ]
     assert "1 saga" in report["stages"][0]["summary"] and "1 sagas" not in report["stages"][0]["summary"]
+
+
+def test_bad_option_value_with_json_still_prints_json() -> None:
+    r = run("analyze", str(EXAMPLES / "shop"), "-f", "json", "--samples", "abc")
+    assert r.returncode == 2
+    assert json.loads(r.stdout)["errors"][0]["code"] == "usage"
+    assert "--samples" in r.stderr
