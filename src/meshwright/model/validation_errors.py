@@ -29,12 +29,15 @@ def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
     return f"did you mean '{match[0]}'?" if match else ""
 
 
-def _resolve_path(loc: tuple[int | str, ...], raw: Any) -> tuple[PathKey, bool]:
+def _resolve_path(loc: tuple[int | str, ...], raw: Any, root: type[BaseModel]) -> tuple[PathKey, bool]:
     """The part of pydantic's ``loc`` that names real data, and whether it all exists."""
     path: list[str | int] = []
     node = raw
     exists = True
+    aliases = _aliases(root)
     for part in loc:
+        if isinstance(part, str):
+            part = aliases.get(part, part)
         if isinstance(node, dict) and isinstance(part, str) and part in node:
             path.append(part)
             node = node[part]
@@ -63,23 +66,44 @@ def _unwrap(tp: Any) -> list[Any]:
     return [tp]
 
 
-def fields_at(path: PathKey) -> list[str]:
-    """Field names allowed in the mapping at ``path`` of a model, if that is a model type."""
-    current: list[Any] = [Model]
+def _aliases(root: type[BaseModel]) -> dict[str, str]:
+    """Python field name → the key written in YAML, for fields with an alias (``for_`` → ``for``),
+    over ``root`` and every model type reachable from it."""
+    out: dict[str, str] = {}
+    seen: set[type[BaseModel]] = set()
+    todo: list[Any] = [root]
+    while todo:
+        tp = todo.pop()
+        if not (isinstance(tp, type) and issubclass(tp, BaseModel)) or tp in seen:
+            for arg in typing.get_args(tp):
+                todo.extend(_unwrap(arg))
+            continue
+        seen.add(tp)
+        for name, field in tp.model_fields.items():
+            if field.alias and field.alias != name:
+                out[name] = field.alias
+            todo.extend(_unwrap(field.annotation))
+    return out
+
+
+def fields_at(path: PathKey, root: type[BaseModel] = Model) -> list[str]:
+    """Field names (as written in YAML) allowed in the mapping at ``path``, if it is a model."""
+    current: list[Any] = [root]
     for part in path:
         nxt: list[Any] = []
         for tp in current:
             origin = typing.get_origin(tp)
             if isinstance(tp, type) and issubclass(tp, BaseModel):
-                if isinstance(part, str) and part in tp.model_fields:
-                    nxt.extend(_unwrap(tp.model_fields[part].annotation))
+                by_key = {(f.alias or n): f for n, f in tp.model_fields.items()}
+                if isinstance(part, str) and part in by_key:
+                    nxt.extend(_unwrap(by_key[part].annotation))
             elif origin in (list, dict):
                 nxt.extend(_unwrap(typing.get_args(tp)[-1]))
         current = nxt
     names: list[str] = []
     for tp in current:
         if isinstance(tp, type) and issubclass(tp, BaseModel):
-            names.extend(tp.model_fields)
+            names.extend((f.alias or n) for n, f in tp.model_fields.items())
     return names
 
 
@@ -89,26 +113,35 @@ def _expected_values(ctx: dict[str, Any] | None) -> list[str]:
     return re.findall(r"'([^']*)'", str(ctx["expected"]))
 
 
-def translate(exc: ValidationError, raw: Any, smap: SourceMap) -> list[Diagnostic]:
-    """One diagnostic per pydantic error, at the file:line:col of the offending data."""
+def translate(
+    exc: ValidationError,
+    raw: Any,
+    smap: SourceMap,
+    root: type[BaseModel] = Model,
+    subject: str = "the model",
+) -> list[Diagnostic]:
+    """One diagnostic per pydantic error, at the file:line:col of the offending data.
+
+    ``root`` is the type validated (the model, or e.g. a simulation scenario); ``subject``
+    names it in messages."""
     out: list[Diagnostic] = []
     for err in exc.errors(include_url=False):
         kind = err["type"]
         loc = tuple(err["loc"])
-        path, exists = _resolve_path(loc, raw)
+        path, exists = _resolve_path(loc, raw, root)
         msg = str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
-        where = dotted(path) or "the model"
+        where = dotted(path) or subject
         hint = ""
         if kind == "extra_forbidden":
             field = str(path[-1])
-            allowed = fields_at(path[:-1])
+            allowed = fields_at(path[:-1], root)
             hint = did_you_mean(field, allowed)
             if not hint and allowed:
                 hint = "allowed here: " + ", ".join(sorted(allowed))
             out.append(
                 Diagnostic(
                     smap.locate(path, key=True),
-                    f"unknown field '{field}' in {dotted(path[:-1]) or 'the model'}",
+                    f"unknown field '{field}' in {dotted(path[:-1]) or subject}",
                     hint,
                     code="unknown-field",
                     path=path,
@@ -121,7 +154,7 @@ def translate(exc: ValidationError, raw: Any, smap: SourceMap) -> list[Diagnosti
             out.append(
                 Diagnostic(
                     smap.locate(parent),
-                    f"missing required field '{field}' in {dotted(parent) or 'the model'}",
+                    f"missing required field '{field}' in {dotted(parent) or subject}",
                     f"add `{field}: ...`",
                     code="missing",
                     path=path,
@@ -136,7 +169,7 @@ def translate(exc: ValidationError, raw: Any, smap: SourceMap) -> list[Diagnosti
             msg = f"invalid value {got!r} for {path[-1]}"
         elif kind in ("dict_type", "model_type", "model_attributes_type"):
             msg = f"{where} must be a mapping (key: value pairs)"
-            names = fields_at(path)
+            names = fields_at(path, root)
             if names:
                 hint = "fields: " + ", ".join(names)
         elif kind == "list_type":

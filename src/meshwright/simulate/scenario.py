@@ -20,7 +20,7 @@ from meshwright.errors import Diagnostic, Location, ModelError, UsageError
 from meshwright.model.source import PathKey, SourceMap, load_yaml
 from meshwright.model.types import Model
 from meshwright.model.units import Duration, Percentage
-from meshwright.model.validation_errors import dotted
+from meshwright.model.validation_errors import dotted, translate
 
 Action = Literal["crash", "latency", "errors", "slow", "partition", "spike"]
 
@@ -179,63 +179,5 @@ def check_scenario(loaded: LoadedScenario, model: Model) -> None:
 
 
 def _translate(exc: ValidationError, raw: Any, smap: SourceMap) -> list[Diagnostic]:
-    out: list[Diagnostic] = []
-    for err in exc.errors(include_url=False):
-        path = _data_path(tuple(err["loc"]), raw)
-        kind = err["type"]
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        where = dotted(path) or "the scenario"
-        if kind == "extra_forbidden":
-            parent = path[:-1]
-            allowed = list(FaultEvent.model_fields) if parent[:1] == ("events",) else list(
-                Scenario.model_fields
-            )
-            allowed = ["for" if a == "for_" else a for a in allowed]
-            match = difflib.get_close_matches(str(path[-1]), allowed, n=1)
-            hint = f"did you mean '{match[0]}'?" if match else "allowed: " + ", ".join(allowed)
-            out.append(
-                Diagnostic(
-                    smap.locate(path, key=True),
-                    f"unknown field '{path[-1]}' in {dotted(parent) or 'the scenario'}",
-                    hint,
-                    code="unknown-field",
-                    path=path,
-                )
-            )
-            continue
-        if kind == "missing":
-            out.append(
-                Diagnostic(
-                    smap.locate(path[:-1]),
-                    f"missing required field '{path[-1]}' in {dotted(path[:-1]) or 'the scenario'}",
-                    f"add `{path[-1]}: ...`",
-                    code="missing",
-                    path=path,
-                )
-            )
-            continue
-        hint = ""
-        if kind == "literal_error":
-            hint = "actions: " + ", ".join(_NEEDS)
-        out.append(Diagnostic(smap.locate(path), f"{where}: {msg}", hint, code=kind, path=path))
-    return out
-
-
-def _data_path(loc: tuple[int | str, ...], raw: Any) -> PathKey:
-    """The part of pydantic's error location that names data ('for_' is written 'for')."""
-    path: list[str | int] = []
-    node = raw
-    for part in loc:
-        key = "for" if part == "for_" else part
-        if isinstance(node, dict) and isinstance(key, str):
-            path.append(key)
-            node = node.get(key)
-        elif isinstance(node, list) and isinstance(key, int):
-            path.append(key)
-            node = node[key] if 0 <= key < len(node) else None
-        elif isinstance(key, str) and key.startswith(("function-", "literal[")):
-            continue
-        else:
-            path.append(key)
-            node = None
-    return tuple(path)
+    """Located diagnostics for a scenario, by the model's own translator."""
+    return translate(exc, raw, smap, root=Scenario, subject="the scenario")
