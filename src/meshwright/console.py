@@ -2,13 +2,49 @@
 
 from __future__ import annotations
 
-from rich.console import Console
+import copy
+import math
+
+from rich.console import Console, RenderableType
 from rich.markup import escape
+from rich.table import Table
 
 from meshwright.errors import ModelError
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+UNBOUNDED = 10_000
+"""A console width no table reaches, to measure a table's natural width."""
+
+
+def print_whole(out: Console, *parts: RenderableType) -> None:
+    """Print each part; a table wider than the console keeps every cell whole (printed at
+    its natural width, its lines run past the edge) instead of losing names or digits."""
+    for part in parts:
+        if isinstance(part, Table):
+            natural = out.measure(part, options=out.options.update_width(UNBOUNDED)).maximum
+            if natural > out.width:
+                wide = copy.copy(part)
+                wide.width = natural
+                out.print(wide, crop=False)
+                continue
+        out.print(part)
+
+
+def format_seconds(seconds: float | None) -> str:
+    """A measured duration for people: ``1,000.0ms`` below 10 s, else ``12.5s``;
+    ``—`` for none, ``∞`` for infinite."""
+    if seconds is None:
+        return "—"
+    if not math.isfinite(seconds):
+        return "∞"
+    return f"{seconds * 1000:,.1f}ms" if abs(seconds) < 10 else f"{seconds:,.1f}s"
+
+
+def format_percent(fraction: float | None, digits: int = 2) -> str:
+    """A share (0..1) as a percentage with a space before the sign: ``99.91 %``; ``—`` for none."""
+    return "—" if fraction is None else f"{fraction * 100:.{digits}f} %"
 
 
 def print_model_error(exc: ModelError) -> None:

@@ -94,3 +94,64 @@ def call_groups(edge_list: list[Edge]) -> list[list[Edge]]:
         else:
             groups.append([e])
     return groups
+
+
+# ---------------------------------------------------------------------- topics
+#
+# Asynchronous edges: an operation publishes a topic when it succeeds; every consumer
+# (each `consumes` entry) is handed every message of the topic. The simulator and the
+# analysis both read these rules from here.
+
+
+def published_topics(model: Model, operation: str) -> list[str]:
+    """Topics operation ``service.op`` publishes on each success, in declaration order:
+    its own ``publishes`` when any operation of the service lists some; otherwise the
+    service-level ``publishes`` for every operation that is not ``idempotent`` (reads)."""
+    sname, _, oname = operation.partition(".")
+    svc = model.services[sname]
+    op = svc.operation(oname)
+    if op is None:
+        return []
+    if any(o.publishes for _, _, o in svc.operations()):
+        return list(op.publishes)
+    return [] if op.idempotent else list(svc.publishes)
+
+
+def publishers(model: Model, topic: str) -> list[str]:
+    """Operations ``service.op`` that publish ``topic`` (see :func:`published_topics`), in
+    model order; an operation listing the topic twice appears twice (publishes twice)."""
+    return [op for op in operation_names(model) for t in published_topics(model, op) if t == topic]
+
+
+@dataclass(frozen=True)
+class Consumer:
+    """One ``consumes`` entry: a consumer group of a topic and the operation it runs."""
+
+    service: str
+    topic: str
+    group: str
+    """The consumer group (default: the service name)."""
+    handler: str | None
+    """The handling operation ``service.op``; None when the entry names no ``operation``."""
+    dead_letter: str | None
+    """Topic that takes the messages the handler fails on (None: redelivered)."""
+    path: PathKey
+    """Where the entry is written in the model."""
+
+
+def consumers(model: Model) -> list[Consumer]:
+    """Every ``consumes`` entry of the model, in model order."""
+    out: list[Consumer] = []
+    for sname, svc in model.services.items():
+        for i, c in enumerate(svc.consumes):
+            op = c.operation
+            handler = None if op is None else (op if "." in op else f"{sname}.{op}")
+            path: PathKey = ("services", sname, "consumes", i)
+            out.append(Consumer(sname, c.topic, c.group or sname, handler, c.dead_letter, path))
+    return out
+
+
+def consumer_handlers(model: Model, topic: str) -> list[Consumer]:
+    """The consumers of ``topic`` in model order. Each entry is handed every message of the
+    topic: entries do not split a topic's messages, even when they share a group name."""
+    return [c for c in consumers(model) if c.topic == topic]

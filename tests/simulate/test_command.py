@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from meshwright.console import format_percent, format_seconds
 from meshwright.model import load_model, load_text
 from meshwright.pipeline import BuildContext
 from meshwright.simulate.stage import build_duration, simulate_stage
@@ -30,11 +32,11 @@ entrypoints:
 """
 
 
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
+def cli(*args: str, columns: int = 200) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "meshwright", "simulate", *args],
         capture_output=True, text=True, check=False,
-        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
+        env={"COLUMNS": str(columns), "PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
     )
 
 
@@ -66,8 +68,28 @@ def test_text_summary_and_failing_verdict(tmp_path: Path) -> None:
     r = cli(str(model), "-s", str(scenario), "--duration", "1m")
     assert r.returncode == 1, r.stderr
     assert "web.Home" in r.stdout
-    assert "✗ SLO web availability" in r.stdout
-    assert "recovered" in r.stdout
+    assert "tiny under scenario: 1m simulated, seed 1" in r.stdout
+    assert re.search(r"✗ SLO web availability: \d+\.\d{2} % vs 99 %\n", r.stdout)
+    assert re.search(r"✓ SLO web latency\.p99: [\d.,]+ms vs 1,000\.0ms\n", r.stdout)
+    assert re.search(
+        r"✓ recovered: success \d+\.\d{2} % from t=45s \(before the faults: \d+\.\d{2} %\)", r.stdout
+    )
+
+
+def test_text_on_a_narrow_console_keeps_every_digit(tmp_path: Path) -> None:
+    """At 60 columns the tables run past the edge rather than cutting names or numbers."""
+    model = tmp_path / "mesh.yaml"
+    model.write_text(MODEL)
+    r = cli(str(model), "--duration", "20s", "--format", "json")
+    totals = json.loads(r.stdout)["totals"]
+    r = cli(str(model), "--duration", "20s", columns=60)
+    assert r.returncode == 0, r.stderr
+    assert "…" not in r.stdout
+    rows = {line.split()[0]: line for line in r.stdout.splitlines() if line.strip()}
+    for name, t in [*totals["entrypoints"].items(), *totals["services"].items()]:
+        p99 = format_seconds(t["p99"])
+        assert f"{t['requests']:,.0f}" in rows[name] and format_percent(t["success"]) in rows[name]
+        assert p99 in rows[name], (p99, rows[name])
 
 
 def test_bad_scenario_exits_2_with_a_location(tmp_path: Path) -> None:

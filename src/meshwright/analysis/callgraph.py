@@ -148,27 +148,6 @@ def entry_rates(model: Model) -> dict[str, float]:
     return rates
 
 
-def propagate(
-    model: Model, sources: Mapping[str, float], weight: Callable[[Edge], float]
-) -> dict[str, float]:
-    """Request rate at every operation: ``sources`` pushed down every kept call, each call
-    multiplying its caller's rate by ``weight(edge)`` (e.g. per_request × tries); a call that
-    closes a cycle adds its traffic to its callee without following it further."""
-    dag = call_dag(model)
-    rate = dict.fromkeys(dag.order, 0.0)
-    for op, r in sources.items():
-        rate[op] += r
-    for op in reversed(dag.order):
-        r = rate[op]
-        if r == 0.0:
-            continue
-        for e in dag.calls[op]:
-            rate[e.callee] += r * weight(e)
-    for e in dag.cut:
-        rate[e.callee] += rate[e.caller] * weight(e)
-    return rate
-
-
 def by_service(model: Model, per_operation: Mapping[str, float]) -> dict[str, float]:
     """Sum per-operation values into per-service values (every service present)."""
     out = dict.fromkeys(model.services, 0.0)

@@ -1,4 +1,5 @@
-"""Capacity: arrival rates through the call graph and M/M/c queueing per service.
+"""Capacity: arrival rates through the call graph and topics, and M/M/c queueing per
+service.
 
 Each service is an M/M/c queue (Poisson arrivals, exponential holding times) with
 c = replicas × concurrency servers. A request holds its concurrency slot for the whole
@@ -14,8 +15,10 @@ from typing import ClassVar
 
 from scipy.special import gammaincc, gammaln
 
-from meshwright.analysis.callgraph import by_service, entry_rates, propagate, total_attempts
+from meshwright.analysis.availability import composed_availability
+from meshwright.analysis.callgraph import by_service, entry_rates, total_attempts
 from meshwright.analysis.latency import critical_path_times
+from meshwright.analysis.topics import propagate_with_topics
 from meshwright.model.types import Model
 
 MAX_REPLICAS = 100_000
@@ -33,11 +36,15 @@ def expected_tries(attempts: int, failure_rate: float) -> float:
 
 def operation_rates(model: Model, failure_rate: float = 0.0) -> dict[str, float]:
     """Requests per second at every operation: entrypoint rates × per_request along every
-    call × expected tries at the given per-try failure rate."""
-    return propagate(
+    call × expected tries at the given per-try failure rate, plus topic traffic: each
+    publishing operation's rate × its composed availability (it publishes on success) is
+    handed to every consumer's handler operation (see ``analysis.topics``)."""
+    avail = composed_availability(model)
+    return propagate_with_topics(
         model,
         entry_rates(model),
         lambda e: e.call.per_request * expected_tries(total_attempts(e.call), failure_rate),
+        lambda op: avail[op].composed,
     )
 
 

@@ -9,22 +9,14 @@ from rich.table import Table
 from rich.text import Text
 
 from meshwright.analysis.result import AnalysisResult
+from meshwright.console import format_seconds as _ms
+from meshwright.console import print_whole
 
 MAX_ROWS = 25
-UNBOUNDED = 10_000
-"""A console width no table reaches, to measure a table's natural width."""
 
 
 def _pct(x: float | None, digits: int = 4) -> str:
     return "—" if x is None else f"{x * 100:.{digits}f}%"
-
-
-def _ms(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    if not math.isfinite(seconds):
-        return "∞"
-    return f"{seconds * 1000:,.1f}ms" if abs(seconds) < 10 else f"{seconds:,.1f}s"
 
 
 def _num(x: float, fmt: str = ",.2f") -> str:
@@ -189,24 +181,12 @@ def _parts(r: AnalysisResult) -> list[RenderableType]:
         elif empty:
             parts.append(Text(empty, style="dim"))
     if r.cycles:
-        parts.append(Text("call cycles (cut for the analysis): " + "; ".join(r.cycles), style="yellow"))
+        cut = "; ".join(r.cycles)
+        parts.append(Text(f"cycles of calls or topics (cut for the analysis): {cut}", style="yellow"))
     parts.append(Text(r.summary()))
     return parts
 
 
-def _natural_width(table: Table, console: Console) -> int:
-    """The width a table takes when no cell is wrapped or cut."""
-    return console.measure(table, options=console.options.update_width(UNBOUNDED)).maximum
-
-
 def print_result(r: AnalysisResult, console: Console) -> None:
-    """Print every section; a table wider than the console keeps every cell whole
-    (its lines run past the edge) instead of losing its names or digits."""
-    for part in _parts(r):
-        if isinstance(part, Table):
-            natural = _natural_width(part, console)
-            if natural > console.width:
-                part.width = natural
-                console.print(part, crop=False)
-                continue
-        console.print(part)
+    """Print every section; a table wider than the console keeps every cell whole."""
+    print_whole(console, *_parts(r))

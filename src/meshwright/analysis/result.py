@@ -13,6 +13,7 @@ from meshwright.analysis.cost import CostResult, Prices, cost
 from meshwright.analysis.jsonify import jsonable
 from meshwright.analysis.latency import DEFAULT_SAMPLES, LatencyResult, latency_distributions
 from meshwright.analysis.timeouts import CallBudget, call_budgets
+from meshwright.analysis.topics import topic_flow
 from meshwright.analysis.wording import plural
 from meshwright.model.types import Model
 
@@ -58,7 +59,8 @@ class AnalysisResult:
     capacity: dict[str, ServiceCapacity]
     cost: CostResult
     cycles: list[str]
-    """Calls that close a cycle ("caller -> callee"); cut for the analysis."""
+    """Calls ("caller -> callee") and topic edges ("publisher -> handler (topic t)") that
+    close a cycle; cut for the analysis."""
 
     @property
     def below_slo(self) -> list[OperationAvailability]:
@@ -138,5 +140,6 @@ def analyze(model: Model, options: AnalysisOptions | None = None) -> AnalysisRes
         arrival_rates=rates,
         capacity=caps,
         cost=cost(model, opts.prices, capacities=caps),
-        cycles=[f"{e.caller} -> {e.callee}" for e in dag.cut],
+        cycles=[f"{e.caller} -> {e.callee}" for e in dag.cut]
+        + [str(t) for t in topic_flow(model).cut],
     )

@@ -20,7 +20,7 @@ from meshwright.output import write_artifacts
 from meshwright.simulate import SimOptions, simulate
 from meshwright.simulate.scenario import Scenario, check_scenario, load_scenario
 from meshwright.simulate.stage import artifacts_for
-from meshwright.simulate.summary import render
+from meshwright.simulate.summary import print_summary
 
 DEFAULT_DURATION = 300.0
 MAX_BUCKETS = 10_000
@@ -118,7 +118,7 @@ def simulate_command(
     if format is Format.json:
         print(json.dumps(result.to_json(), indent=1))
     else:
-        console.print(render(result))
+        print_summary(result, console)
     if not result.verdict.ok:
         raise typer.Exit(1)
 

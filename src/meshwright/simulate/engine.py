@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
-from meshwright.graph import call_groups, calls_from
+from meshwright.graph import call_groups, calls_from, consumers, published_topics
 from meshwright.model.types import Model
 from meshwright.simulate import kernel
 from meshwright.simulate.distributions import Random, sampler_for
@@ -153,32 +153,28 @@ class Engine:
             plan.static_steps = self._steps(plan)
 
     def _topic_groups(self) -> dict[str, list[TopicGroup]]:
+        """Consumer groups per topic (``graph.consumers``; an entry without ``operation``
+        runs the service's first operation), wired to their publishers."""
         groups: dict[str, list[TopicGroup]] = {}
         dead_letters: list[tuple[TopicGroup, str]] = []
-        for sname, svc in self.model.services.items():
-            for consume in svc.consumes:
-                handler = consume.operation
-                if handler is None:
-                    handler = next((o for _, o, _ in svc.operations()), None)
-                if handler is None:
-                    continue
-                ref = handler if "." in handler else f"{sname}.{handler}"
-                if ref not in self.plans:
-                    continue
-                topic = self.model.topics.get(consume.topic)
-                label = f"{consume.topic}/{consume.group or sname}"
-                group = TopicGroup(label, self.plans[ref], topic.partitions if topic else 1)
-                groups.setdefault(consume.topic, []).append(group)
-                self.rec.topics[label] = [0.0] * self.rec.nb
-                if consume.dead_letter is not None:
-                    dead_letters.append((group, consume.dead_letter))
-        for sname, svc in self.model.services.items():
-            op_level = any(op.publishes for _, _, op in svc.operations())
-            for _, oname, op in svc.operations():
-                topics = op.publishes if op_level else ([] if op.idempotent else svc.publishes)
-                plan = self.plans[f"{sname}.{oname}"]
-                for t in topics:
-                    plan.publishes.extend(groups.get(t, []))
+        for consumer in consumers(self.model):
+            ref = consumer.handler
+            if ref is None:
+                svc = self.model.services[consumer.service]
+                first = next((o for _, o, _ in svc.operations()), None)
+                ref = None if first is None else f"{consumer.service}.{first}"
+            if ref is None or ref not in self.plans:
+                continue
+            topic = self.model.topics.get(consumer.topic)
+            label = f"{consumer.topic}/{consumer.group}"
+            group = TopicGroup(label, self.plans[ref], topic.partitions if topic else 1)
+            groups.setdefault(consumer.topic, []).append(group)
+            self.rec.topics[label] = [0.0] * self.rec.nb
+            if consumer.dead_letter is not None:
+                dead_letters.append((group, consumer.dead_letter))
+        for ref, plan in self.plans.items():
+            for t in published_topics(self.model, ref):
+                plan.publishes.extend(groups.get(t, []))
         for group, topic_name in dead_letters:
             group.dead_letter = groups.get(topic_name, [])
         return groups

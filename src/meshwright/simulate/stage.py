@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from meshwright.console import format_percent
+from meshwright.model.units import format_duration
 from meshwright.pipeline import Artifact, BuildContext, StageResult, stage
 from meshwright.simulate import SimOptions, simulate
 from meshwright.simulate.results import SimResult
@@ -41,11 +43,11 @@ def one_line(result: SimResult) -> str:
     t = result.totals["entrypoints"]
     ok = sum(v["ok"] or 0 for v in t.values())
     total = sum((v["ok"] or 0) + (v["errors"] or 0) for v in t.values())
-    success = f"{100 * ok / total:.2f} % success" if total else "no traffic"
+    success = f"{format_percent(ok / total)} success" if total else "no traffic"
     v = result.verdict
     missed = [f"{s.service} {s.objective}" for s in v.slos if not s.met]
     slos = "SLOs met" if not missed else "SLO missed: " + ", ".join(missed)
-    return f"{result.duration:g} s {result.scenario}: {success}, {slos}"
+    return f"{format_duration(result.duration)} {result.scenario}: {success}, {slos}"
 
 
 @stage("simulate", "steady-state simulation (simulate/result.json, plots)")
