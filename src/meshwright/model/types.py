@@ -330,6 +330,9 @@ class Api(Strict):
         "http", description="grpc | http | event (handlers of consumed messages, no port)."
     )
     port: int | None = Field(None, ge=1, le=65535, description="Container port (not for event).")
+    service_port: int | None = Field(
+        None, ge=1, le=65535, description="Port callers use (the Kubernetes Service port); default: port."
+    )
     operations: dict[str, Operation] = Field(default_factory=dict, description="Operations by name.")
 
     @model_validator(mode="after")
@@ -338,7 +341,14 @@ class Api(Strict):
             raise ValueError("an event API has no port: remove `port`, or use protocol grpc or http")
         if self.protocol != "event" and self.port is None:
             raise ValueError(f"a {self.protocol} API needs a port: add `port: 8080` (for example)")
+        if self.protocol == "event" and self.service_port is not None:
+            raise ValueError("an event API has no service_port: remove it")
         return self
+
+    @property
+    def call_port(self) -> int:
+        """The port callers connect to: ``service_port``, else the container port."""
+        return self.service_port if self.service_port is not None else self.listen_port
 
     @property
     def listen_port(self) -> int:
