@@ -15,11 +15,23 @@ that is how their loadgenerator (not a service of our model; it is the entrypoin
 traffic) and the LoadBalancer reach the frontend. Our frontend is `expose: public`, so we
 allow anyone on its API port; the `{}` rule is therefore mapped to ("*", frontend, port)
 for each API port of the frontend in the model (8080, the frontend's targetPort there).
+
+Second check: the generated Services and address variables use the project's own ports
+(tests/data/online-boutique/kubernetes-manifests), where a Service port may differ from
+the containerPort (frontend 80 → 8080, emailservice 5000 → 8080). Mapping for the
+variables: theirs are named for the callee's role (`EMAIL_SERVICE_ADDR`, `REDIS_ADDR`),
+ours for the callee's model name (`EMAILSERVICE_ADDR`, `REDIS_CART_ADDR`); both hold
+`host:port` with the host the Kubernetes Service name, so they are paired by that host.
+Variables naming hosts the model does not have (`shoppingassistantservice`, an optional
+service the base kustomization does not deploy) are left out, as is `loadgenerator`'s
+`FRONTEND_ADDR=frontend:80`: the load generator is the model's entrypoints, not a
+service; the frontend Service port check covers its port.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,6 +42,7 @@ from meshwright.model import Model, load_model
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "online-boutique"
 POLICIES = ROOT / "tests" / "data" / "online-boutique" / "kustomize" / "components" / "network-policies"
+MANIFESTS = ROOT / "tests" / "data" / "online-boutique" / "kubernetes-manifests"
 NAME = "app.kubernetes.io/name"
 
 Pair = tuple[str, str, int | str]
@@ -89,3 +102,72 @@ def test_allowed_traffic_equals_the_real_projects_policies(model: Model) -> None
 def test_egress_to_services_mirrors_ingress(model: Model) -> None:
     ours, to_services = _ours(model)
     assert to_services == {p for p in ours if p[0] != "*" and p[1] in model.services}
+
+
+Obj = dict[str, Any]
+
+
+def _by_kind(objects: list[Obj], kind: str) -> dict[str, Obj]:
+    return {o["metadata"]["name"]: o for o in objects if o.get("kind") == kind}
+
+
+def _manifests() -> list[Obj]:
+    if not MANIFESTS.is_dir():
+        pytest.fail(f"{MANIFESTS} is missing: copy the Online Boutique data into tests/data/online-boutique")
+    return [
+        o for path in sorted(MANIFESTS.glob("*.yaml")) for o in load_all(path.read_text(encoding="utf-8"))
+    ]
+
+
+def _generated(model: Model) -> list[Obj]:
+    return [o for objects in base_files(model).values() for o in objects]
+
+
+def _service_ports(service: Obj, deployment: Obj) -> set[tuple[int, int]]:
+    """(port, targetPort) of a Service, a named targetPort resolved in the Deployment's pods."""
+    named = {
+        p["name"]: p["containerPort"]
+        for c in deployment["spec"]["template"]["spec"]["containers"]
+        for p in c.get("ports", [])
+        if "name" in p
+    }
+    return {(p["port"], named.get(p["targetPort"], p["targetPort"])) for p in service["spec"]["ports"]}
+
+
+def _addresses(deployment: Obj) -> dict[str, str]:
+    """Host → ``host:port`` of every ``*_ADDR`` variable of the Deployment's containers."""
+    return {
+        var["value"].split(":")[0]: var["value"]
+        for c in deployment["spec"]["template"]["spec"]["containers"]
+        for var in c.get("env", [])
+        if var["name"].endswith("_ADDR") and "value" in var
+    }
+
+
+def test_service_ports_equal_the_real_manifests(model: Model) -> None:
+    theirs = _manifests()
+    ours = _generated(model)
+    their_services, their_deployments = _by_kind(theirs, "Service"), _by_kind(theirs, "Deployment")
+    our_services, our_deployments = _by_kind(ours, "Service"), _by_kind(ours, "Deployment")
+    assert set(model.services) <= set(their_services)
+    for name in model.services:
+        assert _service_ports(our_services[name], our_deployments[name]) == _service_ports(
+            their_services[name], their_deployments[name]
+        ), name
+    # Not vacuous: the two services whose Service port differs from their containerPort.
+    assert _service_ports(our_services["frontend"], our_deployments["frontend"]) == {(80, 8080)}
+    assert _service_ports(our_services["emailservice"], our_deployments["emailservice"]) == {(5000, 8080)}
+
+
+def test_address_variables_equal_the_real_manifests(model: Model) -> None:
+    their_deployments = _by_kind(_manifests(), "Deployment")
+    our_deployments = _by_kind(_generated(model), "Deployment")
+    compared = 0
+    for name, svc in model.services.items():
+        known = set(model.services) | set(svc.datastores)
+        theirs = {h: v for h, v in _addresses(their_deployments[name]).items() if h in known}
+        assert _addresses(our_deployments[name]) == theirs, name
+        compared += len(theirs)
+    assert compared >= 15  # every call edge and the redis datastore, not a vacuous comparison
+    checkout = _addresses(our_deployments["checkoutservice"])
+    assert checkout["emailservice"] == "emailservice:5000"

@@ -17,7 +17,7 @@ from meshwright.emit.conventions import RUN_AS
 from meshwright.emit.docker import healthcheck
 from meshwright.emit.kubernetes.labels import image
 from meshwright.emit.registry import target
-from meshwright.emit.wiring import address_env, callees, dns_name, env_name, uses_broker
+from meshwright.emit.wiring import address_env, callees, container_port, dns_name, env_name, uses_broker
 from meshwright.emit.yamltext import dump
 from meshwright.graph import service_graph
 from meshwright.model.types import Model, Service
@@ -79,7 +79,7 @@ def _depends_on(model: Model, name: str, svc: Service) -> Obj:
 
 def _service(model: Model, name: str, svc: Service, host_ports: dict[tuple[str, int], int]) -> Obj:
     out: Obj = {"image": image(model, name, svc)}
-    env = {**dict(sorted(svc.config.items())), **address_env(model, name)}
+    env = {**dict(sorted(svc.config.items())), **address_env(model, name, port_of=container_port)}
     env.update({f"{env_name(s.name)}_FILE": f"/run/secrets/{dns_name(s.name)}" for s in svc.secrets})
     if env:
         out["environment"] = env

@@ -2,15 +2,30 @@
 
 Kubernetes NetworkPolicies, the compose file and the services' address variables all
 read their connections from here, so they always agree with :mod:`meshwright.graph`.
+Two ports exist per API: the container port (what pods listen on and NetworkPolicies
+match) and the call port (the Kubernetes Service port callers dial, ``Api.call_port``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from meshwright.emit import infra
 from meshwright.graph import Edge, service_graph
-from meshwright.model.types import Model, Service
+from meshwright.model.types import Api, Model, Service
+
+PortOf = Callable[[Api], int]
+
+
+def container_port(api: Api) -> int:
+    """The port the API's container listens on (what pods and NetworkPolicies see)."""
+    return api.listen_port
+
+
+def service_port(api: Api) -> int:
+    """The port callers dial through a Kubernetes Service: ``service_port``, else the container port."""
+    return api.call_port
 
 
 def dns_name(text: str) -> str:
@@ -25,30 +40,30 @@ def env_name(text: str) -> str:
     return name if name and not name[0].isdigit() else f"_{name}"
 
 
-def _ports(model: Model, edges: list[Edge]) -> list[int]:
+def _ports(model: Model, edges: list[Edge], port_of: PortOf) -> list[int]:
     ports: set[int] = set()
     for e in edges:
         callee = model.services[e.callee_service]
         api = callee.api_of(e.call.target_operation)
-        ports.update([api.listen_port] if api else [a.listen_port for a in callee.apis])
+        ports.update([port_of(api)] if api else [port_of(a) for a in callee.apis])
     return sorted(ports)
 
 
-def callees(model: Model, service: str) -> dict[str, list[int]]:
-    """Services ``service`` calls → the ports of the APIs it calls, sorted by name."""
+def callees(model: Model, service: str, port_of: PortOf = container_port) -> dict[str, list[int]]:
+    """Services ``service`` calls → the ports (``port_of`` each API it calls), sorted by name."""
     g = service_graph(model)
     return {
-        callee: _ports(model, g[service][callee]["edges"])
+        callee: _ports(model, g[service][callee]["edges"], port_of)
         for callee in sorted(g.successors(service))
         if callee != service
     }
 
 
 def callers(model: Model, service: str) -> dict[str, list[int]]:
-    """Services whose operations call ``service`` → the ports they call, sorted by name."""
+    """Services whose operations call ``service`` → the container ports they call, by name."""
     g = service_graph(model)
     return {
-        caller: _ports(model, g[caller][service]["edges"])
+        caller: _ports(model, g[caller][service]["edges"], container_port)
         for caller in sorted(g.predecessors(service))
         if caller != service
     }
@@ -62,11 +77,13 @@ def uses_broker(model: Model, svc: Service) -> bool:
     return publishes or bool(svc.consumes)
 
 
-def address_env(model: Model, service: str) -> dict[str, str]:
-    """``<NAME>_ADDR=host:port`` for every callee, datastore and the broker, by name."""
+def address_env(model: Model, service: str, *, port_of: PortOf) -> dict[str, str]:
+    """``<NAME>_ADDR=host:port`` for every callee, datastore and the broker, by name; a
+    callee's port is ``port_of`` its API (``service_port`` behind a Kubernetes Service,
+    ``container_port`` where callers reach the container directly, as in compose)."""
     svc = model.services[service]
     env: dict[str, str] = {}
-    for callee, ports in callees(model, service).items():
+    for callee, ports in callees(model, service, port_of).items():
         env[f"{env_name(callee)}_ADDR"] = f"{dns_name(callee)}:{ports[0]}"
     for name, ds in sorted(svc.datastores.items()):
         facts = infra.datastore(ds.kind)

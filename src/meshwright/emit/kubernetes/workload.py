@@ -12,7 +12,7 @@ from typing import Any
 from meshwright.emit.conventions import HEALTH_PATH, RUN_AS, SECRETS_DIR
 from meshwright.emit.kubernetes.labels import image, labels, selector
 from meshwright.emit.patch import deep_merge
-from meshwright.emit.wiring import address_env, dns_name, env_name
+from meshwright.emit.wiring import address_env, dns_name, env_name, service_port
 from meshwright.model.types import Api, Model, Service
 from meshwright.model.units import format_cpu, format_memory
 
@@ -73,7 +73,7 @@ def _probes(svc: Service) -> Obj:
 
 
 def _env(model: Model, name: str, svc: Service) -> list[Obj]:
-    env = [{"name": k, "value": v} for k, v in address_env(model, name).items()]
+    env = [{"name": k, "value": v} for k, v in address_env(model, name, port_of=service_port).items()]
     env += [
         {"name": f"{env_name(s.name)}_FILE", "value": f"{SECRETS_DIR}/{dns_name(s.name)}"}
         for s in svc.secrets
@@ -179,7 +179,7 @@ def service(model: Model, name: str, svc: Service) -> Obj | None:
             "ports": [
                 {
                     "name": port_name(a),
-                    "port": a.listen_port,
+                    "port": a.call_port,
                     "targetPort": port_name(a),
                     "protocol": "TCP",
                     "appProtocol": a.protocol,
