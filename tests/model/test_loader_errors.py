@@ -293,3 +293,15 @@ def test_config_keys_must_be_variable_names() -> None:
     assert one_error(text).startswith(
         "m.yaml:18:13: error: services.checkout.config: config key 'GRÜSSE' is not a valid variable name"
     )
+
+
+def test_service_ports_must_differ_within_a_service() -> None:
+    text = BASE.replace(
+        "          Charge: {idempotent: true}\n",
+        "          Charge: {idempotent: true}\n      - name: Admin\n        port: 9090\n"
+        "        service_port: 8080\n        operations:\n          Audit: {}\n",
+    )
+    assert one_error(text) == (
+        "m.yaml:27:23: error: service port 8080 is used by two APIs of service 'payment'\n"
+        "    hint: give each API of a service its own service_port"
+    )

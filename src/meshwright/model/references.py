@@ -137,10 +137,18 @@ class _Checker:
         seen_ops: dict[str, PathKey] = {}
         seen_ports: dict[Any, PathKey] = {}
         seen_names: dict[Any, PathKey] = {}
+        seen_call_ports: dict[Any, PathKey] = {}
         stores = set(_d(svc.get("datastores")))
         for ai, api in enumerate(_l(svc.get("apis"))):
             api = _d(api)
             apath: PathKey = (*base, "apis", ai)
+            call_port = api.get("service_port", api.get("port"))
+            if "service_port" in api and call_port is not None and call_port in seen_call_ports:
+                self.error((*apath, "service_port"),
+                           f"service port {call_port!r} is used by two APIs of service '{sname}'",
+                           "give each API of a service its own service_port", code="duplicate")
+            if call_port is not None:
+                seen_call_ports.setdefault(call_port, apath)
             for field, seen in (("port", seen_ports), ("name", seen_names)):
                 value = api.get(field)
                 if value is None:
