@@ -11,7 +11,7 @@ from rich.table import Table
 
 from meshwright.errors import ModelError
 
-console = Console(highlight=False)
+console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 UNBOUNDED = 10_000

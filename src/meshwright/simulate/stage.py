@@ -46,7 +46,12 @@ def one_line(result: SimResult) -> str:
     success = f"{format_percent(ok / total)} success" if total else "no traffic"
     v = result.verdict
     missed = [f"{s.service} {s.objective}" for s in v.slos if not s.met]
-    slos = "SLOs met" if not missed else "SLO missed: " + ", ".join(missed)
+    if not v.slos:
+        slos = "no SLOs declared"
+    elif not missed:
+        slos = f"{len(v.slos)} SLOs met" if len(v.slos) > 1 else "1 SLO met"
+    else:
+        slos = "SLO missed: " + ", ".join(missed)
     return f"{format_duration(result.duration)} {result.scenario}: {success}, {slos}"
 
 
