@@ -12,6 +12,7 @@ from meshwright.check.messaging.MW409 import PartitionsBelowConsumers
 from meshwright.check.messaging.MW410 import LowReplication
 from meshwright.check.messaging.MW411 import TopicsWithoutBroker
 from meshwright.check.messaging.MW412 import UnkeyedPartitionedTopic
+from meshwright.check.messaging.MW413 import ServicePublishesNothing
 
 RULES = (
     TopicWithoutProducer,
@@ -26,4 +27,5 @@ RULES = (
     LowReplication,
     TopicsWithoutBroker,
     UnkeyedPartitionedTopic,
+    ServicePublishesNothing,
 )
