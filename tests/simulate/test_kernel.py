@@ -49,3 +49,14 @@ def test_policies_and_faults_need_the_python_engine() -> None:
     assert "faults" in (unsupported(three_tier(), chaos) or "")
     with pytest.raises(ValueError, match="compiled engine cannot run"):
         simulate(three_tier(), chaos, SimOptions(duration=5, engine="compiled"))
+
+
+def test_compiled_engine_grows_its_job_table_under_overload() -> None:
+    # db serves 800/s at most; at 1,200/s thousands of requests pile up, far beyond the
+    # kernel's initial table of 1,024 jobs, so the table must grow (several times) mid-run.
+    m = three_tier(rate=1200)
+    py = simulate(m, STEADY, SimOptions(duration=10, seed=2, engine="python")).totals
+    comp = simulate(m, STEADY, SimOptions(duration=10, seed=2, engine="compiled")).totals
+    for name in ("web", "db"):
+        assert comp["services"][name]["requests"] == pytest.approx(py["services"][name]["requests"], rel=0.03)
+    assert comp["services"]["db"]["utilisation"] > 0.9

@@ -90,6 +90,37 @@ def _grow_i(a: IntArray) -> IntArray:
     return b
 
 
+@_jit
+def _grow_jobs(
+    j_op: IntArray,
+    j_parent: IntArray,
+    j_ep: IntArray,
+    j_step: IntArray,
+    j_failed: IntArray,
+    j_rep: IntArray,
+    j_next: IntArray,
+    j_arr: FloatArray,
+    free: IntArray,
+) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray, IntArray, IntArray, FloatArray, IntArray, int]:
+    """Double the job table (all columns and the free list); the new slots become free.
+    Returns the grown columns, the free list and its new count."""
+    old = j_op.shape[0]
+    free = _grow_i(free)
+    free[:old] = np.arange(2 * old - 1, old - 1, -1)
+    return (
+        _grow_i(j_op),
+        _grow_i(j_parent),
+        _grow_i(j_ep),
+        _grow_i(j_step),
+        _grow_i(j_failed),
+        _grow_i(j_rep),
+        _grow_i(j_next),
+        _grow_f(j_arr),
+        free,
+        old,
+    )
+
+
 @_inline
 def _draw(buf: FloatArray, pos: IntArray, k: int) -> float:
     """Next pre-drawn number of kind k (0 exponential, 1 normal, 2 uniform); when the
@@ -269,18 +300,9 @@ def _kernel(
             e = arg
             ep_arr[e, bk] += 1
             if nfree == 0:
-                old = j_op.shape[0]
-                j_op = _grow_i(j_op)
-                j_parent = _grow_i(j_parent)
-                j_ep = _grow_i(j_ep)
-                j_step = _grow_i(j_step)
-                j_failed = _grow_i(j_failed)
-                j_rep = _grow_i(j_rep)
-                j_next = _grow_i(j_next)
-                j_arr = _grow_f(j_arr)
-                free = _grow_i(free)
-                free[:old] = np.arange(2 * old - 1, old - 1, -1)
-                nfree = old
+                j_op, j_parent, j_ep, j_step, j_failed, j_rep, j_next, j_arr, free, nfree = _grow_jobs(
+                    j_op, j_parent, j_ep, j_step, j_failed, j_rep, j_next, j_arr, free
+                )
             nfree -= 1
             j = free[nfree]
             o = ep_op[e]
@@ -376,18 +398,9 @@ def _kernel(
                     sp += 1
                 elif j_step[j] < op_last[o]:
                     if nfree == 0:
-                        old = j_op.shape[0]
-                        j_op = _grow_i(j_op)
-                        j_parent = _grow_i(j_parent)
-                        j_ep = _grow_i(j_ep)
-                        j_step = _grow_i(j_step)
-                        j_failed = _grow_i(j_failed)
-                        j_rep = _grow_i(j_rep)
-                        j_next = _grow_i(j_next)
-                        j_arr = _grow_f(j_arr)
-                        free = _grow_i(free)
-                        free[:old] = np.arange(2 * old - 1, old - 1, -1)
-                        nfree = old
+                        j_op, j_parent, j_ep, j_step, j_failed, j_rep, j_next, j_arr, free, nfree = (
+                            _grow_jobs(j_op, j_parent, j_ep, j_step, j_failed, j_rep, j_next, j_arr, free)
+                        )
                     nfree -= 1
                     c = free[nfree]
                     co = call_target[j_step[j]]
