@@ -91,6 +91,33 @@ def _grow_i(a: IntArray) -> IntArray:
 
 
 @_jit
+def _seal_bucket(
+    bucket: int,
+    cur_n: IntArray,
+    cur_v: FloatArray,
+    lat_cap: int,
+    lat_who: IntArray,
+    lat_b: IntArray,
+    lat_v: FloatArray,
+    n_lat: int,
+) -> tuple[IntArray, IntArray, FloatArray, int]:
+    """Append each series' latency samples of the finished ``bucket`` (at most ``lat_cap``)
+    to the output columns, growing them as needed, and empty the per-bucket samples."""
+    for g in range(cur_n.shape[0]):
+        m = min(cur_n[g], lat_cap)
+        while n_lat + m >= lat_v.shape[0]:
+            lat_who = _grow_i(lat_who)
+            lat_b = _grow_i(lat_b)
+            lat_v = _grow_f(lat_v)
+        lat_who[n_lat:n_lat + m] = g
+        lat_b[n_lat:n_lat + m] = bucket
+        lat_v[n_lat:n_lat + m] = cur_v[g, :m]
+        n_lat += m
+        cur_n[g] = 0
+    return lat_who, lat_b, lat_v, n_lat
+
+
+@_jit
 def _grow_jobs(
     j_op: IntArray,
     j_parent: IntArray,
@@ -283,17 +310,9 @@ def _kernel(
         events += 1
         bk = min(int(now / width), nb - 1)
         if bk != cur_b:
-            for g in range(n_grp):
-                m = min(cur_n[g], lat_cap)
-                while n_lat + m >= lat_v.shape[0]:
-                    lat_who = _grow_i(lat_who)
-                    lat_b = _grow_i(lat_b)
-                    lat_v = _grow_f(lat_v)
-                lat_who[n_lat:n_lat + m] = g
-                lat_b[n_lat:n_lat + m] = cur_b
-                lat_v[n_lat:n_lat + m] = cur_v[g, :m]
-                n_lat += m
-                cur_n[g] = 0
+            lat_who, lat_b, lat_v, n_lat = _seal_bucket(
+                cur_b, cur_n, cur_v, lat_cap, lat_who, lat_b, lat_v, n_lat
+            )
             cur_b = bk
         sp = 0
         if kind == _ARRIVE:
@@ -462,16 +481,7 @@ def _kernel(
             if sp + 3 >= act.shape[0]:
                 act = _grow_i(act)
                 arg_stack = _grow_i(arg_stack)
-    for g in range(n_grp):
-        m = min(cur_n[g], lat_cap)
-        while n_lat + m >= lat_v.shape[0]:
-            lat_who = _grow_i(lat_who)
-            lat_b = _grow_i(lat_b)
-            lat_v = _grow_f(lat_v)
-        lat_who[n_lat:n_lat + m] = g
-        lat_b[n_lat:n_lat + m] = cur_b
-        lat_v[n_lat:n_lat + m] = cur_v[g, :m]
-        n_lat += m
+    lat_who, lat_b, lat_v, n_lat = _seal_bucket(cur_b, cur_n, cur_v, lat_cap, lat_who, lat_b, lat_v, n_lat)
     return events, lat_who, lat_b, lat_v, n_lat
 
 
