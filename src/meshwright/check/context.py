@@ -90,23 +90,12 @@ class RuleContext:
     @cached_property
     def producers(self) -> dict[str, set[str]]:
         """Topic → services that publish it (service level or from an operation)."""
-        out: dict[str, set[str]] = defaultdict(set)
-        for sname, svc in self.model.services.items():
-            for topic in svc.publishes:
-                out[topic].add(sname)
-            for _, _, op in svc.operations():
-                for topic in op.publishes:
-                    out[topic].add(sname)
-        return dict(out)
+        return {t: set(self.model.producers(t)) for t in self.model.topics}
 
     @cached_property
     def consumers(self) -> dict[str, set[str]]:
         """Topic → services that consume it."""
-        out: dict[str, set[str]] = defaultdict(set)
-        for sname, svc in self.model.services.items():
-            for c in svc.consumes:
-                out[c.topic].add(sname)
-        return dict(out)
+        return {t: set(self.model.consumers(t)) for t in self.model.topics}
 
     def operations(self) -> Iterator[tuple[str, str, Service, Operation, PathKey]]:
         """Every (service, operation name, service, operation, model path of the operation)."""
