@@ -12,13 +12,13 @@ reverse), so nothing enumerates paths; cost is O(operations + calls).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
 
 import networkx as nx
 
 from meshwright.graph import Edge, call_groups, calls_from, operation_names
+from meshwright.memo import memoised as memoised  # re-exported: analyses memoise through here
 from meshwright.model.types import Call, Model
 
 
@@ -53,25 +53,6 @@ class CallDag:
     def roots(self) -> list[str]:
         """Operations nobody calls, in model order."""
         return [op for op in self.declared if op not in self.called]
-
-
-T = TypeVar("T")
-
-_CACHE: dict[tuple[int, str], tuple[Model, Any]] = {}
-_CACHE_SIZE = 64
-
-
-def memoised(model: Model, key: str, compute: Callable[[], T]) -> T:
-    """``compute()`` once per (model object, key); models are immutable, so results are too.
-    The cache keeps the last few models alive so an ``id`` is never reused while cached."""
-    hit = _CACHE.get((id(model), key))
-    if hit is not None and hit[0] is model:
-        return cast(T, hit[1])
-    value = compute()
-    if len(_CACHE) >= _CACHE_SIZE:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[(id(model), key)] = (model, value)
-    return value
 
 
 def call_dag(model: Model) -> CallDag:

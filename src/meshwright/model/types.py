@@ -602,11 +602,27 @@ class Model(Strict):
 
     def producers(self, topic: str) -> list[str]:
         """Services that publish to ``topic`` (service level or from an operation)."""
-        out = []
+        return self.producers_by_topic().get(topic, [])
+
+    def producers_by_topic(self) -> dict[str, list[str]]:
+        """:meth:`producers` of every topic, in one walk over the services."""
+        out: dict[str, list[str]] = {}
         for name, svc in self.services.items():
-            if topic in svc.publishes or any(topic in op.publishes for _, _, op in svc.operations()):
-                out.append(name)
+            topics = set(svc.publishes)
+            for _, _, op in svc.operations():
+                topics.update(op.publishes)
+            for t in sorted(topics):
+                out.setdefault(t, []).append(name)
         return out
 
     def consumers(self, topic: str) -> list[str]:
-        return [n for n, s in self.services.items() if any(c.topic == topic for c in s.consumes)]
+        """Services that consume ``topic``."""
+        return self.consumers_by_topic().get(topic, [])
+
+    def consumers_by_topic(self) -> dict[str, list[str]]:
+        """:meth:`consumers` of every topic, in one walk over the services."""
+        out: dict[str, list[str]] = {}
+        for name, svc in self.services.items():
+            for t in dict.fromkeys(c.topic for c in svc.consumes):
+                out.setdefault(t, []).append(name)
+        return out

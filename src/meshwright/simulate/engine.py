@@ -20,7 +20,6 @@ from typing import Any, Literal, cast
 
 from meshwright.graph import call_groups, calls_from, consumers, published_topics
 from meshwright.model.types import Model
-from meshwright.simulate import kernel
 from meshwright.simulate.distributions import Random, sampler_for
 from meshwright.simulate.network import (
     BULKHEAD,
@@ -715,6 +714,8 @@ def run(
 ) -> Recorder:
     """Simulate the model under the scenario; same seed, same recorder."""
     if options.engine != "python":
+        from meshwright.simulate import kernel  # numba: imported only when simulating
+
         reason = kernel.unsupported(model, scenario)
         long_run = sum(ep.rate for ep in model.entrypoints) * options.duration >= COMPILED_MIN_REQUESTS
         wanted = options.engine == "compiled" or (kernel.HAVE_NUMBA and long_run)
