@@ -185,7 +185,7 @@ def test_unknown_saga_step() -> None:
 def test_duplicate_operation_in_a_service() -> None:
     text = BASE.replace(
         "          Charge: {idempotent: true}\n",
-        "          Charge: {idempotent: true}\n      - name: Admin\n        port: 9090\n"
+        "          Charge: {idempotent: true}\n      - name: Admin\n        port: 9091\n"
         "        operations:\n          Charge: {}\n",
     )
     assert one_error(text) == (
@@ -298,7 +298,7 @@ def test_config_keys_must_be_variable_names() -> None:
 def test_service_ports_must_differ_within_a_service() -> None:
     text = BASE.replace(
         "          Charge: {idempotent: true}\n",
-        "          Charge: {idempotent: true}\n      - name: Admin\n        port: 9090\n"
+        "          Charge: {idempotent: true}\n      - name: Admin\n        port: 9091\n"
         "        service_port: 8080\n        operations:\n          Audit: {}\n",
     )
     assert one_error(text) == (

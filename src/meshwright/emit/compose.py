@@ -89,9 +89,7 @@ def _service(model: Model, name: str, svc: Service, host_ports: dict[tuple[str, 
     published = [f"127.0.0.1:{host_ports[name, p]}:{p}" for p in ports if (name, p) in host_ports]
     if published:
         out["ports"] = published
-    check = healthcheck(svc)
-    if check is not None:
-        out["healthcheck"] = _health(check)
+    out["healthcheck"] = _health(healthcheck(svc))
     deps = _depends_on(model, name, svc)
     if deps:
         out["depends_on"] = deps
