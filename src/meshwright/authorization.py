@@ -26,7 +26,8 @@ def accepts(svc: Service, caller: str, operation: str) -> bool:
     if not svc.authorization:
         return True
     return any(
-        (ANY in rule.allow or caller in rule.allow) and (ANY in rule.operations or operation in rule.operations)
+        (ANY in rule.allow or caller in rule.allow)
+        and (ANY in rule.operations or operation in rule.operations)
         for rule in svc.authorization
     )
 

@@ -44,7 +44,8 @@ def test_ingress_allows_exactly_the_callers_on_the_called_port() -> None:
         ("checkout", 7070),
         scrape,
     }
-    assert _peers(service_policy(model, "payment")["spec"]["ingress"], "from") == {("checkout", 50051), scrape}
+    payment = service_policy(model, "payment")["spec"]["ingress"]
+    assert _peers(payment, "from") == {("checkout", 50051), scrape}
     assert _peers(service_policy(model, "email")["spec"]["ingress"], "from") == {scrape}  # nobody calls it
 
 
@@ -57,14 +58,15 @@ def test_public_service_accepts_traffic_from_anywhere_on_its_port() -> None:
 
 def test_prometheus_reaches_the_metrics_port_only_when_it_scrapes() -> None:
     model = fixture_model()
-    [scrape] = [r for r in service_policy(model, "cart")["spec"]["ingress"] if "namespaceSelector" in r["from"][0]]
-    assert scrape["from"] == [
-        {"namespaceSelector": {}, "podSelector": {"matchLabels": {"app.kubernetes.io/name": "prometheus"}}}
-    ]
+    ingress = service_policy(model, "cart")["spec"]["ingress"]
+    [scrape] = [r for r in ingress if "namespaceSelector" in r["from"][0]]
+    prometheus = {"matchLabels": {"app.kubernetes.io/name": "prometheus"}}
+    assert scrape["from"] == [{"namespaceSelector": {}, "podSelector": prometheus}]
     off = model.model_copy(
         update={"platform": model.platform.model_copy(update={"telemetry": Telemetry(metrics="none")})}
     )
-    assert _peers(service_policy(off, "cart")["spec"]["ingress"], "from") == {("frontend", 7070), ("checkout", 7070)}
+    callers = {("frontend", 7070), ("checkout", 7070)}
+    assert _peers(service_policy(off, "cart")["spec"]["ingress"], "from") == callers
     assert "ingress" not in service_policy(off, "email")["spec"]
 
 

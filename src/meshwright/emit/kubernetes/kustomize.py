@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from meshwright.emit.kubernetes import workload
 from meshwright.emit.kubernetes.labels import namespace, system_labels
 from meshwright.emit.kubernetes.objects import base_files
-from meshwright.emit.kubernetes import workload
 from meshwright.emit.kubernetes.workload import fixed_replicas
 from meshwright.emit.wiring import dns_name
 from meshwright.emit.yamltext import dump, dump_all
