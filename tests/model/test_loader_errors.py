@@ -305,3 +305,14 @@ def test_service_ports_must_differ_within_a_service() -> None:
         "m.yaml:27:23: error: service port 8080 is used by two APIs of service 'payment'\n"
         "    hint: give each API of a service its own service_port"
     )
+
+
+def test_authorization_names_an_unknown_operation() -> None:
+    text = BASE.replace(
+        "          Charge: {idempotent: true}\n",
+        "          Charge: {idempotent: true}\n    authorization:\n"
+        "      - {allow: [checkout], operations: [Charhe]}\n",
+    )
+    message = one_error(text)
+    assert "authorization names 'Charhe', which is not an operation of 'payment'" in message
+    assert "did you mean 'Charge'?" in message and message.startswith("m.yaml:26:42:")

@@ -13,7 +13,7 @@ from typing import Any
 import networkx as nx
 
 from meshwright.emit import infra
-from meshwright.emit.conventions import RUN_AS
+from meshwright.emit.conventions import METRICS_PORT_ENV, RUN_AS, metrics_port
 from meshwright.emit.docker import healthcheck
 from meshwright.emit.kubernetes.labels import image
 from meshwright.emit.registry import target
@@ -79,7 +79,11 @@ def _depends_on(model: Model, name: str, svc: Service) -> Obj:
 
 def _service(model: Model, name: str, svc: Service, host_ports: dict[tuple[str, int], int]) -> Obj:
     out: Obj = {"image": image(model, name, svc)}
-    env = {**dict(sorted(svc.config.items())), **address_env(model, name, port_of=container_port)}
+    env = {
+        **dict(sorted(svc.config.items())),
+        METRICS_PORT_ENV: str(metrics_port(svc)),
+        **address_env(model, name, port_of=container_port),
+    }
     env.update({f"{env_name(s.name)}_FILE": f"/run/secrets/{dns_name(s.name)}" for s in svc.secrets})
     if env:
         out["environment"] = env
