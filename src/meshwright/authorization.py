@@ -38,13 +38,22 @@ def permitted(model: Model, edge: Edge) -> bool:
     return callee is not None and accepts(callee, edge.caller_service, edge.call.target_operation)
 
 
+_last: tuple[Model, list[Edge], list[Edge]] | None = None
+"""The last model split and its result: emitters ask once per service, and models are
+immutable, so the answer for the same model object never changes."""
+
+
 def split_edges(model: Model) -> tuple[list[Edge], list[Edge]]:
     """Every call edge of the model as (permitted, denied), each in model order."""
+    global _last
+    if _last is not None and _last[0] is model:
+        return list(_last[1]), list(_last[2])
     allowed: list[Edge] = []
     denied: list[Edge] = []
     for e in edges(model):
         (allowed if permitted(model, e) else denied).append(e)
-    return allowed, denied
+    _last = (model, allowed, denied)
+    return list(allowed), list(denied)
 
 
 def permitted_edges(model: Model) -> list[Edge]:

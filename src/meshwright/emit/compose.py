@@ -17,9 +17,16 @@ from meshwright.emit.conventions import METRICS_PORT_ENV, RUN_AS, metrics_port
 from meshwright.emit.docker import healthcheck
 from meshwright.emit.kubernetes.labels import image
 from meshwright.emit.registry import target
-from meshwright.emit.wiring import address_env, callees, container_port, dns_name, env_name, uses_broker
+from meshwright.emit.wiring import (
+    address_env,
+    call_graph,
+    callees,
+    container_port,
+    dns_name,
+    env_name,
+    uses_broker,
+)
 from meshwright.emit.yamltext import dump
-from meshwright.graph import service_graph
 from meshwright.model.types import Model, Service
 from meshwright.pipeline import Artifact
 
@@ -67,7 +74,7 @@ def _host_ports(model: Model) -> dict[tuple[str, int], int]:
 
 def _depends_on(model: Model, name: str, svc: Service) -> Obj:
     """Containers to wait for: callees (unless they call back), broker, datastores."""
-    g = service_graph(model)
+    g = call_graph(model)
     deps: list[str] = [
         dns_name(c) for c in callees(model, name) if model.services[c].apis and not nx.has_path(g, c, name)
     ]
