@@ -124,6 +124,7 @@ def _write_manifest(root: Path, entries: Mapping[str, Entry]) -> None:
         "files": {p: {"sha256": e.sha256, "scope": e.scope} for p, e in sorted(entries.items())},
     }
     try:
+        root.mkdir(parents=True, exist_ok=True)
         (root / MANIFEST).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"cannot write {root / MANIFEST}: {exc.strerror or exc}") from None

@@ -169,6 +169,11 @@ def test_a_manifest_cannot_reach_outside_the_output_directory(tmp_path: Path) ->
     assert set(read_manifest(out)[0]) == set()
 
 
+def test_nothing_to_write_still_creates_the_directory_and_manifest(tmp_path: Path) -> None:
+    report = write_tracked(tmp_path / "new" / "out", {"build model": []})
+    assert report.written == [] and (tmp_path / "new" / "out" / MANIFEST).is_file()
+
+
 def test_the_manifest_name_is_reserved(tmp_path: Path) -> None:
     from meshwright.errors import UsageError
 
