@@ -3,11 +3,13 @@ touches a file meshwright did not write (OUT/.meshwright-manifest.json)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from emit.helpers import helm_render, kubectl_kustomize
@@ -89,6 +91,42 @@ def test_removed_service_leaves_no_file_and_own_files_survive(tmp_path: Path) ->
     assert ("Deployment", "a") in rendered and ("Deployment", "b") not in rendered
     manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     assert set(manifest["files"]) == files - set(own) - {MANIFEST}
+
+
+MANIFEST_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["format", "generator", "about", "files"],
+    "properties": {
+        "format": {"const": 1},
+        "generator": {"const": "meshwright"},
+        "about": {"type": "string"},
+        "files": {
+            "type": "object",
+            "propertyNames": {"pattern": "^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$"},
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["sha256", "scope"],
+                "properties": {
+                    "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                    "scope": {"type": "string", "pattern": "^(emit|build) [a-z]+$"},
+                },
+            },
+        },
+    },
+}
+
+
+def test_manifest_format_and_hashes(tmp_path: Path) -> None:
+    model, out = tmp_path / "mesh.yaml", tmp_path / "deploy"
+    _emit(model, TWO, "all", out)
+    data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    jsonschema.validate(data, MANIFEST_SCHEMA)
+    assert list(data["files"]) == sorted(data["files"])  # deterministic
+    for path, entry in data["files"].items():
+        assert hashlib.sha256((out / path).read_bytes()).hexdigest() == entry["sha256"], path
+        assert entry["scope"] == "emit all"
 
 
 def test_empty_directories_of_removed_files_go_too(tmp_path: Path) -> None:
