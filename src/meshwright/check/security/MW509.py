@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from meshwright.authorization import denied_edges
 from meshwright.check.context import RuleContext
 from meshwright.check.rule import Hit, Rule, Severity
+from meshwright.wording import possessive
 
 
 class CallNotAuthorized(Rule):
@@ -59,9 +60,8 @@ class CallNotAuthorized(Rule):
             if e.path in seen:  # a service-level call is an edge of each operation
                 continue
             seen.add(e.path)
-            callee = e.callee_service
             yield Hit(
                 e.path,
-                f"{e.caller_service} calls {e.callee}, which {callee}'s authorization does not "
-                f"allow for {e.caller_service}",
+                f"{e.caller_service} calls {e.callee}, which {possessive(e.callee_service)} "
+                f"authorization does not allow for {e.caller_service}",
             )
