@@ -72,11 +72,12 @@ def operation_graph(model: Model) -> nx.MultiDiGraph:
     return g
 
 
-def service_graph(model: Model) -> nx.DiGraph:
-    """Services as nodes; an edge when any operation of one calls the other."""
+def service_graph(model: Model, edge_list: list[Edge] | None = None) -> nx.DiGraph:
+    """Services as nodes; an edge when any operation of one calls the other (over
+    ``edge_list`` when given, e.g. only the permitted calls; else every call)."""
     g = nx.DiGraph()
     g.add_nodes_from(model.services)
-    for e in edges(model):
+    for e in edges(model) if edge_list is None else edge_list:
         if g.has_edge(e.caller_service, e.callee_service):
             g[e.caller_service][e.callee_service]["edges"].append(e)
         else:

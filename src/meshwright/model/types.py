@@ -381,6 +381,12 @@ class Runtime(Strict):
     queue_limit: int | None = Field(default=None, ge=0, description="Bounded request queue.")
     load_balancing: Literal["round_robin", "least_requests", "power_of_two"] = "round_robin"
     autoscale: Autoscale | None = None
+    metrics_port: int = Field(
+        default=9090,
+        ge=1,
+        le=65535,
+        description="Port of the health (/healthz) and metrics (/metrics) endpoint every workload serves.",
+    )
 
 
 class Datastore(Strict):
