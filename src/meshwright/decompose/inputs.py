@@ -1,0 +1,27 @@
+"""Find and read whatever inputs a path holds: Mono2Micro flow files today."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from meshwright.decompose.monolith import Monolith
+from meshwright.decompose.traces import flow_files, read_flows
+from meshwright.errors import UsageError
+
+
+def read_inputs(path: Path) -> Monolith:
+    """Every input found under ``path``, merged into one monolith.
+
+    Raises :class:`UsageError` when ``path`` is missing or holds nothing decomposition reads."""
+    if not path.exists():
+        raise UsageError(f"{path}: no such file or directory")
+    mono = Monolith()
+    flows = flow_files(path)
+    if flows:
+        mono.merge(read_flows(flows))
+    if not mono.class_names():
+        raise UsageError(
+            f"{path} holds no input decomposition reads: give a directory of Mono2Micro trace "
+            "files (flow-*.txt)"
+        )
+    return mono
