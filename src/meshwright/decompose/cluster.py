@@ -250,7 +250,7 @@ def choose(pool: Sequence[Candidate], services: int | None = None) -> Candidate 
     """The best candidate by mean rank (see module doc); with ``services``, only those of that K."""
     usable = [c for c in pool if not degenerate(c.membership)]
     if services is not None:
-        usable = [c for c in pool if c.scores.K == services]
+        usable = [c for c in pool if services == c.scores.K]
     if not usable:
         return None
     ranks = borda(usable)
@@ -338,7 +338,7 @@ def _forced(
     target = max(1, min(target, n))
     base = min(
         pool,
-        key=lambda c: (abs(c.scores.K - target), c.scores.K < target, -c.modularity),
+        key=lambda c: (abs(c.scores.K - target), target > c.scores.K, -c.modularity),
         default=None,
     )
     membership: tuple[int, ...] = base.membership if base else tuple(0 for _ in range(n))

@@ -54,7 +54,8 @@ def explain(dec: Decomposition, inter: Interactions | None = None) -> list[dict[
         writes = sorted({t for c in classes for t in mono.classes[c].writes})
         core = core_classes(dec.graph, classes, mono)[:TOP]
         cohesion = inside / (inside + outside) if inside + outside else 1.0
-        top_cases = [c for c, _ in cases.most_common(TOP)]
+        ranked = sorted(cases.items(), key=lambda kv: (-kv[1], kv[0]))
+        top_cases = [c for c, _ in ranked[:TOP]]
         summary = (
             f"{len(classes)} class(es) around {', '.join(core[:3])}"
             + (f"; use cases {', '.join(top_cases[:3])}" if top_cases else "")
@@ -66,7 +67,7 @@ def explain(dec: Decomposition, inter: Interactions | None = None) -> list[dict[
                 "summary": summary,
                 "classes": classes,
                 "core_classes": core,
-                "use_cases": [{"use_case": c, "classes": n} for c, n in cases.most_common()],
+                "use_cases": [{"use_case": c, "classes": n} for c, n in ranked],
                 "api": [
                     {"operation": op, "callers": dict(sorted(callers.items())),
                      "calls": sum(callers.values())}

@@ -38,7 +38,8 @@ def read_flow(path: Path, monolith: Monolith | None = None) -> Monolith:
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
-        raise ModelError([Diagnostic(Location(str(path)), f"cannot read trace file: {exc.strerror}")]) from exc
+        problem = Diagnostic(Location(str(path)), f"cannot read trace file: {exc.strerror}")
+        raise ModelError([problem]) from exc
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue

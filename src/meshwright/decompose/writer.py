@@ -129,4 +129,5 @@ def write_model(dec: Decomposition, out: Path, system: str, force: bool = False)
 
 
 def _dump(data: Any) -> str:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    text: str = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return text
