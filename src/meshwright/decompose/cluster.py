@@ -31,6 +31,8 @@ METHODS = ("leiden", "spectral", "hdbscan")
 DEFAULT_METHODS = ("leiden",)
 RESOLUTIONS = tuple(round(0.1 * i, 1) for i in range(1, 21))
 """Leiden resolutions tried (0.1 .. 2.0)."""
+LEIDEN_ITERATIONS = 4
+"""Leiden passes per resolution (each pass refines the last; 2 is leidenalg's default)."""
 MAX_K_SHARE = 0.5
 """Spectral clustering tries K up to this share of the classes."""
 SPECTRAL_MAX_NODES = 2000
@@ -103,7 +105,7 @@ def leiden(graph: ClassGraph, seed: int) -> list[tuple[float, tuple[int, ...]]]:
             weights=weights,
             resolution_parameter=res,
             seed=seed,
-            n_iterations=-1,
+            n_iterations=LEIDEN_ITERATIONS,
         )
         out.append((res, _normalise(part.membership)))
     return out
@@ -183,8 +185,12 @@ def class_partition(graph: ClassGraph, membership: Sequence[int]) -> dict[str, i
 
 
 def own_inputs(mono: Monolith) -> tuple[dict[tuple[str, str], float], dict[str, set[str]]]:
-    """The call volumes and use cases of the input, as the metrics read them."""
+    """The call volumes and use cases of the input, as the metrics read them.
+
+    Structural references count as calls where no runtime call was seen (source-only input)."""
     volumes = {key: float(n) for key, n in mono.calls.items()}
+    for key, s in mono.static.items():
+        volumes.setdefault(key, s)
     use_cases = {name: info.use_cases for name, info in mono.classes.items()}
     return volumes, use_cases
 

@@ -1,10 +1,11 @@
-"""Find and read whatever inputs a path holds: Mono2Micro flow files today."""
+"""Find and read whatever inputs a path holds: Mono2Micro flow files and Python source."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from meshwright.decompose.monolith import Monolith
+from meshwright.decompose.python_source import python_files, read_python
 from meshwright.decompose.traces import flow_files, read_flows
 from meshwright.errors import UsageError
 
@@ -19,9 +20,11 @@ def read_inputs(path: Path) -> Monolith:
     flows = flow_files(path)
     if flows:
         mono.merge(read_flows(flows))
+    if path.is_dir() and python_files(path):
+        mono.merge(read_python(path))
     if not mono.class_names():
         raise UsageError(
             f"{path} holds no input decomposition reads: give a directory of Mono2Micro trace "
-            "files (flow-*.txt)"
+            "files (flow-*.txt) or Python source (*.py)"
         )
     return mono

@@ -102,11 +102,19 @@ def stem(cls: str) -> str:
     return base
 
 
-def core_classes(graph: ClassGraph, classes: Sequence[str], mono: Monolith) -> list[str]:
-    """The classes of a service, most connected inside it first (edge weights; then by name)."""
+def core_classes(
+    graph: ClassGraph,
+    classes: Sequence[str],
+    mono: Monolith,
+    weights: dict[frozenset[str], float] | None = None,
+) -> list[str]:
+    """The classes of a service, most connected inside it first (edge weights; then by name).
+
+    ``weights`` are :func:`pair_weights` of ``mono``, computed once by a caller looping over
+    services."""
     inside = set(classes)
     strength: dict[str, float] = defaultdict(float)
-    for pair, w in pair_weights(mono).items():
+    for pair, w in (weights if weights is not None else pair_weights(mono)).items():
         a, b = sorted(pair)
         if a in inside and b in inside:
             strength[a] += w
@@ -119,12 +127,13 @@ def _names(
 ) -> dict[int, str]:
     out: dict[int, str] = {}
     used: set[str] = set(pins.values())
+    weights = pair_weights(mono)
     for label in sorted(groups, key=lambda g: (-len(groups[g]), g)):
         pinned = sorted({pins[c] for c in groups[label] if c in pins})
         if pinned:
             out[label] = pinned[0]
             continue
-        base = kebab(stem(core_classes(graph, groups[label], mono)[0]))
+        base = kebab(stem(core_classes(graph, groups[label], mono, weights)[0]))
         name, n = base, 2
         while name in used:
             name, n = f"{base}-{n}", n + 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Any
 
+from meshwright.decompose.classgraph import pair_weights
 from meshwright.decompose.cluster import borda
 from meshwright.decompose.interactions import Interactions, interactions
 from meshwright.decompose.metrics import METRIC_NAMES
@@ -28,6 +29,7 @@ def explain(dec: Decomposition, inter: Interactions | None = None) -> list[dict[
 
     inter = inter if inter is not None else interactions(dec.monolith, dec.partition)
     mono = dec.monolith
+    weights = pair_weights(mono)
     out = []
     for svc, classes in dec.services().items():
         members = set(classes)
@@ -52,7 +54,7 @@ def explain(dec: Decomposition, inter: Interactions | None = None) -> list[dict[
         entry_ops = sorted(f"{c}.{m}" for (s, (c, m)) in inter.entry if s == svc)
         reads = sorted({t for c in classes for t in mono.classes[c].reads})
         writes = sorted({t for c in classes for t in mono.classes[c].writes})
-        core = core_classes(dec.graph, classes, mono)[:TOP]
+        core = core_classes(dec.graph, classes, mono, weights)[:TOP]
         cohesion = inside / (inside + outside) if inside + outside else 1.0
         ranked = sorted(cases.items(), key=lambda kv: (-kv[1], kv[0]))
         top_cases = [c for c, _ in ranked[:TOP]]

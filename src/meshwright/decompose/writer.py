@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from meshwright.decompose.interactions import Interactions, OpRef, interactions
-from meshwright.decompose.propose import Decomposition, core_classes
+from meshwright.decompose.propose import Decomposition
 from meshwright.decompose.report import explain
 from meshwright.errors import UsageError
 
@@ -87,8 +87,8 @@ def model_data(dec: Decomposition, system: str) -> tuple[dict[str, Any], dict[st
                     body["writes"] = [f"{svc}-db"]
         docs[svc] = {svc: entry}
     contexts = {
-        svc: {"description": f"Proposed around {', '.join(core_classes(dec.graph, cls, dec.monolith)[:3])}"}
-        for svc, cls in services.items()
+        svc: {"description": "Proposed around " + ", ".join(explanations[svc]["core_classes"][:3])}
+        for svc in services
     }
     entrypoints = [
         {"name": f"{svc}-{names[svc][op]}".lower().replace("_", "-"),
