@@ -1,9 +1,10 @@
-"""Find and read whatever inputs a path holds: Mono2Micro flow files and Python source."""
+"""Find and read whatever inputs a path holds: Mono2Micro flow files, Java and Python source."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from meshwright.decompose.java_source import java_files, read_java
 from meshwright.decompose.monolith import Monolith
 from meshwright.decompose.python_source import python_files, read_python
 from meshwright.decompose.traces import flow_files, read_flows
@@ -20,11 +21,13 @@ def read_inputs(path: Path) -> Monolith:
     flows = flow_files(path)
     if flows:
         mono.merge(read_flows(flows))
+    if path.is_dir() and java_files(path):
+        mono.merge(read_java(path))
     if path.is_dir() and python_files(path):
         mono.merge(read_python(path))
     if not mono.class_names():
         raise UsageError(
             f"{path} holds no input decomposition reads: give a directory of Mono2Micro trace "
-            "files (flow-*.txt) or Python source (*.py)"
+            "files (flow-*.txt) Java source (*.java) or Python source (*.py)"
         )
     return mono
