@@ -84,3 +84,13 @@ def test_choice_never_takes_a_degenerate_candidate(small: Path) -> None:
     assert ranks[pool.index(chosen)] == min(
         r for c, r in zip(pool, ranks, strict=True) if 1 < c.scores.K < len(dec.partition)
     )
+
+
+def test_progress_counts_every_clustering_run(small: Path) -> None:
+    from meshwright.decompose.cluster import RESOLUTIONS
+
+    seen: list[tuple[str, int, int]] = []
+    decompose(read_inputs(small), methods=METHODS, progress=lambda m, d, t: seen.append((m, d, t)))
+    total = seen[-1][2]
+    assert [d for _, d, _ in seen] == list(range(1, total + 1))
+    assert [m for m, _, _ in seen].count("leiden") == len(RESOLUTIONS)

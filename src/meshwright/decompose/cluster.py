@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import warnings
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -40,7 +40,7 @@ SPECTRAL_MAX_NODES = 2000
 HDBSCAN_MIN_SIZES = (2, 3, 4, 5, 8)
 
 Progress = Callable[[str, int, int], None]
-"""Called with (step, done, total) while candidates are computed."""
+"""Called with (method, runs done, runs in all) after each clustering run."""
 
 
 @dataclass(frozen=True)
@@ -90,14 +90,25 @@ def _modularity(graph: ClassGraph, membership: Sequence[int]) -> float:
     return sum(inside[c] / total - (degree_sum[c] / (2 * total)) ** 2 for c in degree_sum)
 
 
-def leiden(graph: ClassGraph, seed: int) -> list[tuple[float, tuple[int, ...]]]:
+def runs(method: str, graph: ClassGraph) -> int:
+    """How many clustering runs ``method`` makes on ``graph`` (for progress)."""
+    n = len(graph.nodes)
+    if method == "leiden":
+        return len(RESOLUTIONS)
+    if n > SPECTRAL_MAX_NODES:
+        return 0
+    if method == "spectral":
+        return max(0, max(2, int(n * MAX_K_SHARE)) - 1) if n >= 3 else 0
+    return sum(1 for size in HDBSCAN_MIN_SIZES if size < n) if n >= 4 else 0
+
+
+def leiden(graph: ClassGraph, seed: int) -> Iterator[tuple[float, tuple[int, ...]]]:
     """One Leiden partition per resolution of :data:`RESOLUTIONS`."""
     import igraph as ig
     import leidenalg as la
 
     g = ig.Graph(n=len(graph.nodes), edges=list(graph.edges), directed=False)
     weights = list(graph.edges.values())
-    out = []
     for res in RESOLUTIONS:
         part = la.find_partition(
             g,
@@ -107,20 +118,18 @@ def leiden(graph: ClassGraph, seed: int) -> list[tuple[float, tuple[int, ...]]]:
             seed=seed,
             n_iterations=LEIDEN_ITERATIONS,
         )
-        out.append((res, _normalise(part.membership)))
-    return out
+        yield res, _normalise(part.membership)
 
 
-def spectral(graph: ClassGraph, seed: int) -> list[tuple[float, tuple[int, ...]]]:
+def spectral(graph: ClassGraph, seed: int) -> Iterator[tuple[float, tuple[int, ...]]]:
     """Spectral clustering of the adjacency for K = 2 .. MAX_K_SHARE × n."""
     from sklearn.cluster import SpectralClustering
 
     n = len(graph.nodes)
     if n < 3 or n > SPECTRAL_MAX_NODES:
-        return []
+        return
     affinity = _dense(graph) + 1e-6  # a tiny floor keeps isolated classes placeable
     np.fill_diagonal(affinity, 0.0)
-    out = []
     for k in range(2, max(2, int(n * MAX_K_SHARE)) + 1):
         model = SpectralClustering(
             n_clusters=k, affinity="precomputed", random_state=seed, assign_labels="cluster_qr"
@@ -128,18 +137,17 @@ def spectral(graph: ClassGraph, seed: int) -> list[tuple[float, tuple[int, ...]]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             labels = model.fit_predict(affinity)
-        out.append((float(k), _normalise(labels.tolist())))
-    return out
+        yield float(k), _normalise(labels.tolist())
 
 
-def hdbscan(graph: ClassGraph, seed: int) -> list[tuple[float, tuple[int, ...]]]:
+def hdbscan(graph: ClassGraph, seed: int) -> Iterator[tuple[float, tuple[int, ...]]]:
     """HDBSCAN on a spectral embedding; noise classes join their most connected cluster."""
     from sklearn.cluster import HDBSCAN
     from sklearn.manifold import spectral_embedding
 
     n = len(graph.nodes)
     if n < 4 or n > SPECTRAL_MAX_NODES:
-        return []
+        return
     adjacency = _dense(graph) + 1e-6
     np.fill_diagonal(adjacency, 0.0)
     dims = max(2, min(16, n - 2))
@@ -148,7 +156,6 @@ def hdbscan(graph: ClassGraph, seed: int) -> list[tuple[float, tuple[int, ...]]]
         embedding = spectral_embedding(
             adjacency, n_components=dims, random_state=seed, drop_first=True
         )
-    out = []
     for size in HDBSCAN_MIN_SIZES:
         if size >= n:
             continue
@@ -168,11 +175,10 @@ def hdbscan(graph: ClassGraph, seed: int) -> list[tuple[float, tuple[int, ...]]]
             else:
                 labels[i] = next_label
                 next_label += 1
-        out.append((float(size), _normalise(labels)))
-    return out
+        yield float(size), _normalise(labels)
 
 
-_PROPOSERS: dict[str, Callable[[ClassGraph, int], list[tuple[float, tuple[int, ...]]]]] = {
+_PROPOSERS: dict[str, Callable[[ClassGraph, int], Iterator[tuple[float, tuple[int, ...]]]]] = {
     "leiden": leiden,
     "spectral": spectral,
     "hdbscan": hdbscan,
@@ -230,10 +236,13 @@ def candidates(
     volumes, use_cases = own_inputs(mono)
     seen: set[tuple[int, ...]] = set()
     out: list[Candidate] = []
-    for step, method in enumerate(methods):
-        if progress:
-            progress(method, step, len(methods))
+    total = sum(runs(m, graph) for m in methods)
+    done = 0
+    for method in methods:
         for parameter, membership in _PROPOSERS[method](graph, seed):
+            done += 1
+            if progress:
+                progress(method, done, total)
             if membership in seen:
                 continue
             seen.add(membership)
@@ -247,8 +256,6 @@ def candidates(
                     modularity=_modularity(graph, membership),
                 )
             )
-    if progress:
-        progress("scored", len(methods), len(methods))
     return out
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from meshwright.console import console, err_console
@@ -96,18 +97,28 @@ def decompose_command(
         raise UsageError(f"{out} exists and is not empty; pass --force to overwrite it")
     mono = read_inputs(path)
     name = system or kebab(path.resolve().name if path.is_dir() else path.resolve().parent.name)
-    steps = len(methods)
-
-    def progress(step: str, done: int, total: int) -> None:
-        if format is Format.text:
-            err_console.print(f"decompose: {step} ({done}/{steps})", highlight=False)
-
     if format is Format.text:
         err_console.print(
             f"decompose: {len(mono.class_names())} classes, {len(mono.events)} calls from "
             f"{', '.join(mono.sources)}"
         )
-    dec = decompose(mono, constraints, methods, seed, progress)
+    if format is Format.text and err_console.is_terminal:
+        with Progress(
+            TextColumn("clustering {task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total} runs"),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("", total=None)
+
+            def progress(method: str, done: int, total: int) -> None:
+                bar.update(task, description=method, completed=done, total=total)
+
+            dec = decompose(mono, constraints, methods, seed, progress)
+    else:
+        dec = decompose(mono, constraints, methods, seed)
     written = write_model(dec, out, name, force=True)
     data = report_json(dec)
     (out / "report.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

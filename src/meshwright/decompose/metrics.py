@@ -79,14 +79,10 @@ def _members(partition: Mapping[str, object]) -> dict[object, list[str]]:
     return dict(groups)
 
 
-def structural_modularity(
+def _pair_counts(
     partition: Mapping[str, object], volumes: Mapping[tuple[str, str], float]
-) -> float:
-    """SM: mean cohesion μ_k/N_k² minus 2/(K(K−1)) × Σ_{i≠j ordered} σ_ij/(2 N_i N_j)."""
-    groups = _members(partition)
-    if not groups:
-        return 0.0
-    size = {k: len(v) for k, v in groups.items()}
+) -> tuple[dict[object, int], dict[tuple[object, object], int]]:
+    """Connected pairs inside each partition (μ_k), and between each ordered pair (σ_ij)."""
     inside: dict[object, int] = defaultdict(int)
     between: dict[tuple[object, object], int] = defaultdict(int)
     for pair in _connected_pairs(_calls(partition, volumes)):
@@ -97,6 +93,18 @@ def structural_modularity(
         else:
             between[(pa, pb)] += 1
             between[(pb, pa)] += 1
+    return inside, between
+
+
+def structural_modularity(
+    partition: Mapping[str, object], volumes: Mapping[tuple[str, str], float]
+) -> float:
+    """SM: mean cohesion μ_k/N_k² minus 2/(K(K−1)) × Σ_{i≠j ordered} σ_ij/(2 N_i N_j)."""
+    groups = _members(partition)
+    if not groups:
+        return 0.0
+    size = {k: len(v) for k, v in groups.items()}
+    inside, between = _pair_counts(partition, volumes)
     k = len(groups)
     cohesion = sum(inside[p] / size[p] ** 2 for p in groups) / k
     if k == 1:
@@ -125,11 +133,8 @@ def interface_number(
     groups = _members(partition)
     if not groups:
         return 0.0
-    split = 0
-    for pair in _connected_pairs(_calls(partition, volumes)):
-        a, b = sorted(pair)
-        split += partition[a] != partition[b]
-    return split / len(groups)
+    _, between = _pair_counts(partition, volumes)
+    return sum(between.values()) / 2 / len(groups)
 
 
 def non_extreme_distribution(partition: Mapping[str, object]) -> float:
