@@ -2,7 +2,7 @@
 
 The model has one bounded context per proposed service (an architect merges contexts by hand),
 one HTTP API per service whose operations are the methods other services or the outside world
-invoke, the cross-service calls of each operation with their volume (``per_request`` = calls seen
+invoke (``expose: public`` when the outside world invokes any), the cross-service calls of each operation with their volume (``per_request`` = calls seen
 ÷ invocations of the operation), and an entrypoint per operation the outside world invoked, at
 the rate the traces show. Datastores appear only when table access was extracted (``reads`` /
 ``writes`` of classes); runtime traces do not show it.
@@ -77,6 +77,8 @@ def model_data(dec: Decomposition, system: str) -> tuple[dict[str, Any], dict[st
             "context": svc,
             "description": explanations[svc]["summary"],
         }
+        if any(svc == s for s, _ in inter.entry):
+            entry["expose"] = "public"  # the outside world invokes it
         if operations:
             entry["apis"] = [{"name": f"{svc}-api", "protocol": "http", "port": API_PORT,
                               "operations": operations}]
