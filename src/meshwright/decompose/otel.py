@@ -119,7 +119,8 @@ def read_trace_json(path: Path, mono: Monolith | None = None) -> Monolith:
                     f"not an OTLP or Jaeger JSON trace file: {exc}",
                     "export traces as Jaeger JSON or OTLP JSON",
                 )
-            ]
+            ],
+            outcome="the traces were not read",
         ) from exc
     by_id = {(s.trace, s.span): s for s in spans}
     ordered = sorted(spans, key=lambda s: (s.trace, s.start_us, s.span))
