@@ -47,6 +47,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "meshwright.analysis.commands",
     "meshwright.simulate.commands",
     "meshwright.emit.commands",
+    "meshwright.decompose.commands",
 )
 """Modules that add commands; each defines ``register(app: typer.Typer) -> None``."""
 
