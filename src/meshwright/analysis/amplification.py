@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from meshwright.analysis.callgraph import call_dag, entry_rates, memoised, total_attempts
+from meshwright.analysis.callgraph import call_dag, composition_order, entry_rates, memoised
+from meshwright.callpolicy import max_tries, semantics
 from meshwright.graph import Edge
 from meshwright.model.types import Model
 
@@ -37,7 +38,7 @@ def max_amplification(model: Model) -> dict[str, tuple[float, Edge | None]]:
     for op in dag.order:
         factor, via = 1.0, None
         for e in dag.calls[op]:
-            f = total_attempts(e.call) * best[e.callee][0]
+            f = max_tries(e.call) * best[e.callee][0]
             if f > factor:
                 factor, via = f, e
         best[op] = (factor, via)
@@ -68,15 +69,15 @@ def failing_operations(model: Model, failed_service: str) -> set[str]:
     caller of a failing operation that has no fallback (or whose fallback fails too)."""
     dag = call_dag(model)
     failing: set[str] = set()
-    for op in dag.order:
+    for op in composition_order(model).order:
         if op.split(".", 1)[0] == failed_service:
             failing.add(op)
             continue
         for e in dag.calls[op]:
             if e.callee not in failing:
                 continue
-            target = e.call.fallback or ""
-            if not e.call.has_fallback or ("." in target and target in failing):
+            sem = semantics(e.call)
+            if not sem.has_fallback or (sem.fallback is not None and sem.fallback in failing):
                 failing.add(op)
                 break
     return failing
@@ -99,7 +100,7 @@ def _flat(model: Model) -> _FlatGraph:
         ops = list(reversed(dag.order))
         index = {op: i for i, op in enumerate(ops)}
         calls = [
-            (index[op], index[e.callee], e.call.per_request, total_attempts(e.call))
+            (index[op], index[e.callee], e.call.per_request, max_tries(e.call))
             for op in ops
             for e in dag.calls[op]
         ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
+from meshwright.callpolicy import max_tries
 from meshwright.model.types import Call, Retries, Service
 from meshwright.simulate.distributions import Sampler
 from meshwright.simulate.policies import (
@@ -138,7 +139,7 @@ class CallPlan:
         self.timeout = call.timeout
         retries: Retries | None = call.retries
         mesh = call.mesh_retries
-        self.attempts = call.attempts * (mesh.attempts if mesh else 1)
+        self.attempts = max_tries(call)
         self.per_try = (retries.per_try_timeout if retries else None) or (
             mesh.per_try_timeout if mesh else None
         )
