@@ -160,6 +160,7 @@ RetryOn = Literal[
     "rate_limited",
 ]
 """The retry_on vocabulary; what each word retries is defined in ``meshwright.callpolicy``."""
+DEFAULT_RETRY_ON: tuple[RetryOn, ...] = ("unavailable", "reset", "5xx")
 
 
 class Retries(Strict):
@@ -168,7 +169,7 @@ class Retries(Strict):
     per_try_timeout: Duration | None = Field(None, description="Deadline of each single try.")
     backoff: Backoff | None = Field(None, description="Waits between tries.")
     retry_on: list[RetryOn] = Field(
-        default_factory=lambda: ["unavailable", "reset", "5xx"],
+        default_factory=lambda: list(DEFAULT_RETRY_ON),
         description="Failure kinds that trigger a retry (see docs/call-semantics.md).",
     )
     budget: RetryBudget | None = Field(None, description="Cap on retries as a share of requests.")

@@ -1,0 +1,270 @@
+"""The call semantics (meshwright.callpolicy): closed forms, app × mesh nesting, deadlines,
+retry_on, fallbacks with deep targets and fallback cycles, and the simulator agreeing."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from meshwright import callpolicy
+from meshwright.analysis.availability import composed_availability
+from meshwright.analysis.callgraph import composition_order
+from meshwright.callpolicy import RETRY_ON, RETRY_ON_RENDERING, Failure, semantics
+from meshwright.errors import ModelError
+from meshwright.model import load_text
+from meshwright.model.types import Call, Mesh, Model
+from meshwright.simulate import SimOptions, simulate
+
+
+def model(text: str) -> Model:
+    return load_text(textwrap.dedent(text).lstrip("\n"), "test.yaml").model
+
+
+def call(**fields: object) -> Call:
+    return Call.model_validate({"to": "b.Get", **fields})
+
+
+def entry_success(m: Model, duration: float = 60.0, seed: int = 7) -> tuple[float, int]:
+    r = simulate(m, None, SimOptions(duration=duration, seed=seed, engine="python"))
+    t = r.totals["entrypoints"]["a.Get"]
+    return t["success"], (t["ok"] or 0) + (t["errors"] or 0)
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+
+def test_every_word_has_kinds_and_a_rendering_for_every_mesh() -> None:
+    for word, kinds in RETRY_ON.items():
+        assert kinds, word
+        assert set(RETRY_ON_RENDERING[word]) == {Mesh.istio, Mesh.linkerd, Mesh.consul}
+
+
+def test_unknown_retry_on_word_is_a_located_error_with_did_you_mean() -> None:
+    text = """
+        meshwright: 1
+        system: t
+        services:
+          a:
+            apis: [{name: A, port: 80, operations: {Get: {}}}]
+            calls: [{to: b.Get, retries: {attempts: 2, retry_on: [5xx, gateway-error]}}]
+          b:
+            apis: [{name: B, port: 80, operations: {Get: {}}}]
+        """
+    with pytest.raises(ModelError) as err:
+        model(text)
+    (d,) = err.value.diagnostics
+    assert (d.location.line, d.location.col) == (6, 64)
+    assert "'gateway-error'" in d.message and "retry_on" in d.message
+    assert d.hint == "did you mean 'gateway_error'?"
+
+
+def test_unknown_retry_on_word_exits_2(tmp_path: Path) -> None:
+    f = tmp_path / "m.yaml"
+    f.write_text(
+        "meshwright: 1\nsystem: t\nservices:\n  a:\n"
+        "    apis: [{name: A, port: 80, operations: {Get: {}}}]\n"
+        "    calls: [{to: a.Get, mesh_retries: {attempts: 2, retry_on: [tiemout]}}]\n",
+        encoding="utf-8",
+    )
+    r = subprocess.run(
+        [sys.executable, "-m", "meshwright", "analyze", str(f)],
+        capture_output=True, text=True, check=False, env={"COLUMNS": "200", "NO_COLOR": "1"},
+    )
+    assert r.returncode == 2
+    assert "m.yaml:6:" in r.stderr and "did you mean 'timeout'" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+# --------------------------------------------------------------------------- closed forms
+
+
+def test_retry_availability_closed_form_and_retry_on() -> None:
+    three = call(retries=3)
+    mix = {Failure.error: 0.2}
+    assert callpolicy.call_outcome(three, mix).success == pytest.approx(1 - 0.2**3)
+    only_timeouts = call(retries={"attempts": 3, "retry_on": ["timeout"]})
+    assert callpolicy.call_outcome(only_timeouts, mix).success == pytest.approx(0.8)
+    assert callpolicy.expected_tries(only_timeouts, 0.2) == pytest.approx(1.0)
+    assert callpolicy.expected_tries(three, 0.2) == pytest.approx(1 + 0.2 + 0.04)
+    # a mix: errors are retried by 5xx, timeouts too; unavailable only by 'refused'
+    refused = call(retries={"attempts": 2, "retry_on": ["refused"]})
+    out = callpolicy.call_outcome(refused, {Failure.unavailable: 0.1, Failure.error: 0.1})
+    assert out.success == pytest.approx(0.8 + 0.1 * 0.8)
+
+
+def test_app_wraps_mesh_tries_multiply_and_nest() -> None:
+    c = call(retries=3, mesh_retries=2)
+    assert callpolicy.max_tries(c) == 6
+    q = 0.3
+    inner = 1 - q**2  # one application try through the proxy
+    out = callpolicy.call_outcome(c, {Failure.error: q})
+    assert out.success == pytest.approx(1 - (1 - inner) ** 3)
+    assert out.app_tries == pytest.approx(1 + q**2 + q**4)
+    assert out.tries == pytest.approx((1 + q**2 + q**4) * (1 + q))
+    # the mesh retries what the application does not
+    mixed = call(retries={"attempts": 3, "retry_on": ["timeout"]}, mesh_retries={"attempts": 2})
+    assert callpolicy.call_outcome(mixed, {Failure.error: q}).success == pytest.approx(1 - q**2)
+
+
+def test_retries_that_do_not_fit_the_deadline_are_not_made() -> None:
+    c = call(timeout=0.5, retries={"attempts": 4, "per_try_timeout": 0.2})
+    # timed-out tries take 200 ms: tries start at 0, 0.2, 0.4 (0.6 is past the deadline)
+    out = callpolicy.call_outcome(c, {Failure.timeout: 0.5})
+    assert out.success == pytest.approx(1 - 0.5**3)
+    assert out.tries == pytest.approx(1 + 0.5 + 0.25)
+    # fail-fast failures take no time: all four tries fit
+    assert callpolicy.call_outcome(c, {Failure.error: 0.5}).success == pytest.approx(1 - 0.5**4)
+
+
+def test_deadlines_and_worst_case_of_nested_layers() -> None:
+    c = call(
+        timeout=1.0,
+        retries={"attempts": 2, "per_try_timeout": 0.45, "backoff": {"base": 0.05}},
+        mesh_retries={"attempts": 3, "per_try_timeout": 0.1},
+    )
+    sem = semantics(c)
+    assert sem.try_deadline == pytest.approx(0.1)
+    assert sem.app_window == pytest.approx(0.45)
+    assert callpolicy.mesh_sequence_worst(c, 0.5) == pytest.approx(0.3)
+    assert callpolicy.worst_case(c, 0.5) == pytest.approx(2 * 0.3 + 0.05)
+    assert callpolicy.call_needs(c, 0.5) == pytest.approx(2 * 0.45 + 0.05)
+    route = callpolicy.mesh_route_policy(c)
+    assert (route.retries, route.per_try_timeout, route.timeout) == (2, 0.1, 0.45)
+    assert route.retry_on == ("unavailable", "reset", "5xx")
+
+
+def test_app_retries_only_render_mesh_retries_off() -> None:
+    route = callpolicy.mesh_route_policy(call(timeout=1.0, retries=3))
+    assert route.retries == 0 and route.retry_on == () and route.per_try_timeout is None
+    assert route.timeout == 1.0
+
+
+def test_repetitions_of_fractional_per_request() -> None:
+    assert callpolicy.repetitions(2.5) == (2, 0.5)
+    assert callpolicy.ceil_repetitions(2.5) == 3
+    c = call(per_request=1.5)
+    assert callpolicy.call_success(c, {Failure.error: 0.1}) == pytest.approx(0.9**1.5)
+
+
+def test_sample_repetition_retries_only_timeouts_it_is_told_to() -> None:
+    rng = np.random.default_rng(1)
+    n = 20000
+
+    def draw() -> np.ndarray:
+        return rng.exponential(0.1, n).astype(np.float32)
+
+    def uniform() -> np.ndarray:
+        return rng.random(n, dtype=np.float32)
+
+    p = math.exp(-0.1 / 0.1)  # P(try > 100 ms)
+    c = call(retries={"attempts": 3, "per_try_timeout": 0.1})
+    t, failed = callpolicy.sample_repetition(c, draw, uniform)
+    assert failed.mean() == pytest.approx(p**3, abs=0.01)
+    assert float(t.max()) <= 0.3 + 1e-6
+    no = call(retries={"attempts": 3, "per_try_timeout": 0.1, "retry_on": ["5xx"]}, mesh_retries=1)
+    _, failed = callpolicy.sample_repetition(no, draw, uniform)
+    assert failed.mean() == pytest.approx(p**3, abs=0.01)  # 5xx retries timeouts (Envoy)
+    only_errors = call(retries={"attempts": 3, "per_try_timeout": 0.1, "retry_on": ["unavailable"]})
+    _, failed = callpolicy.sample_repetition(only_errors, draw, uniform)
+    assert failed.mean() == pytest.approx(p, abs=0.01)
+
+
+# --------------------------------------------------------------------------- fallbacks
+
+DEEP_FALLBACK = """
+    meshwright: 1
+    system: fb
+    services:
+      a:
+        availability: 100
+        runtime: {concurrency: 200}
+        apis: [{name: A, port: 80, operations: {Get: {service_time: 1ms}}}]
+        calls: [{to: b.Get, fallback: c.Get}]
+      b:
+        availability: 50
+        runtime: {concurrency: 200}
+        apis: [{name: B, port: 80, operations: {Get: {service_time: 1ms}}}]
+      c:
+        availability: 100
+        runtime: {concurrency: 200}
+        apis: [{name: C, port: 80, operations: {Get: {service_time: 1ms}}}]
+        calls: [{to: z.Get}]
+      z:
+        availability: 10
+        runtime: {concurrency: 200}
+        apis: [{name: Z, port: 80, operations: {Get: {service_time: 1ms}}}]
+    entrypoints:
+      - {operation: a.Get, rate: 200/s}
+    """
+
+
+def test_fallback_uses_the_targets_composed_availability() -> None:
+    m = model(DEEP_FALLBACK)
+    assert composed_availability(m)["a.Get"].composed == pytest.approx(0.5 + 0.5 * 0.1)
+    success, n = entry_success(m, duration=30)
+    assert success == pytest.approx(0.55, abs=4 * math.sqrt(0.55 * 0.45 / n))
+
+
+def test_mw301_still_fires_with_a_fallback() -> None:
+    from meshwright.check.engine import run_check
+
+    text = textwrap.dedent(DEEP_FALLBACK.replace("availability: 100\n        runtime: {concurrency: 200}\n"
+                                    "        apis: [{name: A,",
+                                    "availability: 100\n        slo: {availability: 99}\n"
+                                    "        runtime: {concurrency: 200}\n        apis: [{name: A,"))
+    report = run_check(load_text(text.lstrip("\n"), "t.yaml"))
+    codes = {f.code for f in report.findings}
+    assert "MW301" in codes
+
+
+FALLBACK_CYCLE = """
+    meshwright: 1
+    system: cyc
+    services:
+      a:
+        apis: [{name: A, port: 80, operations: {Get: {}}}]
+        calls: [{to: b.Get, timeout: 1s, fallback: c.Get}]
+      b:
+        availability: 90
+        apis: [{name: B, port: 80, operations: {Get: {}}}]
+      c:
+        availability: 99
+        apis: [{name: C, port: 80, operations: {Get: {}}}]
+        calls: [{to: a.Get, timeout: 1s}]
+    """
+
+
+def test_a_fallback_closing_a_cycle_is_cut_and_composed_from_intrinsic_values() -> None:
+    m = model(FALLBACK_CYCLE)
+    comp = composition_order(m)
+    assert [e.callee for e in comp.fallback_cut] == ["b.Get"]
+    a = composed_availability(m)["a.Get"].composed
+    assert a == pytest.approx(0.999 * (0.9 + 0.1 * 0.99))
+
+
+def test_retry_on_timeout_against_a_fail_fast_callee() -> None:
+    m = model("""
+        meshwright: 1
+        system: ff
+        services:
+          a:
+            availability: 100
+            runtime: {concurrency: 200}
+            apis: [{name: A, port: 80, operations: {Get: {service_time: 1ms}}}]
+            calls: [{to: b.Get, retries: {attempts: 3, retry_on: [timeout]}}]
+          b:
+            availability: 80
+            runtime: {concurrency: 200}
+            apis: [{name: B, port: 80, operations: {Get: {service_time: 1ms}}}]
+        entrypoints:
+          - {operation: a.Get, rate: 200/s}
+        """)
+    assert composed_availability(m)["a.Get"].composed == pytest.approx(0.8)
+    success, n = entry_success(m, duration=30)
+    assert success == pytest.approx(0.8, abs=4 * math.sqrt(0.8 * 0.2 / n))
