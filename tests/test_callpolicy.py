@@ -149,7 +149,7 @@ def test_repetitions_of_fractional_per_request() -> None:
     assert callpolicy.repetitions(2.5) == (2, 0.5)
     assert callpolicy.ceil_repetitions(2.5) == 3
     c = call(per_request=1.5)
-    assert callpolicy.call_success(c, {Failure.error: 0.1}) == pytest.approx(0.9**1.5)
+    assert callpolicy.call_success(c, {Failure.error: 0.1}) == pytest.approx(0.9 * (0.5 + 0.5 * 0.9))
 
 
 def test_sample_repetition_retries_only_timeouts_it_is_told_to() -> None:

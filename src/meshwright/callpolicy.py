@@ -467,9 +467,11 @@ def repetition_success(call: Call, mix: Mix, fallback: float | None = None) -> f
 
 
 def call_success(call: Call, mix: Mix, fallback: float | None = None) -> float:
-    """Success of the call per request: every repetition must succeed, so
-    repetition_success^per_request (a fractional repetition counts fractionally)."""
-    return float(repetition_success(call, mix, fallback) ** call.per_request)
+    """Success of the call per request: every repetition must succeed, so a^⌊k⌋ ×
+    (1 − f + f·a) for ``per_request`` k = ⌊k⌋ + f and a one repetition's success."""
+    a = repetition_success(call, mix, fallback)
+    whole, frac = repetitions(call.per_request)
+    return float(a**whole * (1.0 - frac + frac * a))
 
 
 def budget_binds(layer: RetryLayer, calls_per_second: float, retries_per_call: float) -> bool:

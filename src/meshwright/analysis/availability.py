@@ -6,7 +6,8 @@ Statistics with Reliability, Queuing and Computer Science Applications*, ch. 3):
 - failures of services, and of successive tries of a call, are **independent**; real
   outages are often correlated, so retried availabilities are upper bounds;
 - an operation succeeds when it is itself up and every synchronous call it makes succeeds
-  (series system); a call made ``per_request = k`` times must succeed k times (a^k);
+  (series system); a call made ``per_request = k = ⌊k⌋ + f`` times must succeed every
+  time: a^⌊k⌋ × (1 − f + f·a);
 - a call's tries, ``retry_on``, application × mesh nesting and deadlines follow
   ``meshwright.callpolicy`` (the one definition of what a call does): a callee's failures
   fail fast (kind ``error``), and a try times out with the probability that the callee's
