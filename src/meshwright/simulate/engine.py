@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
+from meshwright.callpolicy import semantics
 from meshwright.graph import call_groups, calls_from, consumers, published_topics
 from meshwright.model.types import Model
 from meshwright.simulate import kernel
@@ -140,8 +141,8 @@ class Engine:
                 if target is None:
                     continue
                 cp = CallPlan(edge.caller, edge.callee, edge.call, target)
-                fb = edge.call.fallback
-                if fb and fb in self.plans:
+                fb = semantics(edge.call).fallback
+                if fb is not None and fb in self.plans:
                     cp.fallback_target = self.plans[fb]
                     cp.fallback_static = False
                 if cp.breaker is not None:
