@@ -1,8 +1,8 @@
 """Differential: random small models analysed and simulated with fixed seeds agree on
-availability within 2 % relative, or within the run's sampling noise (call semantics:
-retry_on, app × mesh retries, per-try and overall deadlines, fail-fast and slow failures, fallbacks with deep targets, parallel
-groups, fractional per_request). Queueing is kept out (huge concurrency, fast services):
-it is the subject of the queueing analysis' own differential tests."""
+availability within 2 % relative, or within the run's sampling noise. Call semantics
+covered: retry_on, app × mesh retries, per-try and overall deadlines, fail-fast and slow
+failures, fallbacks with deep targets, parallel groups, fractional per_request. Queueing
+is kept out (huge concurrency, fast services): the queueing analysis tests it."""
 
 from __future__ import annotations
 
