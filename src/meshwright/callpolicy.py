@@ -307,6 +307,20 @@ class CallSemantics:
         return self.local_fallback or self.fallback is not None
 
 
+def try_deadline_field(call: Call) -> tuple[float, tuple[str, ...]] | None:
+    """The tightest deadline of one try of the callee and the model field that sets it
+    (``("mesh_retries", "per_try_timeout")``, ``("retries", "per_try_timeout")`` or
+    ``("timeout",)``); None when no deadline bounds a try."""
+    sem = semantics(call)
+    candidates = [
+        (sem.mesh.per_try_timeout, ("mesh_retries", "per_try_timeout")),
+        (sem.app.per_try_timeout, ("retries", "per_try_timeout")),
+        (sem.timeout, ("timeout",)),
+    ]
+    present = [(v, key) for v, key in candidates if v is not None]
+    return min(present, key=lambda c: c[0]) if present else None
+
+
 def _min(*xs: float | None) -> float | None:
     vals = [x for x in xs if x is not None]
     return min(vals) if vals else None
