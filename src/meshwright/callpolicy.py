@@ -327,6 +327,8 @@ def _min(*xs: float | None) -> float | None:
 
 
 _SEM: dict[int, tuple[Call, CallSemantics]] = {}
+_SEM_SIZE = 1 << 17
+"""Calls whose semantics stay cached (each entry keeps its call alive, so ids are not reused)."""
 
 
 def semantics(call: Call) -> CallSemantics:
@@ -345,7 +347,7 @@ def semantics(call: Call) -> CallSemantics:
         local_fallback=fb in ("cache", "static"),
         parallel=call.parallel,
     )
-    if len(_SEM) > 4096:
+    if len(_SEM) >= _SEM_SIZE:
         _SEM.clear()
     _SEM[id(call)] = (call, sem)
     return sem
@@ -561,6 +563,11 @@ def sample_repetition(
     until the repetition resolved, whether it failed)."""
     sem = semantics(call)
     first = draw()
+    if sem.app.per_try_timeout is None and sem.mesh.per_try_timeout is None:
+        # only the overall deadline bounds the tries, and nothing is retried after it
+        if sem.timeout is None:
+            return first, np.zeros(len(first), dtype=bool)
+        return np.minimum(first, np.float32(sem.timeout)), first > np.float32(sem.timeout)
     n = len(first)
     inf = np.float32(np.inf)
     total_deadline = np.float32(sem.timeout) if sem.timeout is not None else inf

@@ -218,16 +218,18 @@ def _draw(doubled: Samples, rng: np.random.Generator) -> Samples:
 
 def try_samples(model: Model, operations: Iterable[str], samples: int = DEFAULT_SAMPLES,
                 seed: int = 0) -> dict[str, Samples]:
-    """Latency samples of one try of each operation (memoised per model and operations):
+    """Latency samples of one try of each operation (shared with the latency analysis):
     the availability analysis reads P(try > deadline) from them."""
     ops = sorted(set(operations))
+    sampler = _shared_sampler(model, samples, seed)
+    sampler.run(ops)
+    return {op: sampler.sample(op) for op in ops}
 
-    def compute() -> dict[str, Samples]:
-        sampler = _Sampler(model, samples, seed)
-        sampler.run(ops)
-        return {op: sampler.sample(op) for op in ops}
 
-    return memoised(model, "try_samples:" + ",".join(ops), compute)
+def _shared_sampler(model: Model, samples: int, seed: int) -> _Sampler:
+    """One sampler per (model, samples, seed): an operation's sample does not depend on
+    which operations are asked for together, so every caller shares the work."""
+    return memoised(model, f"sampler:{samples}:{seed}", lambda: _Sampler(model, samples, seed))
 
 
 def latency_distributions(
@@ -235,7 +237,7 @@ def latency_distributions(
 ) -> dict[str, LatencyResult]:
     """Latency of several operations from one shared, seeded Monte Carlo run."""
     ops = list(operations)
-    sampler = _Sampler(model, samples, seed)
+    sampler = _shared_sampler(model, samples, seed)
     sampler.run(ops)
     cp, fan = critical_path_times(model), fan_outs(model)
     out = {}

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
-from meshwright.callpolicy import semantics
+from meshwright.callpolicy import RetryLayer, semantics
 from meshwright.graph import call_groups, calls_from, consumers, published_topics
 from meshwright.model.types import Model
 from meshwright.simulate import kernel
@@ -558,7 +558,7 @@ class Engine:
             and not ctx.job.dead
             and (mesh.budget is None or mesh.budget.try_retry(now))
         ):
-            delay = mesh.layer.jittered(ctx.mesh_attempt, self.rand.uniform())
+            delay = self._backoff(mesh.layer, ctx.mesh_attempt)
             limit = ctx.deadline if ctx.app_deadline is None else (
                 ctx.app_deadline if ctx.deadline is None else min(ctx.app_deadline, ctx.deadline)
             )
@@ -593,7 +593,7 @@ class Engine:
             and not ctx.job.dead
             and (app.budget is None or app.budget.try_retry(now))
         ):
-            delay = app.layer.jittered(ctx.app_attempt, self.rand.uniform())
+            delay = self._backoff(app.layer, ctx.app_attempt)
             if ctx.deadline is None or now + delay < ctx.deadline:
                 ctx.app_attempt += 1
                 ctx.job.plan.station.series.retries[self.rec.bucket(now)] += 1
@@ -603,6 +603,12 @@ class Engine:
                     self._app_try(ctx)
                 return
         self._call_failed(ctx)
+
+    def _backoff(self, layer: RetryLayer, retry: int) -> float:
+        """The wait before retry ``retry`` of a layer (a uniform is drawn only for jitter)."""
+        if layer.backoff is None or layer.backoff.jitter == "none":
+            return layer.delay(retry)
+        return layer.jittered(retry, self.rand.uniform())
 
     def _call_failed(self, ctx: CallCtx) -> None:
         c = ctx.plan
