@@ -103,7 +103,11 @@ def models(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-@settings(max_examples=int(os.environ.get("DIFF_EXAMPLES", "8")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+EXAMPLES = int(os.environ.get("DIFF_EXAMPLES", "8"))
+"""Examples per run (DIFF_EXAMPLES=60 DIFF_REPORT=1 explores more and prints each gap)."""
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(models())
 def test_availability_analysed_equals_simulated(raw: dict[str, Any]) -> None:
     m = Model.model_validate(raw)

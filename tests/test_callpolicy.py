@@ -4,6 +4,7 @@ retry_on, fallbacks with deep targets and fallback cycles, and the simulator agr
 from __future__ import annotations
 
 import math
+import re
 import subprocess
 import sys
 import textwrap
@@ -268,3 +269,91 @@ def test_retry_on_timeout_against_a_fail_fast_callee() -> None:
     assert composed_availability(m)["a.Get"].composed == pytest.approx(0.8)
     success, n = entry_success(m, duration=30)
     assert success == pytest.approx(0.8, abs=4 * math.sqrt(0.8 * 0.2 / n))
+
+
+# --------------------------------------------------------------------------- simulator nesting
+
+NESTED = """
+    meshwright: 1
+    system: nest
+    platform: {mesh: istio}
+    services:
+      a:
+        availability: 100
+        runtime: {concurrency: 1000}
+        apis: [{name: A, port: 80, operations: {Get: {service_time: 1ms}}}]
+        calls: [{to: b.Get%s}]
+      b:
+        availability: %s
+        runtime: {concurrency: 1000}
+        apis: [{name: B, port: 80, operations: {Get: {service_time: %s}}}]
+    entrypoints:
+      - {operation: a.Get, rate: 50/s}
+    """
+
+
+def _failed_tries(policy: str, availability: float, service_time: str) -> tuple[dict[str, int], int]:
+    m = model(NESTED % (policy, availability, service_time))
+    r = simulate(m, None, SimOptions(duration=10, seed=3, engine="python"))
+    t = r.totals["entrypoints"]["a.Get"]
+    return r.failures.get("a", {}), (t["ok"] or 0) + (t["errors"] or 0)
+
+
+@pytest.mark.parametrize(
+    ("policy", "tries"),
+    [
+        (", retries: 2, mesh_retries: 3", 6),
+        (", retries: 2, mesh_retries: {attempts: 3, retry_on: [timeout]}", 2),
+        (", retries: {attempts: 2, retry_on: [unavailable]}, mesh_retries: 3", 3),
+    ],
+    ids=["2 x 3", "mesh retries timeouts only", "app retries unavailable only"],
+)
+def test_simulator_nests_mesh_tries_inside_application_tries(policy: str, tries: int) -> None:
+    failures, requests = _failed_tries(policy, 0.0, "1ms")
+    # (a request still in flight when the run ends has made some of its tries)
+    assert set(failures) == {"error"}
+    assert failures["error"] / requests == pytest.approx(tries, rel=0.01)
+    c = model(NESTED % (policy, 0.0, "1ms")).services["a"].calls[0]
+    assert callpolicy.expected_tries(c, 1.0) == tries
+
+
+def test_simulator_cuts_proxy_tries_at_the_application_try_deadline() -> None:
+    # b answers after 100 ms; the proxy tries at 0, 30 and 60 ms, the application try's
+    # deadline (70 ms) cuts the third: per application try 2 mesh timeouts + 1 app timeout
+    policy = (", timeout: 1s, retries: {attempts: 2, per_try_timeout: 70ms}, "
+              "mesh_retries: {attempts: 3, per_try_timeout: 30ms}")
+    failures, requests = _failed_tries(policy, 100.0, "{mean: 100ms, distribution: deterministic}")
+    assert set(failures) == {"timeout"}
+    assert failures["timeout"] / requests == pytest.approx(6, rel=0.01)
+
+
+def test_retry_storm_load_follows_retry_on() -> None:
+    from meshwright.analysis.amplification import retry_storm
+
+    base = NESTED % ("%s", 99.9, "1ms")
+    assert retry_storm(model(base % ", retries: 3"), "b")["b"] == pytest.approx(3.0)
+    only_timeouts = model(base % ", retries: {attempts: 3, retry_on: [timeout]}")
+    assert retry_storm(only_timeouts, "b")["b"] == pytest.approx(1.0)
+
+
+def test_latency_runs_the_fallback_when_every_try_timed_out() -> None:
+    from meshwright.analysis.latency import latency_distribution
+
+    text = """
+        meshwright: 1
+        system: fbl
+        services:
+          a:
+            apis: [{name: A, port: 80, operations: {Get: {service_time: {mean: 1ms}}}}]
+            calls: [{to: b.Get, timeout: 50ms, fallback: c.Get}]
+          b:
+            apis: [{name: B, port: 80, operations: {Get: {service_time: {mean: 1s}}}}]
+          c:
+            apis: [{name: C, port: 80, operations: {Get: {service_time: {mean: 5ms}}}}]
+            calls: [{to: d.Get}]
+          d:
+            apis: [{name: D, port: 80, operations: {Get: {service_time: {mean: 7ms}}}}]
+        """
+    text = re.sub(r"\{mean: (\w+)\}", r"{mean: \1, distribution: deterministic}", text)
+    r = latency_distribution(model(text), "a.Get")
+    assert r.p50 == pytest.approx(0.001 + 0.050 + 0.005 + 0.007, rel=1e-4)

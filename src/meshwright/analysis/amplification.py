@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from meshwright.analysis.callgraph import call_dag, composition_order, entry_rates, memoised
-from meshwright.callpolicy import max_tries, semantics
+from meshwright.callpolicy import Failure, expected_tries, max_tries, semantics
 from meshwright.graph import Edge
-from meshwright.model.types import Model
+from meshwright.model.types import Call, Model
 
 
 @dataclass(frozen=True)
@@ -83,13 +83,19 @@ def failing_operations(model: Model, failed_service: str) -> set[str]:
     return failing
 
 
+def down_tries(call: Call) -> float:
+    """Tries of a call to a service that is down (every try fails as ``unavailable``):
+    all of them where both layers retry that kind, fewer where ``retry_on`` does not."""
+    return expected_tries(call, {Failure.unavailable: 1.0})
+
+
 @dataclass(frozen=True)
 class _FlatGraph:
     """The call DAG as integer arrays, callers before callees, for fast repeated walks."""
 
     ops: list[str]
     service_of: list[str]
-    calls: list[tuple[int, int, float, int]]
+    calls: list[tuple[int, int, float, float]]
     """(caller index, callee index, per_request, total tries), callers in topological order."""
     sources: list[float]
 
@@ -100,7 +106,7 @@ def _flat(model: Model) -> _FlatGraph:
         ops = list(reversed(dag.order))
         index = {op: i for i, op in enumerate(ops)}
         calls = [
-            (index[op], index[e.callee], e.call.per_request, max_tries(e.call))
+            (index[op], index[e.callee], e.call.per_request, down_tries(e.call))
             for op in ops
             for e in dag.calls[op]
         ]
@@ -124,7 +130,8 @@ def _service_rates(flat: _FlatGraph, weights: list[float]) -> dict[str, float]:
 
 def retry_storm(model: Model, failed_service: str) -> dict[str, float]:
     """Load factor on every service (storm rate / normal rate) when ``failed_service`` fails
-    completely and every caller of a failing operation uses all its tries.
+    completely and every caller of a failing operation uses the tries its ``retry_on``
+    allows for an unavailable callee (all of them by default).
 
     Base traffic is the entrypoints' (else 1 req/s at each uncalled operation). A failed
     service makes no calls itself; every other call is still made (an upper bound: real
