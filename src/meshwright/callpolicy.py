@@ -593,26 +593,36 @@ def sample_repetition(
             now = np.where(trying, now + np.minimum(d, cap), now)
             pending &= ~ok
             trying &= ~ok
-            if not trying.any():
+            retry = _retry_timeouts(mesh, m, trying, now, app_deadline, uniform)
+            if retry is None:
                 break
-            if m == mesh.attempts or Failure.timeout not in mesh.retry_on:
-                break
-            wait = _waits(mesh, m, uniform)
-            go = trying & (now + wait < app_deadline)
-            now = np.where(go, now + wait, now)
-            trying = go
+            trying, now = retry
         # the application try failed (timeout) for pending ones
-        if not pending.any():
+        retry = _retry_timeouts(app, a, pending, now, total_deadline, uniform)
+        if retry is None:
             break
-        if a == app.attempts or Failure.timeout not in app.retry_on:
-            break
-        wait = _waits(app, a, uniform)
-        go = pending & (now + wait < total_deadline)
-        failed |= pending & ~go
-        now = np.where(go, now + wait, now)
-        pending = go
+        failed |= pending & ~retry[0]
+        pending, now = retry
     failed |= pending
     return now, failed
+
+
+def _retry_timeouts(
+    layer: RetryLayer,
+    tried: int,
+    active: npt.NDArray[np.bool_],
+    now: Samples,
+    limit: Samples | np.float32,
+    uniform: Callable[[], Samples],
+) -> tuple[npt.NDArray[np.bool_], Samples] | None:
+    """After try ``tried`` of ``layer`` timed out for the ``active`` samples: the ones
+    that retry (the retry, after its backoff, starts before ``limit``) and the new clock;
+    None when the layer makes no further try for any."""
+    if not active.any() or tried == layer.attempts or Failure.timeout not in layer.retry_on:
+        return None
+    wait = _waits(layer, tried, uniform)
+    go = active & (now + wait < limit)
+    return go, np.where(go, now + wait, now)
 
 
 def _waits(layer: RetryLayer, retry: int, uniform: Callable[[], Samples]) -> Samples | np.float32:

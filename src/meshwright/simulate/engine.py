@@ -44,6 +44,7 @@ from meshwright.simulate.network import (
     CallPlan,
     EntryState,
     Job,
+    LayerPlan,
     OpPlan,
     Replica,
     Station,
@@ -551,26 +552,38 @@ class Engine:
         c = ctx.plan
         now = self.now
         self.rec.failures[ctx.job.plan.station.name][KIND_NAMES[kind]] += 1
-        mesh = c.mesh
+        limit = ctx.deadline if ctx.app_deadline is None else (
+            ctx.app_deadline if ctx.deadline is None else min(ctx.app_deadline, ctx.deadline)
+        )
+        delay = self._retry_delay(ctx, c.mesh, ctx.mesh_attempt, kind, limit)
+        if delay is None:
+            self._app_try_failed(ctx, kind)
+            return
+        ctx.mesh_attempt += 1
+        if delay > 0:
+            self.at(now + delay, self._proxy_try, (ctx, ctx.app_attempt))
+        else:
+            self._proxy_try((ctx, ctx.app_attempt))
+
+    def _retry_delay(
+        self, ctx: CallCtx, layer: LayerPlan, attempt: int, kind: int, limit: float | None
+    ) -> float | None:
+        """The backoff before a layer's retry, or None when it does not retry: tries left,
+        the kind in its retry_on, its budget allows it, and the retry starts before
+        ``limit``. A retry is counted in the caller's series."""
+        now = self.now
         if (
-            ctx.mesh_attempt < mesh.attempts
-            and kind in mesh.kinds
-            and not ctx.job.dead
-            and (mesh.budget is None or mesh.budget.try_retry(now))
+            attempt >= layer.attempts
+            or kind not in layer.kinds
+            or ctx.job.dead
+            or (layer.budget is not None and not layer.budget.try_retry(now))
         ):
-            delay = self._backoff(mesh.layer, ctx.mesh_attempt)
-            limit = ctx.deadline if ctx.app_deadline is None else (
-                ctx.app_deadline if ctx.deadline is None else min(ctx.app_deadline, ctx.deadline)
-            )
-            if limit is None or now + delay < limit:
-                ctx.mesh_attempt += 1
-                ctx.job.plan.station.series.retries[self.rec.bucket(now)] += 1
-                if delay > 0:
-                    self.at(now + delay, self._proxy_try, (ctx, ctx.app_attempt))
-                else:
-                    self._proxy_try((ctx, ctx.app_attempt))
-                return
-        self._app_try_failed(ctx, kind)
+            return None
+        delay = self._backoff(layer.layer, attempt)
+        if limit is not None and now + delay >= limit:
+            return None
+        ctx.job.plan.station.series.retries[self.rec.bucket(now)] += 1
+        return delay
 
     def _app_try_failed(self, ctx: CallCtx, kind: int) -> None:
         ctx.running = False
@@ -586,23 +599,15 @@ class Engine:
         now = self.now
         if not counted:
             self.rec.failures[ctx.job.plan.station.name][KIND_NAMES[kind]] += 1
-        app = c.app
-        if (
-            ctx.app_attempt < app.attempts
-            and kind in app.kinds
-            and not ctx.job.dead
-            and (app.budget is None or app.budget.try_retry(now))
-        ):
-            delay = self._backoff(app.layer, ctx.app_attempt)
-            if ctx.deadline is None or now + delay < ctx.deadline:
-                ctx.app_attempt += 1
-                ctx.job.plan.station.series.retries[self.rec.bucket(now)] += 1
-                if delay > 0:
-                    self.at(now + delay, self._app_try, ctx)
-                else:
-                    self._app_try(ctx)
-                return
-        self._call_failed(ctx)
+        delay = self._retry_delay(ctx, c.app, ctx.app_attempt, kind, ctx.deadline)
+        if delay is None:
+            self._call_failed(ctx)
+            return
+        ctx.app_attempt += 1
+        if delay > 0:
+            self.at(now + delay, self._app_try, ctx)
+        else:
+            self._app_try(ctx)
 
     def _backoff(self, layer: RetryLayer, retry: int) -> float:
         """The wait before retry ``retry`` of a layer (a uniform is drawn only for jitter)."""
