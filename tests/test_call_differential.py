@@ -64,8 +64,11 @@ def models(draw: st.DrawFn) -> dict[str, Any]:
             app = draw(layer(slow))
             mesh = draw(layer(slow))
             if app and mesh and slow:
-                # the application try leaves room for exactly the proxy's tries
-                app["per_try_timeout"] = mesh["attempts"] * PER_TRY - 1e-4
+                if draw(st.booleans()):
+                    # the application try leaves room for exactly the proxy's tries
+                    app["per_try_timeout"] = mesh["attempts"] * PER_TRY - 1e-4
+                else:
+                    del app["per_try_timeout"]  # only the proxy's tries are bounded
             if app:
                 call["retries"] = app
             if mesh:

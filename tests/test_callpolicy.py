@@ -123,6 +123,20 @@ def test_retries_that_do_not_fit_the_deadline_are_not_made() -> None:
     assert callpolicy.call_outcome(c, {Failure.error: 0.5}).success == pytest.approx(1 - 0.5**4)
 
 
+def test_an_application_try_that_timed_out_lasted_its_proxy_tries() -> None:
+    # each application try's proxy makes two 100 ms tries: application tries start at 0
+    # and 200 ms; a third would start at 400 ms, after the 350 ms deadline
+    c = call(
+        timeout=0.35,
+        retries={"attempts": 3, "retry_on": ["timeout"]},
+        mesh_retries={"attempts": 2, "per_try_timeout": 0.1, "retry_on": ["timeout"]},
+    )
+    p = 0.5
+    out = callpolicy.call_outcome(c, {Failure.timeout: p})
+    assert out.app_tries == pytest.approx(1 + p**2)
+    assert out.success == pytest.approx(1 - p**4)
+
+
 def test_deadlines_and_worst_case_of_nested_layers() -> None:
     c = call(
         timeout=1.0,

@@ -456,7 +456,15 @@ def call_outcome(call: Call, mix: Mix) -> CallOutcome:
     sem = semantics(call)
     d = sem.try_deadline or 0.0
     inner = layer_outcome(sem.mesh, mix, d, sem.app_window)
-    app_cost = sem.app.per_try_timeout if sem.app.per_try_timeout is not None else d
+    # an application try that ended in a timeout lasted the proxy's timed-out tries (the
+    # ones it retried, with their backoffs), at most the application try's deadline
+    app_cost = d
+    if Failure.timeout in sem.mesh.retry_on:
+        app_cost = sem.mesh.attempts * d + sum(
+            sem.mesh.mean_delay(i) for i in range(1, sem.mesh.attempts)
+        )
+    if sem.app.per_try_timeout is not None:
+        app_cost = min(app_cost, sem.app.per_try_timeout)
     outer = layer_outcome(sem.app, inner.failures, app_cost, sem.timeout)
     return CallOutcome(outer.success, outer.failures, outer.tries * inner.tries, outer.tries)
 
