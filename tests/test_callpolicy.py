@@ -371,3 +371,42 @@ def test_latency_runs_the_fallback_when_every_try_timed_out() -> None:
     text = re.sub(r"\{mean: (\w+)\}", r"{mean: \1, distribution: deterministic}", text)
     r = latency_distribution(model(text), "a.Get")
     assert r.p50 == pytest.approx(0.001 + 0.050 + 0.005 + 0.007, rel=1e-4)
+
+
+BUDGET = """
+    meshwright: 1
+    system: budget
+    services:
+      a:
+        availability: 100
+        runtime: {concurrency: 1000}
+        apis: [{name: A, port: 80, operations: {Get: {service_time: 1ms}}}]
+        calls: [{to: b.Get, retries: {attempts: 5, retry_on: [5xx], budget: %s}}]
+      b:
+        availability: %s
+        runtime: {concurrency: 1000}
+        apis: [{name: B, port: 80, operations: {Get: {service_time: 1ms}}}]
+    entrypoints:
+      - {operation: a.Get, rate: 200/s}
+    """
+
+
+@pytest.mark.parametrize(
+    ("budget", "availability", "expected"),
+    [
+        ("{ratio: 20, min_per_second: 0}", 50, 0.5 + 0.2 * 0.5),
+        ("{ratio: 10, min_per_second: 5}", 80, None),
+    ],
+    ids=["20 % of 200/s", "10 % or 5/s"],
+)
+def test_a_binding_retry_budget_grants_the_retries_it_allows(
+    budget: str, availability: float, expected: float | None
+) -> None:
+    m = model(BUDGET % (budget, availability))
+    analysed = composed_availability(m)["a.Get"].composed
+    if expected is not None:  # 0.2 retries per call, each succeeding half the time
+        assert analysed == pytest.approx(expected, rel=1e-6)
+    success, _ = entry_success(m, duration=60, seed=3)
+    assert success == pytest.approx(analysed, rel=0.02)
+    unlimited = model(BUDGET % ("{ratio: 100, min_per_second: 1000}", availability))
+    assert composed_availability(unlimited)["a.Get"].composed > analysed

@@ -67,8 +67,10 @@ A call made by an operation runs like this (``Call`` fields in backquotes):
    0..d/2) or ``none`` (d). No ``backoff`` means no wait. Each layer uses its own.
 9. **Retry budgets.** A layer's ``budget`` allows a retry while its retries of the last
    10 s stay within ``ratio`` % of its calls in that window, or within ``min_per_second``
-   × 10 (Finagle's budget). The simulator enforces it; the analyses assume it does not
-   bind (:func:`budget_binds` tells when that assumption fails at a given rate).
+   × 10 (Finagle's budget). The analyses, at the call's steady rate (entrypoint rates
+   × ``per_request`` down the call graph), grant each retry with the probability at
+   which the layer's retries per second equal what the budget allows; the simulator
+   enforces the window.
 10. **Fallbacks.** When a repetition has finally failed: ``fallback: service.operation``
    calls that operation once (no retries, no deadline of the failed call); its result is
    the repetition's. ``cache`` and ``static`` are answered by the caller itself and
@@ -91,6 +93,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import partial
 from typing import Literal, get_args
 
 import numpy as np
@@ -387,13 +390,18 @@ class LayerOutcome:
 
 
 def layer_outcome(
-    layer: RetryLayer, mix: Mix, timeout_cost: float = 0.0, window: float | None = None
+    layer: RetryLayer,
+    mix: Mix,
+    timeout_cost: float = 0.0,
+    window: float | None = None,
+    grant: float = 1.0,
 ) -> LayerOutcome:
     """Outcome of one retry layer whose tries fail independently with ``mix``.
 
     A failure of a retried kind is retried while tries remain and the retry (after the
     layer's mean backoff) starts before ``window`` (seconds from the layer's start);
-    a try failing with ``timeout`` takes ``timeout_cost`` seconds, other failures none.
+    a try failing with ``timeout`` takes ``timeout_cost`` seconds, other failures none;
+    the retry budget grants each retry with probability ``grant``.
     Exact for unbounded windows: success = s (1 − r^n) / (1 − r), r the retried share.
     """
     p_fail = sum(mix.values())
@@ -421,7 +429,8 @@ def layer_outcome(
                 ):
                     final[kind] += pi * p
                 else:
-                    nxt[t2] = nxt.get(t2, 0.0) + pi * p
+                    nxt[t2] = nxt.get(t2, 0.0) + pi * p * grant
+                    final[kind] += pi * p * (1.0 - grant)
         states = nxt
         if not states:
             break
@@ -450,12 +459,64 @@ class CallOutcome:
     """Expected application tries."""
 
 
-def call_outcome(call: Call, mix: Mix) -> CallOutcome:
+def call_outcome(call: Call, mix: Mix, calls_per_second: float | None = None) -> CallOutcome:
     """Success and expected tries of one repetition whose callee tries fail with ``mix``:
-    the mesh layer inside each application try, the application layer outside."""
+    the mesh layer inside each application try, the application layer outside. With
+    ``calls_per_second`` (repetitions of this call per second), each layer's retry
+    budget grants every retry with the probability at which its retries per second
+    equal what the budget allows (1 when it does not bind)."""
+    out = _call_outcome(call, mix, 1.0, 1.0)
+    if calls_per_second is None or calls_per_second <= 0:
+        return out
+    sem = semantics(call)
+    if sem.app.budget is None and sem.mesh.budget is None:
+        return out
+    g_mesh = g_app = 1.0
+    for _ in range(3):  # the two layers' grants depend on each other a little
+        g_mesh = _solve_grant(
+            sem.mesh, partial(_with_app_grant, call, mix, g_app), calls_per_second, mesh=True
+        )
+        g_app = _solve_grant(
+            sem.app, partial(_call_outcome, call, mix, g_mesh), calls_per_second, mesh=False
+        )
+    return _call_outcome(call, mix, g_mesh, g_app)
+
+
+def _with_app_grant(call: Call, mix: Mix, g_app: float, g_mesh: float) -> CallOutcome:
+    return _call_outcome(call, mix, g_mesh, g_app)
+
+
+def _solve_grant(
+    layer: RetryLayer, outcome: Callable[[float], CallOutcome], rate: float, mesh: bool
+) -> float:
+    """The grant g at which the layer's retries per second equal what its budget allows
+    (1.0 when the budget does not bind): retries grow with g, so bisect."""
+    b = layer.budget
+    if b is None:
+        return 1.0
+
+    def excess(g: float) -> float:
+        out = outcome(g)
+        calls = rate * (out.app_tries if mesh else 1.0)
+        retries = rate * (out.tries - out.app_tries if mesh else out.app_tries - 1.0)
+        return retries - max(b.min_per_second, b.ratio / 100.0 * calls)
+
+    if excess(1.0) <= 0:
+        return 1.0
+    lo, hi = 0.0, 1.0
+    for _ in range(30):
+        mid = (lo + hi) / 2
+        if excess(mid) > 0:
+            hi = mid
+        else:
+            lo = mid
+    return lo
+
+
+def _call_outcome(call: Call, mix: Mix, g_mesh: float, g_app: float) -> CallOutcome:
     sem = semantics(call)
     d = sem.try_deadline or 0.0
-    inner = layer_outcome(sem.mesh, mix, d, sem.app_window)
+    inner = layer_outcome(sem.mesh, mix, d, sem.app_window, g_mesh)
     # an application try that ended in a timeout lasted the proxy's timed-out tries (the
     # ones it retried, with their backoffs), at most the application try's deadline
     app_cost = d
@@ -465,24 +526,29 @@ def call_outcome(call: Call, mix: Mix) -> CallOutcome:
         )
     if sem.app.per_try_timeout is not None:
         app_cost = min(app_cost, sem.app.per_try_timeout)
-    outer = layer_outcome(sem.app, inner.failures, app_cost, sem.timeout)
+    outer = layer_outcome(sem.app, inner.failures, app_cost, sem.timeout, g_app)
     return CallOutcome(outer.success, outer.failures, outer.tries * inner.tries, outer.tries)
 
 
-def expected_tries(call: Call, p_fail: float | Mix) -> float:
+def expected_tries(
+    call: Call, p_fail: float | Mix, calls_per_second: float | None = None
+) -> float:
     """Expected tries of the callee per repetition of ``call`` when each try fails with
-    ``p_fail`` (a fail-fast ``error`` probability, or a mix of kinds). Multiply by
-    ``per_request`` for tries per request. Stable API: capacity arrival rates use it."""
+    ``p_fail`` (a fail-fast ``error`` probability, or a mix of kinds); with
+    ``calls_per_second``, retry budgets apply. Multiply by ``per_request`` for tries per
+    request. Stable API: capacity arrival rates use it."""
     mix = {Failure.error: p_fail} if isinstance(p_fail, float | int) else p_fail
-    return call_outcome(call, mix).tries
+    return call_outcome(call, mix, calls_per_second).tries
 
 
-def repetition_success(call: Call, mix: Mix, fallback: float | None = None) -> float:
+def repetition_success(
+    call: Call, mix: Mix, fallback: float | None = None, calls_per_second: float | None = None
+) -> float:
     """Success probability of one repetition: its tries, then its fallback. ``fallback``
     is the composed availability of a fallback operation (ignored for local fallbacks,
     which always succeed, and for calls without a fallback)."""
     sem = semantics(call)
-    a = call_outcome(call, mix).success
+    a = call_outcome(call, mix, calls_per_second).success
     if sem.local_fallback:
         return 1.0
     if sem.fallback is not None and fallback is not None:
@@ -490,21 +556,16 @@ def repetition_success(call: Call, mix: Mix, fallback: float | None = None) -> f
     return a
 
 
-def call_success(call: Call, mix: Mix, fallback: float | None = None) -> float:
+def call_success(
+    call: Call, mix: Mix, fallback: float | None = None, requests_per_second: float | None = None
+) -> float:
     """Success of the call per request: every repetition must succeed, so a^⌊k⌋ ×
-    (1 − f + f·a) for ``per_request`` k = ⌊k⌋ + f and a one repetition's success."""
-    a = repetition_success(call, mix, fallback)
+    (1 − f + f·a) for ``per_request`` k = ⌊k⌋ + f and a one repetition's success.
+    ``requests_per_second`` of the caller's operation lets retry budgets apply."""
+    rate = None if requests_per_second is None else requests_per_second * call.per_request
+    a = repetition_success(call, mix, fallback, rate)
     whole, frac = repetitions(call.per_request)
     return float(a**whole * (1.0 - frac + frac * a))
-
-
-def budget_binds(layer: RetryLayer, calls_per_second: float, retries_per_call: float) -> bool:
-    """Whether the layer's retry budget would refuse retries at this steady rate."""
-    b = layer.budget
-    if b is None:
-        return False
-    allowed = max(b.min_per_second, b.ratio / 100.0 * calls_per_second)
-    return retries_per_call * calls_per_second > allowed
 
 
 # --------------------------------------------------------------------------- time budgets

@@ -11,7 +11,8 @@ Statistics with Reliability, Queuing and Computer Science Applications*, ch. 3):
 - a call's tries, ``retry_on``, application × mesh nesting and deadlines follow
   ``meshwright.callpolicy`` (the one definition of what a call does): a callee's failures
   fail fast (kind ``error``), and a try times out with the probability that the callee's
-  latency (Monte Carlo, see ``latency``) exceeds the try's deadline;
+  latency (Monte Carlo, see ``latency``) exceeds the try's deadline; a retry budget
+  grants the share of retries it allows at the call's steady rate (``request_rates``);
 - a ``fallback`` to another operation is called when the call has finally failed:
   a + (1 − a) × f with f the target's *composed* availability (operations are composed
   in an order where fallback targets come first, ``callgraph.composition_order``); a
@@ -31,7 +32,7 @@ from typing import ClassVar
 import numpy as np
 
 from meshwright import callpolicy
-from meshwright.analysis.callgraph import call_dag, composition_order, memoised
+from meshwright.analysis.callgraph import call_dag, composition_order, memoised, request_rates
 from meshwright.callpolicy import Failure
 from meshwright.graph import operation_names
 from meshwright.model.types import Call, Model
@@ -106,6 +107,7 @@ def _composed(model: Model) -> dict[str, OperationAvailability]:
     cut = {id(e) for e in dag.cut}
     cut_fallback = {id(e) for e in composition.fallback_cut}
     exceeds = _timeout_probabilities(model)
+    rates = request_rates(model)
     composed: dict[str, float] = {}
     out: dict[str, OperationAvailability] = {}
     for op in composition.order:
@@ -123,7 +125,7 @@ def _composed(model: Model) -> dict[str, OperationAvailability]:
                     else composed.get(sem.fallback, _intrinsic(model, sem.fallback))
                 )
             mix = callpolicy.proxy_mix(e.call, 1.0 - callee, exceeds(e.callee))
-            factor = callpolicy.call_success(e.call, mix, fallback)
+            factor = callpolicy.call_success(e.call, mix, fallback, rates.get(op))
             value *= factor
             loss = 1.0 - factor
             if loss > 0 and (worst is None or loss > worst[0]):

@@ -194,6 +194,25 @@ def entry_rates(model: Model) -> dict[str, float]:
     return rates
 
 
+def request_rates(model: Model) -> dict[str, float]:
+    """Requests per second of every operation from the entrypoints, × ``per_request``
+    down the kept calls, without retries or fallbacks (memoised): the steady rate the
+    retry budgets of ``callpolicy`` are measured against."""
+
+    def compute() -> dict[str, float]:
+        dag = call_dag(model)
+        rates = dict.fromkeys(dag.order, 0.0)
+        for op, r in entry_rates(model).items():
+            if op in rates:
+                rates[op] += r
+        for op in reversed(dag.order):
+            for e in dag.calls[op]:
+                rates[e.callee] += rates[op] * e.call.per_request
+        return rates
+
+    return memoised(model, "request_rates", compute)
+
+
 def by_service(model: Model, per_operation: Mapping[str, float]) -> dict[str, float]:
     """Sum per-operation values into per-service values (every service present)."""
     out = dict.fromkeys(model.services, 0.0)
