@@ -223,6 +223,11 @@ class RetryLayer:
         """Whether this layer ever makes a second try."""
         return self.attempts > 1 and bool(self.retry_on)
 
+    @property
+    def max_tries(self) -> int:
+        """Most tries the layer makes: its attempts, 1 when ``retry_on`` is empty."""
+        return self.attempts if self.retry_on else 1
+
     def retries_on(self, kind: Failure) -> bool:
         return kind in self.retry_on
 
@@ -246,11 +251,11 @@ class RetryLayer:
 
     def worst_case_backoff(self) -> float:
         """Sum of the longest waits between this layer's tries."""
-        return sum(self.delay(i) for i in range(1, self.attempts))
+        return sum(self.delay(i) for i in range(1, self.max_tries))
 
     def schedule(self, per_try: float) -> float:
-        """attempts × ``per_try`` + the longest backoffs: the layer's retry schedule."""
-        return self.attempts * per_try + self.worst_case_backoff()
+        """tries × ``per_try`` + the longest backoffs: the layer's retry schedule."""
+        return self.max_tries * per_try + self.worst_case_backoff()
 
 
 def _layer(kind: Literal["application", "mesh"], r: Retries | None) -> RetryLayer:
@@ -284,14 +289,15 @@ class CallSemantics:
     """``cache`` / ``static``: the caller answers itself, always successfully."""
     parallel: str | None = None
     layers: tuple[RetryLayer, RetryLayer] = field(init=False)
+    """(application, mesh), in the order their model fields are written."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "layers", (self.mesh, self.app))
+        object.__setattr__(self, "layers", (self.app, self.mesh))
 
     @property
     def max_tries(self) -> int:
         """Most tries of the callee one repetition makes: app attempts × mesh attempts."""
-        return self.app.attempts * self.mesh.attempts
+        return self.app.max_tries * self.mesh.max_tries
 
     @property
     def app_window(self) -> float | None:

@@ -46,7 +46,7 @@ class RetriesWithoutPerTryTimeout(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         for sname, path, call in call_sites(ctx.model):
-            for layer in semantics(call).layers[::-1]:
+            for layer in semantics(call).layers:
                 if layer.retries and layer.per_try_timeout is None:
                     yield Hit(
                         (*path, layer.key), f"call {sname} → {call.to} retries with no per-try timeout"

@@ -53,7 +53,7 @@ class RetryNonIdempotent(Rule):
             target = ctx.model.operation(call.to)
             if target is None or target.idempotent:
                 continue
-            for layer in semantics(call).layers[::-1]:
+            for layer in semantics(call).layers:
                 if layer.retries:
                     yield Hit(
                         (*path, layer.key),

@@ -51,7 +51,7 @@ class BackoffWithoutJitter(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         for sname, path, call in call_sites(ctx.model):
-            for layer in semantics(call).layers[::-1]:
+            for layer in semantics(call).layers:
                 if layer.retries and layer.backoff is not None and layer.backoff.jitter == "none":
                     yield Hit(
                         (*path, layer.key, "backoff"),
