@@ -2,8 +2,9 @@
 
 The model has one bounded context per proposed service (an architect merges contexts by hand),
 one HTTP API per service whose operations are the methods other services or the outside world
-invoke (``expose: public`` when the outside world invokes any), the cross-service calls of each operation with their volume (``per_request`` = calls seen
-÷ invocations of the operation), and an entrypoint per operation the outside world invoked, at
+invoke (``expose: public`` when the outside world invokes any), the cross-service calls of
+each operation with their volume (``per_request`` = calls seen ÷ invocations of the
+operation), and an entrypoint per operation the outside world invoked, at
 the rate the traces show. Datastores appear only when table access was extracted (``reads`` /
 ``writes`` of classes); runtime traces do not show it.
 """
