@@ -17,7 +17,7 @@ import pytest
 from confluent_kafka import Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, ConfigResource, NewTopic
 
-from apply.brokers import tansu
+from brokers import tansu
 from conftest import EXAMPLES
 from meshwright.apply.kafka import REGISTRY, Change, TopicState, plan
 from meshwright.emit.kafka import topic_config

@@ -23,6 +23,7 @@ class EmitTarget(StrEnum):
     compose = "compose"
     docker = "docker"
     kafka = "kafka"
+    rabbitmq = "rabbitmq"
     all = "all"
 
 

@@ -21,6 +21,7 @@ TARGET_MODULES: tuple[str, ...] = (
     "meshwright.emit.compose",
     "meshwright.emit.docker",
     "meshwright.emit.kafka",
+    "meshwright.emit.rabbitmq",
 )
 """Modules that register emit targets, imported in this order."""
 
