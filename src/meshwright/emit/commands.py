@@ -24,6 +24,7 @@ class EmitTarget(StrEnum):
     docker = "docker"
     kafka = "kafka"
     rabbitmq = "rabbitmq"
+    asyncapi = "asyncapi"
     all = "all"
 
 

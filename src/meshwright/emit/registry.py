@@ -22,6 +22,7 @@ TARGET_MODULES: tuple[str, ...] = (
     "meshwright.emit.docker",
     "meshwright.emit.kafka",
     "meshwright.emit.rabbitmq",
+    "meshwright.emit.asyncapi",
 )
 """Modules that register emit targets, imported in this order."""
 
