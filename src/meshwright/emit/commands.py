@@ -25,6 +25,7 @@ class EmitTarget(StrEnum):
     kafka = "kafka"
     rabbitmq = "rabbitmq"
     asyncapi = "asyncapi"
+    openapi = "openapi"
     all = "all"
 
 

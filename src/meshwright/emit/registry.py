@@ -23,6 +23,7 @@ TARGET_MODULES: tuple[str, ...] = (
     "meshwright.emit.kafka",
     "meshwright.emit.rabbitmq",
     "meshwright.emit.asyncapi",
+    "meshwright.emit.openapi",
 )
 """Modules that register emit targets, imported in this order."""
 
