@@ -26,6 +26,7 @@ class EmitTarget(StrEnum):
     rabbitmq = "rabbitmq"
     asyncapi = "asyncapi"
     openapi = "openapi"
+    protobuf = "protobuf"
     all = "all"
 
 

@@ -24,6 +24,7 @@ TARGET_MODULES: tuple[str, ...] = (
     "meshwright.emit.rabbitmq",
     "meshwright.emit.asyncapi",
     "meshwright.emit.openapi",
+    "meshwright.emit.protobuf",
 )
 """Modules that register emit targets, imported in this order."""
 
