@@ -27,6 +27,7 @@ class EmitTarget(StrEnum):
     asyncapi = "asyncapi"
     openapi = "openapi"
     protobuf = "protobuf"
+    vault = "vault"
     all = "all"
 
 

@@ -25,6 +25,7 @@ TARGET_MODULES: tuple[str, ...] = (
     "meshwright.emit.asyncapi",
     "meshwright.emit.openapi",
     "meshwright.emit.protobuf",
+    "meshwright.emit.vault",
 )
 """Modules that register emit targets, imported in this order."""
 
