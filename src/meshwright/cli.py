@@ -47,6 +47,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "meshwright.simulate.commands",
     "meshwright.emit.commands",
     "meshwright.apply.commands",
+    "meshwright.contracts.commands",
 )
 """Modules that add commands; each defines ``register(app: typer.Typer) -> None``."""
 
