@@ -75,9 +75,7 @@ def test_changed_port_is_breaking_and_located(tmp_path: Path) -> None:
         ),
         (
             "mesh.yaml",
-            {
-                r"14d, key: order_id\}\n  order-cancelled": "14d, key: id}\n  order-cancelled"
-            },
+            {r"14d, key: order_id\}\n  order-cancelled": "14d, key: id}\n  order-cancelled"},
             "order-confirmed",
             "changed-key",
         ),

@@ -10,9 +10,14 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from meshwright.console import console
+from meshwright.console import console, err_console
 from meshwright.contracts.diff import breaking_changes
-from meshwright.model import load_model
+from meshwright.contracts.proto_import import model_from_protos
+from meshwright.emit.yamltext import dump
+from meshwright.errors import UsageError
+from meshwright.model import load_model, load_text
+
+import_app = typer.Typer(help="Fill a model from existing contracts (.proto files).", no_args_is_help=True)
 
 
 class Format(StrEnum):
@@ -50,6 +55,38 @@ def diff(
         raise typer.Exit(1)
 
 
+@import_app.command("proto")
+def import_proto(
+    files: Annotated[list[Path], typer.Argument(help=".proto files declaring gRPC services.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the model here instead of stdout.")
+    ] = None,
+    system: Annotated[str | None, typer.Option(help="System name; default: the first package.")] = None,
+    port: Annotated[
+        int, typer.Option(min=1, max=65535, help="Port of every API (a .proto has none).")
+    ] = 50051,
+) -> None:
+    """A model with a service and gRPC API per service of the .proto files, one operation
+    per rpc (idempotent when its idempotency_level says so).
+
+    Example: `meshwright import proto protos/demo.proto -o mesh.yaml`, then add calls,
+    runtime and the rest, and `meshwright validate mesh.yaml`.
+    """
+    doc = model_from_protos(files, system, port)
+    text = "# Imported by `meshwright import proto`: ports are --port, not read from the files.\n" + dump(doc)
+    load_text(text, str(out or "<imported>"))  # what is written is a valid model
+    if out is None:
+        print(text, end="")
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"--out {out}: cannot write: {exc.strerror or exc}") from None
+    n = len(doc["services"])
+    err_console.print(f"wrote {escape(str(out))}: {n} service{'s' if n != 1 else ''}", soft_wrap=True)
+
+
 def register(app: typer.Typer) -> None:
-    """Add the `diff` command to the CLI."""
+    """Add the `diff` and `import` commands to the CLI."""
     app.command("diff")(diff)
+    app.add_typer(import_app, name="import")
