@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -18,6 +16,7 @@ from confluent_kafka import Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, ConfigResource, NewTopic
 
 from brokers import tansu
+from cli_runner import run
 from conftest import EXAMPLES
 from meshwright.apply.kafka import REGISTRY, Change, TopicState, plan
 from meshwright.emit.kafka import topic_config
@@ -31,17 +30,6 @@ SHOP = EXAMPLES / "shop"
 def broker() -> Iterator[str]:
     with tansu() as bootstrap:
         yield bootstrap
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "meshwright", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
-    )
 
 
 def apply(model: Path, bootstrap: str, *extra: str) -> dict[str, Change]:

@@ -3,10 +3,9 @@ APIs and operations; generated .proto files read back to the same operations."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
+from cli_runner import run
 from conftest import EXAMPLES, ROOT
 from emit.helpers import write
 from meshwright.contracts.proto_import import model_from_protos
@@ -14,16 +13,6 @@ from meshwright.emit.registry import emit_target
 from meshwright.model import load_model
 
 DEMO = ROOT / "tests" / "data" / "online-boutique" / "protos" / "demo.proto"
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "meshwright", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
-    )
 
 
 def test_demo_proto_gives_the_example_models_grpc_operations(tmp_path: Path) -> None:

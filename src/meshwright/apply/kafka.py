@@ -68,6 +68,12 @@ class Change:
         }
 
 
+def _refusal(loaded: LoadedModel, topic: str, field: str, code: str, message: str, hint: str) -> Diagnostic:
+    """A change Kafka cannot make, located at the model's ``topics.<topic>.<field>``."""
+    path = ("topics", topic, field)
+    return Diagnostic(loaded.locate(*path), message, hint, code=code, path=path)
+
+
 def plan(loaded: LoadedModel, existing: Mapping[str, TopicState], owners: Mapping[str, str]) -> list[Change]:
     """The changes that bring ``existing`` to the model, in topic-name order.
 
@@ -94,26 +100,28 @@ def plan(loaded: LoadedModel, existing: Mapping[str, TopicState], owners: Mappin
             continue
         if topic.partitions < have.partitions:
             errors.append(
-                Diagnostic(
-                    loaded.locate("topics", name, "partitions"),
+                _refusal(
+                    loaded,
+                    name,
+                    "partitions",
+                    "partitions-shrink",
                     f"topic {name!r} has {have.partitions} partitions on the broker; the model asks "
                     f"for {topic.partitions}, and Kafka never removes partitions",
                     f"set partitions: {have.partitions} (or more), or create a new topic and move "
                     "its producers and consumers to it",
-                    code="partitions-shrink",
-                    path=("topics", name, "partitions"),
                 )
             )
         if topic.replication != have.replication:
             errors.append(
-                Diagnostic(
-                    loaded.locate("topics", name, "replication"),
+                _refusal(
+                    loaded,
+                    name,
+                    "replication",
+                    "replication-change",
                     f"topic {name!r} has replication factor {have.replication} on the broker; the "
                     f"model asks for {topic.replication}, which apply does not change",
                     f"set replication: {have.replication}, or reassign the replicas with "
                     "kafka-reassign-partitions and rerun",
-                    code="replication-change",
-                    path=("topics", name, "replication"),
                 )
             )
         delta = {k: v for k, v in wanted.items() if have.config.get(k) != v}

@@ -15,10 +15,11 @@ from __future__ import annotations
 from typing import Any
 
 from meshwright.emit.kubernetes.labels import namespace, system_labels
+from meshwright.emit.kustomization import kustomization
 from meshwright.emit.registry import target
 from meshwright.emit.topic_access import Access, broker_users
 from meshwright.emit.wiring import dns_name
-from meshwright.emit.yamltext import dump, dump_all
+from meshwright.emit.yamltext import dump_all
 from meshwright.model.types import Broker, Model, Topic
 from meshwright.pipeline import Artifact
 
@@ -108,10 +109,4 @@ def emit(model: Model) -> list[Artifact]:
     users = [kafka_user(model, a) for a in broker_users(model)]
     files = [Artifact("topics.yaml", dump_all(topics))] if topics else []
     files += [Artifact("users.yaml", dump_all(users))] if users else []
-    kustomization = {
-        "apiVersion": "kustomize.config.k8s.io/v1beta1",
-        "kind": "Kustomization",
-        "namespace": namespace(model),
-        "resources": [f.path for f in files],
-    }
-    return [*files, Artifact("kustomization.yaml", dump(kustomization))] if files else []
+    return [*files, kustomization(model, [f.path for f in files])] if files else []

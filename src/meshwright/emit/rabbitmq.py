@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from meshwright.emit.kubernetes.labels import namespace, system_labels
+from meshwright.emit.kustomization import kustomization
 from meshwright.emit.registry import target
 from meshwright.emit.topic_access import broker_users
 from meshwright.emit.wiring import dns_name
@@ -344,15 +345,9 @@ def emit(model: Model) -> list[Artifact]:
         for g in grants(model)
     ]
     resources = operator_resources(model)
-    kustomization = {
-        "apiVersion": "kustomize.config.k8s.io/v1beta1",
-        "kind": "Kustomization",
-        "namespace": namespace(model),
-        "resources": ["topology.yaml"],
-    }
     return [
         Artifact("definitions.json", json.dumps(definitions(model), indent=2) + "\n"),
         Artifact("credentials.yaml", dump({"users": creds})),
         Artifact("topology.yaml", dump_all(resources)),
-        Artifact("kustomization.yaml", dump(kustomization)),
+        kustomization(model, ["topology.yaml"]),
     ]

@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from meshwright.emit.kubernetes.labels import namespace, system_labels
+from meshwright.emit.kustomization import kustomization
 from meshwright.emit.registry import target
 from meshwright.emit.wiring import dns_name
-from meshwright.emit.yamltext import dump, dump_all
+from meshwright.emit.yamltext import dump_all
 from meshwright.model.types import Model, SecretStore
 from meshwright.pipeline import Artifact
 
@@ -172,15 +173,9 @@ def emit(model: Model) -> list[Artifact]:
     if not services:
         return []
     files = [Artifact(f"policies/{dns_name(s)}.hcl", policy(secret_refs(model, s))) for s in services]
-    kustomization = {
-        "apiVersion": "kustomize.config.k8s.io/v1beta1",
-        "kind": "Kustomization",
-        "namespace": namespace(model),
-        "resources": ["secrets.yaml"],
-    }
     return [
         *files,
         Artifact("main.tf", terraform(model, services)),
         Artifact("secrets.yaml", dump_all(operator_resources(model, services))),
-        Artifact("kustomization.yaml", dump(kustomization)),
+        kustomization(model, ["secrets.yaml"]),
     ]
