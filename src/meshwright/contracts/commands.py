@@ -5,19 +5,22 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
 
 from meshwright.console import console, err_console
 from meshwright.contracts.diff import breaking_changes
+from meshwright.contracts.openapi_import import model_from_openapi
 from meshwright.contracts.proto_import import model_from_protos
 from meshwright.emit.yamltext import dump
 from meshwright.errors import UsageError
 from meshwright.model import load_model, load_text
 
-import_app = typer.Typer(help="Fill a model from existing contracts (.proto files).", no_args_is_help=True)
+import_app = typer.Typer(
+    help="Fill a model from existing contracts (.proto files, OpenAPI documents).", no_args_is_help=True
+)
 
 
 class Format(StrEnum):
@@ -73,8 +76,33 @@ def import_proto(
     runtime and the rest, and `meshwright validate mesh.yaml`.
     """
     doc = model_from_protos(files, system, port)
-    text = "# Imported by `meshwright import proto`: ports are --port, not read from the files.\n" + dump(doc)
-    load_text(text, str(out or "<imported>"))  # what is written is a valid model
+    _write_model(doc, out, "ports are --port, not read from the files")
+
+
+@import_app.command("openapi")
+def import_openapi(
+    file: Annotated[Path, typer.Argument(help="An OpenAPI 3 document (YAML or JSON).")],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the model here instead of stdout.")
+    ] = None,
+    service: Annotated[str | None, typer.Option(help="Service name; default: from info.title.")] = None,
+    port: Annotated[
+        int, typer.Option(min=1, max=65535, help="Port when the document's first server has none.")
+    ] = 8080,
+) -> None:
+    """A model with one service serving the document's operations over HTTP, one operation
+    per path and method (idempotent by x-idempotent, else by the HTTP method).
+
+    Example: `meshwright import openapi api.yaml --service orders -o mesh.yaml`.
+    """
+    doc = model_from_openapi(file, service, port)
+    _write_model(doc, out, "operation names from operationId, else method and path")
+
+
+def _write_model(doc: dict[str, Any], out: Path | None, note: str) -> None:
+    """Print or write an imported model, after checking it loads as a valid model."""
+    text = f"# Imported by meshwright: {note}.\n" + dump(doc)
+    load_text(text, str(out or "<imported>"))
     if out is None:
         print(text, end="")
         return

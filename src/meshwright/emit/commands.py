@@ -47,7 +47,8 @@ def emit(
     ] = Format.text,
 ) -> None:
     """Generate platform files from the model: Kubernetes (Kustomize base + dev/prod
-    overlays), a Helm chart, Dockerfiles, or a compose.yaml.
+    overlays), a Helm chart, Dockerfiles, or a compose.yaml; the broker's topology (kafka,
+    rabbitmq), contracts (asyncapi, openapi, protobuf) and Vault policies (vault).
 
     Example: `meshwright emit kubernetes examples/shop -o deploy/k8s`, then
     `kubectl apply -k deploy/k8s/overlays/dev`.
