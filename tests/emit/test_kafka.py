@@ -3,8 +3,11 @@ with exactly the model's topic settings and least-privilege ACLs."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from cli_runner import run
 from conftest import EXAMPLES
 from emit.crd_schemas import validate_resource
 from emit.helpers import check_golden, fixture_model
@@ -107,3 +110,10 @@ def test_other_brokers_get_no_kafka_files() -> None:
 
 def test_golden_files_of_the_fixture_model() -> None:
     check_golden("minishop/kafka", emit_target("kafka", fixture_model()))
+
+
+def test_emit_says_when_the_model_does_not_select_the_target(tmp_path: Path) -> None:
+    done = run("emit", "kafka", str(EXAMPLES / "online-boutique"), "-o", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert "nothing to write" in done.stdout and "platform.broker: kafka" in done.stdout
+    assert not any(tmp_path.iterdir())

@@ -65,6 +65,13 @@ def emit(
             )
         )
         return
+    if not artifacts:
+        console.print(
+            f"[yellow]![/] {target.value}: nothing to write: the model does not select this target "
+            "(e.g. kafka needs platform.broker: kafka, vault needs platform.secrets: vault)",
+            soft_wrap=True,
+        )
+        return
     console.print(f"[green]✓[/] {target.value}: {len(written)} files in {escape(str(out))}/", soft_wrap=True)
     for art in artifacts:
         console.print(f"  [green]wrote[/] {escape(art.path)}", soft_wrap=True)
