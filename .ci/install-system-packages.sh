@@ -8,3 +8,7 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends make >/dev/null
+# rabbitmq-server: the rabbitmq target's definitions are loaded into a real broker
+apt-get install -y -qq --no-install-recommends rabbitmq-server >/dev/null
+# protobuf-compiler: protoc compiles the generated .proto contracts
+apt-get install -y -qq --no-install-recommends protobuf-compiler >/dev/null

@@ -48,6 +48,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "meshwright.simulate.commands",
     "meshwright.emit.commands",
     "meshwright.decompose.commands",
+    "meshwright.apply.commands",
+    "meshwright.contracts.commands",
 )
 """Modules that add commands; each defines ``register(app: typer.Typer) -> None``."""
 

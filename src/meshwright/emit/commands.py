@@ -22,6 +22,12 @@ class EmitTarget(StrEnum):
     helm = "helm"
     compose = "compose"
     docker = "docker"
+    kafka = "kafka"
+    rabbitmq = "rabbitmq"
+    asyncapi = "asyncapi"
+    openapi = "openapi"
+    protobuf = "protobuf"
+    vault = "vault"
     all = "all"
 
 
@@ -41,7 +47,8 @@ def emit(
     ] = Format.text,
 ) -> None:
     """Generate platform files from the model: Kubernetes (Kustomize base + dev/prod
-    overlays), a Helm chart, Dockerfiles, or a compose.yaml.
+    overlays), a Helm chart, Dockerfiles, or a compose.yaml; the broker's topology (kafka,
+    rabbitmq), contracts (asyncapi, openapi, protobuf) and Vault policies (vault).
 
     Example: `meshwright emit kubernetes examples/shop -o deploy/k8s`, then
     `kubectl apply -k deploy/k8s/overlays/dev`.
@@ -68,6 +75,13 @@ def emit(
             "kept": report.kept,
         }
         print(json.dumps(data, indent=2))
+        return
+    if not artifacts:
+        console.print(
+            f"[yellow]![/] {target.value}: nothing to write: the model does not select this target "
+            "(e.g. kafka needs platform.broker: kafka, vault needs platform.secrets: vault)",
+            soft_wrap=True,
+        )
         return
     console.print(
         f"[green]✓[/] {target.value}: {len(report.written)} files in {escape(str(out))}/"

@@ -20,6 +20,12 @@ TARGET_MODULES: tuple[str, ...] = (
     "meshwright.emit.helm",
     "meshwright.emit.compose",
     "meshwright.emit.docker",
+    "meshwright.emit.kafka",
+    "meshwright.emit.rabbitmq",
+    "meshwright.emit.asyncapi",
+    "meshwright.emit.openapi",
+    "meshwright.emit.protobuf",
+    "meshwright.emit.vault",
 )
 """Modules that register emit targets, imported in this order."""
 

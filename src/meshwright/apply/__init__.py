@@ -1,0 +1,1 @@
+"""`meshwright apply`: make a running system's infrastructure match the model."""

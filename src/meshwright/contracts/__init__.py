@@ -1,0 +1,1 @@
+"""Contracts between services: what changes between two model versions break callers."""

@@ -1,0 +1,175 @@
+"""Contract changes between two versions of a model that break a caller or a consumer.
+
+A change is *breaking* when something written against the old contract stops working:
+
+- ``removed-operation``: an operation of a gRPC or HTTP API is gone;
+- ``changed-protocol``: an operation is served over another protocol;
+- ``changed-port``: the port callers dial (``service_port``, else ``port``) changed;
+- ``no-longer-idempotent``: an operation a caller retries is no longer idempotent, so
+  its retries may now repeat an effect;
+- ``removed-topic``: a topic that had consumers is gone;
+- ``topic-without-producer``: a topic still consumed is no longer published by anyone;
+- ``changed-key``: a topic's partition key changed (consumers rely on per-key order);
+- ``fewer-partitions``: Kafka never removes partitions.
+
+Removed things are located in the old model, changed things in the new one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from meshwright.errors import Location
+from meshwright.graph import consumer_handlers, edges, publishers
+from meshwright.model.loader import LoadedModel
+from meshwright.model.types import Api, Model
+
+
+@dataclass(frozen=True)
+class Change:
+    """One breaking contract change."""
+
+    kind: str
+    subject: str
+    """``service.operation`` or ``topic``."""
+    message: str
+    location: Location
+
+    def to_json(self) -> dict[str, Any]:
+        loc = self.location
+        return {
+            "kind": self.kind,
+            "subject": self.subject,
+            "message": self.message,
+            "file": loc.file,
+            "line": loc.line,
+            "col": loc.col,
+        }
+
+
+def _operations(model: Model) -> dict[str, tuple[int, Api]]:
+    """``service.operation`` → (index of its API, the API), networked APIs only."""
+    out: dict[str, tuple[int, Api]] = {}
+    for sname, svc in model.services.items():
+        for ai, api in enumerate(svc.apis):
+            if api.networked:
+                for oname in api.operations:
+                    out[f"{sname}.{oname}"] = (ai, api)
+    return out
+
+
+def _retried(model: Model) -> set[str]:
+    """Operations some call retries (application or mesh retries above one attempt)."""
+    return {
+        e.callee
+        for e in edges(model)
+        if e.call.attempts > 1 or (e.call.mesh_retries is not None and e.call.mesh_retries.attempts > 1)
+    }
+
+
+def _operation_changes(old: LoadedModel, new: LoadedModel) -> list[Change]:
+    before, after = _operations(old.model), _operations(new.model)
+    retried = _retried(new.model)
+    out: list[Change] = []
+    for ref, (ai, api) in before.items():
+        sname, _, oname = ref.partition(".")
+        op_path = ("services", sname, "apis", ai, "operations", oname)
+        if ref not in after:
+            out.append(
+                Change(
+                    "removed-operation",
+                    ref,
+                    f"operation {ref} ({api.protocol}) was removed",
+                    old.locate(*op_path, key=True),
+                )
+            )
+            continue
+        nai, napi = after[ref]
+        api_path = ("services", sname, "apis", nai)
+        if napi.protocol != api.protocol:
+            out.append(
+                Change(
+                    "changed-protocol",
+                    ref,
+                    f"operation {ref} moved from {api.protocol} to {napi.protocol}",
+                    new.locate(*api_path, "protocol"),
+                )
+            )
+        elif napi.call_port != api.call_port:
+            field = "service_port" if napi.service_port is not None else "port"
+            out.append(
+                Change(
+                    "changed-port",
+                    ref,
+                    f"callers of {ref} dialled port {api.call_port}; it is now {napi.call_port}",
+                    new.locate(*api_path, field),
+                )
+            )
+        old_op, new_op = api.operations[oname], napi.operations[oname]
+        if old_op.idempotent and not new_op.idempotent and ref in retried:
+            out.append(
+                Change(
+                    "no-longer-idempotent",
+                    ref,
+                    f"operation {ref} is no longer idempotent, but a caller retries it",
+                    new.locate(*api_path, "operations", oname),
+                )
+            )
+    return out
+
+
+def _topic_changes(old: LoadedModel, new: LoadedModel) -> list[Change]:
+    out: list[Change] = []
+    for name, topic in old.model.topics.items():
+        readers = consumer_handlers(old.model, name)
+        if name not in new.model.topics:
+            if readers:
+                who = ", ".join(sorted({c.service for c in readers}))
+                out.append(
+                    Change(
+                        "removed-topic",
+                        name,
+                        f"topic {name} was removed; {who} consumed it",
+                        old.locate("topics", name, key=True),
+                    )
+                )
+            continue
+        now = new.model.topics[name]
+        still_read = consumer_handlers(new.model, name)
+        if still_read and publishers(old.model, name) and not publishers(new.model, name):
+            who = ", ".join(sorted({c.service for c in still_read}))
+            out.append(
+                Change(
+                    "topic-without-producer",
+                    name,
+                    f"nothing publishes topic {name} any more, but {who} still consumes it",
+                    new.locate("topics", name, key=True),
+                )
+            )
+        if now.key != topic.key and still_read:
+            out.append(
+                Change(
+                    "changed-key",
+                    name,
+                    f"topic {name} is keyed by {now.key} instead of {topic.key}; consumers "
+                    "relying on per-key order break",
+                    new.locate("topics", name, "key") if now.key else new.locate("topics", name),
+                )
+            )
+        if now.partitions < topic.partitions:
+            out.append(
+                Change(
+                    "fewer-partitions",
+                    name,
+                    f"topic {name} goes from {topic.partitions} to {now.partitions} partitions; "
+                    "Kafka never removes partitions",
+                    new.locate("topics", name, "partitions"),
+                )
+            )
+    return out
+
+
+def breaking_changes(old: LoadedModel, new: LoadedModel) -> list[Change]:
+    """Every breaking change from ``old`` to ``new``, operations first, then topics."""
+    return _operation_changes(old, new) + _topic_changes(old, new)
