@@ -10,3 +10,12 @@ SECRETS_DIR = "/run/secrets"
 
 HEALTH_PATH = "/healthz"
 """The HTTP health endpoint of an HTTP service."""
+
+METRICS_PORT_NAME = "metrics"
+"""Name of the container/Service port every workload serves Prometheus metrics on."""
+
+METRICS_PORT = 9464
+"""Number of the metrics port (the OpenTelemetry Prometheus exporter's default)."""
+
+METRICS_PATH = "/metrics"
+"""HTTP path of the metrics endpoint."""

@@ -20,6 +20,7 @@ TARGET_MODULES: tuple[str, ...] = (
     "meshwright.emit.helm",
     "meshwright.emit.compose",
     "meshwright.emit.docker",
+    "meshwright.emit.observability",
 )
 """Modules that register emit targets, imported in this order."""
 

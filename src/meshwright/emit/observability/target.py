@@ -1,0 +1,64 @@
+"""The ``observability`` emit target: every file of this package, chosen by
+``platform.telemetry``."""
+
+from __future__ import annotations
+
+from meshwright.emit.observability import alertmanager, grafana, openslo, prometheus_rules, promtool_tests, runbooks
+from meshwright.emit.wiring import dns_name
+from meshwright.emit.observability.service_monitors import monitored, service_monitor
+from meshwright.emit.registry import target
+from meshwright.emit.yamltext import dump, dump_all
+from meshwright.model.types import Model
+from meshwright.pipeline import Artifact
+
+
+def prometheus_files(model: Model) -> list[Artifact]:
+    """ServiceMonitors, rule files with their promtool tests, PrometheusRules,
+    Alertmanager configuration and runbooks."""
+    slos, _ = prometheus_rules.slo_rules(model)
+    out = [Artifact("prometheus/servicemonitors.yaml", dump_all(service_monitor(model, n) for n in monitored(model)))]
+    for rules in slos:
+        rule_file = f"{rules.name}.rules.yaml"
+        out.append(Artifact(f"prometheus/rules/{rule_file}", dump(prometheus_rules.rule_file(rules))))
+        out.append(Artifact(f"prometheus/rules/{rules.name}.test.yaml", dump(promtool_tests.test_file(rules, rule_file))))
+        out.append(Artifact(prometheus_rules.runbook_path(rules), runbooks.runbook(rules)))
+    if slos:
+        out.append(
+            Artifact(
+                "prometheus/prometheusrules.yaml",
+                dump_all(prometheus_rules.prometheus_rule(model, r) for r in slos),
+            )
+        )
+        for service, docs in openslo.documents(model, slos).items():
+            out.append(Artifact(f"openslo/{dns_name(service)}.yaml", dump_all(docs)))
+        out.append(Artifact("alertmanager/alertmanager.yml", dump(alertmanager.alertmanager_config())))
+        out.append(Artifact("alertmanager/alertmanagerconfig.yaml", dump(alertmanager.alertmanager_resource(model))))
+    return out
+
+
+def grafana_files(model: Model) -> list[Artifact]:
+    """Dashboards as JSON and as GrafanaDashboard resources, and provisioning files."""
+    slos, _ = prometheus_rules.slo_rules(model)
+    boards = grafana.dashboards(model, monitored(model), slos)
+    out = [Artifact(f"grafana/dashboards/{f}", grafana.dashboard_text(d)) for f, d in boards.items()]
+    out.append(
+        Artifact(
+            "grafana/grafanadashboards.yaml",
+            dump_all(grafana.dashboard_resource(model, f, d) for f, d in boards.items()),
+        )
+    )
+    out.append(Artifact("grafana/provisioning/datasources/prometheus.yaml", dump(grafana.datasource_provisioning())))
+    out.append(Artifact("grafana/provisioning/dashboards/meshwright.yaml", dump(grafana.dashboard_provisioning())))
+    return out
+
+
+@target("observability", "SLO rules and burn-rate alerts, ServiceMonitors, dashboards, tracing, logging")
+def emit(model: Model) -> list[Artifact]:
+    """The observability files ``platform.telemetry`` selects."""
+    telemetry = model.platform.telemetry
+    out: list[Artifact] = []
+    if telemetry.metrics == "prometheus":
+        out += prometheus_files(model)
+        if telemetry.dashboards == "grafana":
+            out += grafana_files(model)
+    return sorted(out, key=lambda a: a.path)
