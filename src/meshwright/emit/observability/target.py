@@ -3,7 +3,18 @@
 
 from __future__ import annotations
 
-from meshwright.emit.observability import alertmanager, grafana, openslo, prometheus_rules, promtool_tests, runbooks
+import json
+
+from meshwright.emit.observability import (
+    alertmanager,
+    grafana,
+    logging,
+    openslo,
+    prometheus_rules,
+    promtool_tests,
+    runbooks,
+    tracing,
+)
 from meshwright.emit.wiring import dns_name
 from meshwright.emit.observability.service_monitors import monitored, service_monitor
 from meshwright.emit.registry import target
@@ -52,6 +63,35 @@ def grafana_files(model: Model) -> list[Artifact]:
     return out
 
 
+def tracing_files(model: Model) -> list[Artifact]:
+    """The collector's configuration and resource, and a Jaeger resource for jaeger."""
+    out = [
+        Artifact("tracing/otel-collector.yaml", dump(tracing.collector_config(model))),
+        Artifact("tracing/opentelemetrycollector.yaml", dump(tracing.collector_resource(model))),
+    ]
+    if model.platform.telemetry.tracing == "jaeger":
+        out.append(Artifact("tracing/jaeger.yaml", dump(tracing.jaeger_resource(model))))
+    return out
+
+
+def logging_files(model: Model) -> list[Artifact]:
+    """Fluent Bit configuration, index template, ILM policy and ECK resources."""
+    return [
+        Artifact("logging/fluent-bit.conf", logging.fluent_bit_config(model)),
+        Artifact("logging/fluent-bit-configmap.yaml", dump(logging.config_map(model))),
+        Artifact("logging/index-template.json", _json(logging.index_template(model))),
+        Artifact("logging/ilm-policy.json", _json(logging.ilm_policy(model))),
+        Artifact(
+            "logging/eck.yaml",
+            dump_all([logging.elasticsearch_resource(model), logging.kibana_resource(model)]),
+        ),
+    ]
+
+
+def _json(data: object) -> str:
+    return json.dumps(data, indent=2) + "\n"
+
+
 @target("observability", "SLO rules and burn-rate alerts, ServiceMonitors, dashboards, tracing, logging")
 def emit(model: Model) -> list[Artifact]:
     """The observability files ``platform.telemetry`` selects."""
@@ -61,4 +101,8 @@ def emit(model: Model) -> list[Artifact]:
         out += prometheus_files(model)
         if telemetry.dashboards == "grafana":
             out += grafana_files(model)
+    if telemetry.tracing != "none":
+        out += tracing_files(model)
+    if telemetry.logs == "elasticsearch":
+        out += logging_files(model)
     return sorted(out, key=lambda a: a.path)
