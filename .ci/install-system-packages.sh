@@ -8,3 +8,5 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends make >/dev/null
+# promtool and amtool: emit observability's rule, rule-test and Alertmanager checks
+apt-get install -y -qq --no-install-recommends prometheus prometheus-alertmanager >/dev/null

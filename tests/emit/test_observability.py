@@ -41,7 +41,8 @@ EDGE_MODEL = """
 meshwright: 1
 system: edge
 platform:
-  telemetry: {metrics: prometheus, dashboards: grafana, tracing: zipkin, logs: elasticsearch, log_retention: 14d}
+  telemetry:
+    {metrics: prometheus, dashboards: grafana, tracing: zipkin, logs: elasticsearch, log_retention: 14d}
 services:
   api:
     apis:
@@ -58,7 +59,9 @@ services:
 def tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        pytest.fail(f"{name} is not installed: run .ci/install-system-packages.sh (Debian package prometheus)")
+        pytest.fail(
+            f"{name} is not installed: run .ci/install-system-packages.sh (Debian package prometheus)"
+        )
     return path
 
 
@@ -117,7 +120,9 @@ def _promtool_tests(rules_dir: Path) -> list[tuple[str, subprocess.CompletedProc
 
 
 @pytest.mark.parametrize("out_name", ["shop_out", "edge_out"])
-def test_every_alert_fires_at_its_burn_rate_and_not_below(out_name: str, request: pytest.FixtureRequest) -> None:
+def test_every_alert_fires_at_its_burn_rate_and_not_below(
+    out_name: str, request: pytest.FixtureRequest
+) -> None:
     out: Path = request.getfixturevalue(out_name)
     for name, result in _promtool_tests(out / "prometheus" / "rules"):
         assert result.returncode == 0, f"{name}:\n{result.stdout}{result.stderr}"
@@ -136,9 +141,14 @@ def test_generated_tests_catch_a_wrong_threshold(shop_out: Path, tmp_path: Path)
 
 
 def test_burn_alerts_of_a_30_day_slo_are_the_workbooks(shop_out: Path) -> None:
-    group = load_all((shop_out / "prometheus/rules/checkout-availability.rules.yaml").read_text())[0]["groups"][0]
-    found = {(r["labels"]["long_window"], r["labels"]["short_window"], r["labels"]["severity"]): r["expr"]
-             for r in group["rules"] if "alert" in r}
+    group = load_all((shop_out / "prometheus/rules/checkout-availability.rules.yaml").read_text())[0][
+        "groups"
+    ][0]
+    found = {
+        (r["labels"]["long_window"], r["labels"]["short_window"], r["labels"]["severity"]): r["expr"]
+        for r in group["rules"]
+        if "alert" in r
+    }
     assert found == {
         ("1h", "5m", "page"): 'slo:sli_error:ratio_rate1h{slo="checkout-availability"} > 0.0144 and '
         'slo:sli_error:ratio_rate5m{slo="checkout-availability"} > 0.0144',
@@ -198,8 +208,14 @@ def test_a_page_inhibits_the_tickets_of_the_same_slo(shop_out: Path) -> None:
     assert first["equal"] == ["slo"]
     # amtool proves a firing page mutes a ticket with the same slo label.
     result = run(
-        tool("amtool"), "config", "routes", "test", "--config.file",
-        str(shop_out / "alertmanager" / "alertmanager.yml"), "alertname=SLOErrorBudgetBurn", "severity=page",
+        tool("amtool"),
+        "config",
+        "routes",
+        "test",
+        "--config.file",
+        str(shop_out / "alertmanager" / "alertmanager.yml"),
+        "alertname=SLOErrorBudgetBurn",
+        "severity=page",
     )
     assert result.returncode == 0 and "slo-page" in result.stdout, result.stdout + result.stderr
 
@@ -255,7 +271,9 @@ def test_dashboards_are_valid_and_their_queries_parse(shop_out: Path, tmp_path: 
                 expr = target["expr"].replace("$__rate_interval", "5m")
                 rules.append({"record": f"dashboard:{len(rules)}", "expr": expr})
     assert len(uids) == len(boards)
-    (tmp_path / "dashboards.rules.yaml").write_text(dump({"groups": [{"name": "dashboards", "rules": rules}]}))
+    (tmp_path / "dashboards.rules.yaml").write_text(
+        dump({"groups": [{"name": "dashboards", "rules": rules}]})
+    )
     result = run(tool("promtool"), "check", "rules", str(tmp_path / "dashboards.rules.yaml"))
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -281,7 +299,9 @@ def test_openslo_round_trip(model_name: str, request: pytest.FixtureRequest) -> 
         for doc in load_all(path.read_text()):
             assert doc["apiVersion"] == "openslo/v1"
         imported |= load_openslo(path)
-    expected = {n: s.slo for n, s in model.services.items() if s.slo is not None and any(a.networked for a in s.apis)}
+    expected = {
+        n: s.slo for n, s in model.services.items() if s.slo is not None and any(a.networked for a in s.apis)
+    }
     assert imported == expected
 
 
@@ -299,8 +319,14 @@ spec:
     spec:
       ratioMetric:
         counter: true
-        good: {metricSource: {type: Prometheus, spec: {query: 'sum(rate(http_request_duration_seconds_bucket{le="0.25"}[5m]))'}}}
-        total: {metricSource: {type: Prometheus, spec: {query: 'sum(rate(http_request_duration_seconds_count[5m]))'}}}
+        good:
+          metricSource:
+            type: Prometheus
+            spec: {query: 'sum(rate(http_request_duration_seconds_bucket{le="0.25"}[5m]))'}
+        total:
+          metricSource:
+            type: Prometheus
+            spec: {query: 'sum(rate(http_request_duration_seconds_count[5m]))'}
   objectives: [{target: 0.95}]
 """
     (tmp_path / "slo.yaml").write_text(doc)
@@ -311,7 +337,8 @@ spec:
 
 def test_openslo_errors_are_located(tmp_path: Path) -> None:
     (tmp_path / "bad.yaml").write_text(
-        "apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: x}\nspec:\n  service: a\n  objectives:\n    - target: 0.97\n"
+        "apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: x}\n"
+        "spec:\n  service: a\n  objectives:\n    - target: 0.97\n"
         "  indicator: {spec: {ratioMetric: {good: {metricSource: {spec: {query: 'x{le=\"1\"}'}}}}}}\n"
     )
     with pytest.raises(ModelError) as err:
@@ -321,14 +348,23 @@ def test_openslo_errors_are_located(tmp_path: Path) -> None:
 
 def test_cli_imports_openslo_into_slo_blocks(shop_out: Path) -> None:
     result = CliRunner().invoke(
-        app, ["import", "openslo", str(shop_out / "openslo" / "checkout.yaml"), "--model", str(EXAMPLES / "shop")]
+        app,
+        ["import", "openslo", str(shop_out / "openslo" / "checkout.yaml"), "--model", str(EXAMPLES / "shop")],
     )
     assert result.exit_code == 0, result.output
     assert load_all(result.output)[0] == {
         "services": {"checkout": {"slo": {"availability": 99.9, "latency": {"p99": "1.5s"}, "window": "30d"}}}
     }
-    bad = CliRunner().invoke(app, ["import", "openslo", str(shop_out / "openslo" / "checkout.yaml"),
-                                   "--model", str(HERE / "model.yaml")])
+    bad = CliRunner().invoke(
+        app,
+        [
+            "import",
+            "openslo",
+            str(shop_out / "openslo" / "checkout.yaml"),
+            "--model",
+            str(HERE / "model.yaml"),
+        ],
+    )
     assert bad.exit_code in (0, 2)
 
 
@@ -342,23 +378,47 @@ def test_collector_tail_samples_errors_and_slow_traces(shop_out: Path, edge_out:
     policies = {p["name"]: p for p in config["processors"]["tail_sampling"]["policies"]}
     assert policies["errors"]["status_code"]["status_codes"] == ["ERROR"]
     assert policies["slow-checkout"]["and"]["and_sub_policy"][1]["latency"]["threshold_ms"] == 1500
-    assert config["service"]["pipelines"]["traces"]["processors"] == ["memory_limiter", "tail_sampling", "batch"]
+    assert config["service"]["pipelines"]["traces"]["processors"] == [
+        "memory_limiter",
+        "tail_sampling",
+        "batch",
+    ]
     zipkin = load_all((edge_out / "tracing" / "otel-collector.yaml").read_text())[0]
     assert list(zipkin["exporters"]) == ["zipkin"]
-    assert load_all((edge_out / "tracing" / "otel-collector.yaml").read_text())[0]["processors"]["tail_sampling"][
-        "policies"][1]["and"]["and_sub_policy"][1]["latency"]["threshold_ms"] == 20
+    assert (
+        load_all((edge_out / "tracing" / "otel-collector.yaml").read_text())[0]["processors"][
+            "tail_sampling"
+        ]["policies"][1]["and"]["and_sub_policy"][1]["latency"]["threshold_ms"]
+        == 20
+    )
 
 
 def test_deployments_carry_the_otel_environment(shop: Model) -> None:
     from meshwright.emit.kubernetes.workload import deployment
 
-    env = {e["name"]: e.get("value") for e in
-           deployment(shop, "checkout", shop.services["checkout"])["spec"]["template"]["spec"]["containers"][0]["env"]}
+    env = {
+        e["name"]: e.get("value")
+        for e in deployment(shop, "checkout", shop.services["checkout"])["spec"]["template"]["spec"][
+            "containers"
+        ][0]["env"]
+    }
     assert env["OTEL_SERVICE_NAME"] == "checkout"
     assert env["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://otel-collector:4317"
     assert env["OTEL_EXPORTER_PROMETHEUS_PORT"] == "9464"
-    quiet = shop.model_copy(update={"platform": shop.platform.model_copy(update={"telemetry": shop.platform.telemetry.model_copy(update={"metrics": "none", "tracing": "none"})})})
-    env = deployment(quiet, "checkout", quiet.services["checkout"])["spec"]["template"]["spec"]["containers"][0]["env"]
+    quiet = shop.model_copy(
+        update={
+            "platform": shop.platform.model_copy(
+                update={
+                    "telemetry": shop.platform.telemetry.model_copy(
+                        update={"metrics": "none", "tracing": "none"}
+                    )
+                }
+            )
+        }
+    )
+    env = deployment(quiet, "checkout", quiet.services["checkout"])["spec"]["template"]["spec"]["containers"][
+        0
+    ]["env"]
     assert not any(e["name"].startswith("OTEL_") for e in env)
 
 
@@ -374,8 +434,11 @@ def test_fluent_bit_writes_es8_with_ecs_fields_and_retention(shop_out: Path, edg
 
 
 def test_telemetry_none_emits_nothing() -> None:
-    model = load_text(EDGE_MODEL.replace(
-        "{metrics: prometheus, dashboards: grafana, tracing: zipkin, logs: elasticsearch, log_retention: 14d}",
-        "{metrics: none, dashboards: none, tracing: none, logs: none}",
-    )).model
+    model = load_text(
+        EDGE_MODEL.replace(
+            "\n    {metrics: prometheus, dashboards: grafana, tracing: zipkin, logs: elasticsearch,"
+            " log_retention: 14d}",
+            " {metrics: none, dashboards: none, tracing: none, logs: none}",
+        )
+    ).model
     assert emit(model) == []

@@ -77,7 +77,10 @@ def alertmanager_resource(model: Model) -> Obj:
                 "repeatInterval": REPEAT_INTERVAL,
                 "matchers": [{"name": "alertname", "value": ALERT, "matchType": "="}],
                 "routes": [
-                    {"receiver": "slo-page", "matchers": [{"name": "severity", "value": "page", "matchType": "="}]},
+                    {
+                        "receiver": "slo-page",
+                        "matchers": [{"name": "severity", "value": "page", "matchType": "="}],
+                    },
                 ],
             },
             "inhibitRules": [

@@ -23,7 +23,13 @@ from grafana_foundation_sdk.models import dashboard as gm
 from meshwright.analysis.slo_math import QUANTILES, WORKBOOK_ALERTS
 from meshwright.emit.kubernetes.labels import namespace, system_labels
 from meshwright.emit.observability.prometheus_rules import ALERT, SloRules, describe, record_name
-from meshwright.emit.observability.semconv import SERVICE_LABEL, ServerMetric, number, selector, server_metrics
+from meshwright.emit.observability.semconv import (
+    SERVICE_LABEL,
+    ServerMetric,
+    number,
+    selector,
+    server_metrics,
+)
 from meshwright.emit.observability.sli import duration
 from meshwright.emit.wiring import dns_name
 from meshwright.model.types import Model
@@ -52,15 +58,26 @@ def _series(title: str, unit: str, queries: list[tuple[str, str]], width: int = 
 
 def _stat(title: str, unit: str, expr: str, width: int = 6) -> stat.Panel:
     return (
-        stat.Panel().title(title).unit(unit).datasource(DATASOURCE).span(width).height(HEIGHT)
+        stat.Panel()
+        .title(title)
+        .unit(unit)
+        .datasource(DATASOURCE)
+        .span(width)
+        .height(HEIGHT)
         .with_target(_query(expr, title, "A"))
     )
 
 
 def _board(uid: str, title: str, tags: list[str]) -> gd.Dashboard:
     return (
-        gd.Dashboard(title).uid(uid).tags(tags).refresh("1m").time("now-6h", "now")
-        .timezone("browser").tooltip(gm.DashboardCursorSync.CROSSHAIR).editable()
+        gd.Dashboard(title)
+        .uid(uid)
+        .tags(tags)
+        .refresh("1m")
+        .time("now-6h", "now")
+        .timezone("browser")
+        .tooltip(gm.DashboardCursorSync.CROSSHAIR)
+        .editable()
     )
 
 
@@ -71,6 +88,11 @@ def _rate(m: ServerMetric, suffix: str, sel: str, by: str = "") -> str:
 
 def _errors(m: ServerMetric) -> str:
     return f'{m.status_label}=~"{m.error_codes}"'
+
+
+def _with(sel: str, matcher: str) -> str:
+    """A ``{...}`` selector with one more matcher."""
+    return sel[:-1] + "," + matcher + "}"
 
 
 def _quantile(q: float, m: ServerMetric, sel: str, by: str = "le") -> str:
@@ -84,10 +106,13 @@ def red_dashboard(model: Model, name: str) -> Obj:
     sel = selector(name)
     rate_q = [(_rate(m, "count", sel), m.protocol) for m in metrics]
     error_q = [
-        (f"{_rate(m, 'count', selector(name, _errors(m)))} / {_rate(m, 'count', sel)}", m.protocol) for m in metrics
+        (f"{_rate(m, 'count', selector(name, _errors(m)))} / {_rate(m, 'count', sel)}", m.protocol)
+        for m in metrics
     ]
     duration_q = [
-        (_quantile(q, m, sel), f"{m.protocol} {label}") for m in metrics for q, label in ((0.5, "p50"), (0.99, "p99"))
+        (_quantile(q, m, sel), f"{m.protocol} {label}")
+        for m in metrics
+        for q, label in ((0.5, "p50"), (0.99, "p99"))
     ]
     if svc.slo is not None and svc.slo.latency is not None:
         latency = svc.slo.latency
@@ -105,7 +130,13 @@ def red_dashboard(model: Model, name: str) -> Obj:
         .with_panel(_series("Rate (requests/s)", "reqps", rate_q))
         .with_panel(_series("Errors (share of requests)", "percentunit", error_q))
         .with_panel(_series("Duration (p50, p99)", "s", duration_q))
-        .with_panel(_series(f"Saturation (in flight / {svc.runtime.concurrency} per pod)", "percentunit", [(saturation, "saturation")]))
+        .with_panel(
+            _series(
+                f"Saturation (in flight / {svc.runtime.concurrency} per pod)",
+                "percentunit",
+                [(saturation, "saturation")],
+            )
+        )
     )
     return _json(board)
 
@@ -118,32 +149,49 @@ def overview_dashboard(model: Model, services: list[str]) -> Obj:
     metrics = [m for _, m in protocols]
     by = SERVICE_LABEL
     board = (
-        _board(f"mw-overview-{dns_name(model.system)}"[:40], f"{model.system} / overview", [dns_name(model.system), "overview"])
+        _board(
+            f"mw-overview-{dns_name(model.system)}"[:40],
+            f"{model.system} / overview",
+            [dns_name(model.system), "overview"],
+        )
         .description(f"Every service of {model.system}: traffic, errors and tail latency.")
-        .with_panel(_series("Rate by service (requests/s)", "reqps", [(_rate(m, "count", sel, by), "{{service}}") for m in metrics], WIDE))
         .with_panel(
             _series(
-                "Errors by service (share of requests)", "percentunit",
+                "Rate by service (requests/s)",
+                "reqps",
+                [(_rate(m, "count", sel, by), "{{service}}") for m in metrics],
+                WIDE,
+            )
+        )
+        .with_panel(
+            _series(
+                "Errors by service (share of requests)",
+                "percentunit",
                 [
                     (
-                        f"{_rate(m, 'count', sel[:-1] + ',' + _errors(m) + '}', by)} / {_rate(m, 'count', sel, by)}",
+                        f"{_rate(m, 'count', _with(sel, _errors(m)), by)} / {_rate(m, 'count', sel, by)}",
                         "{{service}}",
                     )
                     for m in metrics
                 ],
             )
         )
-        .with_panel(_series("p99 by service", "s", [(_quantile(0.99, m, sel, f"{by}, le"), "{{service}}") for m in metrics]))
+        .with_panel(
+            _series(
+                "p99 by service",
+                "s",
+                [(_quantile(0.99, m, sel, f"{by}, le"), "{{service}}") for m in metrics],
+            )
+        )
     )
     return _json(board)
 
 
 def slo_dashboard(model: Model, slos: list[SloRules]) -> Obj:
     """The SLO dashboard: per objective the budget left, burn rates and alerts firing."""
-    board = (
-        _board(f"mw-slo-{dns_name(model.system)}"[:40], f"{model.system} / SLOs", [dns_name(model.system), "slo"])
-        .description("Error budget left, burn rates and burn-rate alerts of every SLO objective.")
-    )
+    board = _board(
+        f"mw-slo-{dns_name(model.system)}"[:40], f"{model.system} / SLOs", [dns_name(model.system), "slo"]
+    ).description("Error budget left, burn rates and burn-rate alerts of every SLO objective.")
     windows = sorted({w for a in WORKBOOK_ALERTS for w in (a.long_window, a.short_window)})
     for rules in slos:
         match = f'slo="{rules.name}"'
@@ -154,10 +202,20 @@ def slo_dashboard(model: Model, slos: list[SloRules]) -> Obj:
             if w in kept
         ]
         board = (
-            board.with_row(gd.Row(f"{rules.name}: {describe(rules.objective)} over {duration(rules.objective.period)}"))
-            .with_panel(_stat("Error budget left", "percentunit", f"slo:period_error_budget_remaining:ratio{{{match}}}"))
+            board.with_row(
+                gd.Row(f"{rules.name}: {describe(rules.objective)} over {duration(rules.objective.period)}")
+            )
             .with_panel(
-                _stat("Alerts firing", "none", f'count(ALERTS{{alertname="{ALERT}",{match},alertstate="firing"}}) or vector(0)')
+                _stat(
+                    "Error budget left", "percentunit", f"slo:period_error_budget_remaining:ratio{{{match}}}"
+                )
+            )
+            .with_panel(
+                _stat(
+                    "Alerts firing",
+                    "none",
+                    f'count(ALERTS{{alertname="{ALERT}",{match},alertstate="firing"}}) or vector(0)',
+                )
             )
             .with_panel(_series("Burn rate (1 = budget lasts the window)", "none", burn))
         )
@@ -183,7 +241,11 @@ def dashboard_resource(model: Model, file: str, data: Obj) -> Obj:
     return {
         "apiVersion": "grafana.integreatly.org/v1beta1",
         "kind": "GrafanaDashboard",
-        "metadata": {"name": file.removesuffix(".json"), "namespace": namespace(model), "labels": system_labels(model)},
+        "metadata": {
+            "name": file.removesuffix(".json"),
+            "namespace": namespace(model),
+            "labels": system_labels(model),
+        },
         "spec": {
             "instanceSelector": {"matchLabels": INSTANCE_SELECTOR},
             "resyncPeriod": "10m",
@@ -221,7 +283,10 @@ def dashboard_provisioning() -> Obj:
                 "type": "file",
                 "disableDeletion": False,
                 "allowUiUpdates": False,
-                "options": {"path": "/var/lib/grafana/dashboards/meshwright", "foldersFromFilesStructure": False},
+                "options": {
+                    "path": "/var/lib/grafana/dashboards/meshwright",
+                    "foldersFromFilesStructure": False,
+                },
             }
         ],
     }

@@ -56,30 +56,95 @@ def fluent_bit_config(model: Model) -> str:
     """The classic-format ``fluent-bit.conf``."""
     ns = namespace(model)
     sections = [
-        _section("SERVICE", [("Flush", "5"), ("Log_Level", "info"), ("HTTP_Server", "On"),
-                             ("HTTP_Listen", "0.0.0.0"), ("HTTP_Port", "2020"), ("Health_Check", "On")]),
-        _section("INPUT", [("Name", "tail"), ("Tag", "kube.*"), ("Path", f"/var/log/containers/*_{ns}_*.log"),
-                           ("multiline.parser", "docker, cri"), ("DB", "/var/fluent-bit/state/tail.db"),
-                           ("Mem_Buf_Limit", "50MB"), ("Skip_Long_Lines", "On"), ("Refresh_Interval", "10")]),
-        _section("FILTER", [("Name", "kubernetes"), ("Match", "kube.*"), ("Merge_Log", "On"),
-                            ("Keep_Log", "Off"), ("K8S-Logging.Parser", "On"), ("K8S-Logging.Exclude", "On"),
-                            ("Labels", "On"), ("Annotations", "Off")]),
-        _section("FILTER", [("Name", "nest"), ("Match", "kube.*"), ("Operation", "lift"),
-                            ("Nested_under", "kubernetes"), ("Add_prefix", "kubernetes_")]),
-        _section("FILTER", [("Name", "nest"), ("Match", "kube.*"), ("Operation", "lift"),
-                            ("Nested_under", "kubernetes_labels"), ("Add_prefix", "label_")]),
-        _section("FILTER", [("Name", "modify"), ("Match", "kube.*"),
-                            *[("Rename", f"{a} {b}") for a, b in _RENAMES],
-                            ("Add", f"ecs.version {ECS_VERSION}"),
-                            ("Add", f"service.namespace {dns_name(model.system)}")]),
-        _section("OUTPUT", [("Name", "es"), ("Match", "kube.*"), ("Host", f"{ELASTICSEARCH}-es-http"),
-                            ("Port", "9200"), ("tls", "On"), ("tls.verify", "On"),
-                            ("tls.ca_file", "/etc/elasticsearch/certs/ca.crt"),
-                            ("HTTP_User", "elastic"), ("HTTP_Passwd", "${ELASTICSEARCH_PASSWORD}"),
-                            ("Index", data_stream(model)), ("Write_Operation", "create"),
-                            ("Suppress_Type_Name", "On"), ("Logstash_Format", "Off"),
-                            ("Replace_Dots", "Off"), ("Generate_ID", "On"), ("Trace_Error", "On"),
-                            ("Retry_Limit", "10")]),
+        _section(
+            "SERVICE",
+            [
+                ("Flush", "5"),
+                ("Log_Level", "info"),
+                ("HTTP_Server", "On"),
+                ("HTTP_Listen", "0.0.0.0"),
+                ("HTTP_Port", "2020"),
+                ("Health_Check", "On"),
+            ],
+        ),
+        _section(
+            "INPUT",
+            [
+                ("Name", "tail"),
+                ("Tag", "kube.*"),
+                ("Path", f"/var/log/containers/*_{ns}_*.log"),
+                ("multiline.parser", "docker, cri"),
+                ("DB", "/var/fluent-bit/state/tail.db"),
+                ("Mem_Buf_Limit", "50MB"),
+                ("Skip_Long_Lines", "On"),
+                ("Refresh_Interval", "10"),
+            ],
+        ),
+        _section(
+            "FILTER",
+            [
+                ("Name", "kubernetes"),
+                ("Match", "kube.*"),
+                ("Merge_Log", "On"),
+                ("Keep_Log", "Off"),
+                ("K8S-Logging.Parser", "On"),
+                ("K8S-Logging.Exclude", "On"),
+                ("Labels", "On"),
+                ("Annotations", "Off"),
+            ],
+        ),
+        _section(
+            "FILTER",
+            [
+                ("Name", "nest"),
+                ("Match", "kube.*"),
+                ("Operation", "lift"),
+                ("Nested_under", "kubernetes"),
+                ("Add_prefix", "kubernetes_"),
+            ],
+        ),
+        _section(
+            "FILTER",
+            [
+                ("Name", "nest"),
+                ("Match", "kube.*"),
+                ("Operation", "lift"),
+                ("Nested_under", "kubernetes_labels"),
+                ("Add_prefix", "label_"),
+            ],
+        ),
+        _section(
+            "FILTER",
+            [
+                ("Name", "modify"),
+                ("Match", "kube.*"),
+                *[("Rename", f"{a} {b}") for a, b in _RENAMES],
+                ("Add", f"ecs.version {ECS_VERSION}"),
+                ("Add", f"service.namespace {dns_name(model.system)}"),
+            ],
+        ),
+        _section(
+            "OUTPUT",
+            [
+                ("Name", "es"),
+                ("Match", "kube.*"),
+                ("Host", f"{ELASTICSEARCH}-es-http"),
+                ("Port", "9200"),
+                ("tls", "On"),
+                ("tls.verify", "On"),
+                ("tls.ca_file", "/etc/elasticsearch/certs/ca.crt"),
+                ("HTTP_User", "elastic"),
+                ("HTTP_Passwd", "${ELASTICSEARCH_PASSWORD}"),
+                ("Index", data_stream(model)),
+                ("Write_Operation", "create"),
+                ("Suppress_Type_Name", "On"),
+                ("Logstash_Format", "Off"),
+                ("Replace_Dots", "Off"),
+                ("Generate_ID", "On"),
+                ("Trace_Error", "On"),
+                ("Retry_Limit", "10"),
+            ],
+        ),
     ]
     return "\n".join(sections)
 
@@ -89,7 +154,11 @@ def config_map(model: Model) -> Obj:
     return {
         "apiVersion": "v1",
         "kind": "ConfigMap",
-        "metadata": {"name": "fluent-bit-config", "namespace": namespace(model), "labels": system_labels(model)},
+        "metadata": {
+            "name": "fluent-bit-config",
+            "namespace": namespace(model),
+            "labels": system_labels(model),
+        },
         "data": {"fluent-bit.conf": fluent_bit_config(model)},
     }
 
@@ -102,7 +171,9 @@ def ilm_policy(model: Model) -> Obj:
             "phases": {
                 "hot": {
                     "min_age": "0ms",
-                    "actions": {"rollover": {"max_age": ROLLOVER_AGE, "max_primary_shard_size": ROLLOVER_SIZE}},
+                    "actions": {
+                        "rollover": {"max_age": ROLLOVER_AGE, "max_primary_shard_size": ROLLOVER_SIZE}
+                    },
                 },
                 "delete": {
                     "min_age": format_duration(model.platform.telemetry.log_retention),
@@ -131,10 +202,15 @@ def index_template(model: Model) -> Obj:
                     "ecs": {"properties": {"version": keyword}},
                     "log": {"properties": {"level": keyword}},
                     "service": {"properties": {"name": keyword, "namespace": keyword}},
-                    "container": {"properties": {"name": keyword, "image": {"properties": {"name": keyword}}}},
+                    "container": {
+                        "properties": {"name": keyword, "image": {"properties": {"name": keyword}}}
+                    },
                     "host": {"properties": {"name": keyword}},
                     "kubernetes": {
-                        "properties": {"namespace": keyword, "pod": {"properties": {"name": keyword, "uid": keyword}}}
+                        "properties": {
+                            "namespace": keyword,
+                            "pod": {"properties": {"name": keyword, "uid": keyword}},
+                        }
                     },
                     "trace": {"properties": {"id": keyword}},
                     "span": {"properties": {"id": keyword}},

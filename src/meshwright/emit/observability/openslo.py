@@ -78,7 +78,7 @@ def _indicator(rules: SloRules) -> Obj:
 def slo_document(rules: SloRules) -> Obj:
     """The ``kind: SLO`` document of one objective."""
     obj = rules.objective
-    annotations = {OBJECTIVE_KEY: obj.kind}
+    annotations: dict[str, str] = {OBJECTIVE_KEY: obj.kind}
     if obj.threshold is not None:
         annotations[THRESHOLD_KEY] = duration_text(obj.threshold)
     return {
@@ -141,7 +141,9 @@ def _line(node: Any, key: str | None = None) -> tuple[int, int]:
 
 def _fail(file: str, node: Any, key: str | None, message: str, hint: str) -> ModelError:
     line, col = _line(node, key)
-    return ModelError([Diagnostic(Location(file, line, col), message, hint)], "the OpenSLO file was not imported")
+    return ModelError(
+        [Diagnostic(Location(file, line, col), message, hint)], "the OpenSLO file was not imported"
+    )
 
 
 def _get(doc: Any, *keys: str) -> Any:
@@ -180,23 +182,32 @@ def _window(text: str) -> float:
 def _objective(file: str, doc: CommentedMap, parts: _Parts) -> None:
     spec = doc.get("spec")
     if not isinstance(spec, dict):
-        raise _fail(file, doc, "spec", "an SLO document needs a `spec` mapping", "add spec: {service, objectives}")
+        raise _fail(
+            file, doc, "spec", "an SLO document needs a `spec` mapping", "add spec: {service, objectives}"
+        )
     objectives = spec.get("objectives")
     if not isinstance(objectives, list) or len(objectives) != 1 or "target" not in objectives[0]:
         raise _fail(
-            file, spec, "objectives", "meshwright imports SLOs with exactly one objective that has a `target`",
+            file,
+            spec,
+            "objectives",
+            "meshwright imports SLOs with exactly one objective that has a `target`",
             "split the SLO into one document per objective, each with objectives: [{target: 0.999}]",
         )
     target = float(objectives[0]["target"])
     if not 0 < target < 1:
-        raise _fail(file, objectives[0], "target", f"target {target} is not a ratio in (0, 1)", "write e.g. 0.999")
+        raise _fail(
+            file, objectives[0], "target", f"target {target} is not a ratio in (0, 1)", "write e.g. 0.999"
+        )
     windows = spec.get("timeWindow")
     if isinstance(windows, list) and windows and "duration" in windows[0]:
         text = str(windows[0]["duration"])
         try:
             parts.window = _window(text)
         except ValueError as exc:
-            raise _fail(file, windows[0], "duration", f"time window {text!r}: {exc}", "write e.g. 30d") from exc
+            raise _fail(
+                file, windows[0], "duration", f"time window {text!r}: {exc}", "write e.g. 30d"
+            ) from exc
     threshold = _threshold(file, doc)
     if threshold is None:
         parts.availability = float(number(target * 100))
@@ -205,7 +216,9 @@ def _objective(file: str, doc: CommentedMap, parts: _Parts) -> None:
     quantile = names.get(round(target, 6))
     if quantile is None:
         raise _fail(
-            file, objectives[0], "target",
+            file,
+            objectives[0],
+            "target",
             f"a latency target of {target} is not one the model has (p50, p95, p99)",
             "use target 0.5, 0.95 or 0.99",
         )
@@ -218,20 +231,36 @@ def load_openslo(path: Path) -> dict[str, Slo]:
     try:
         docs = [d for d in YAML(typ="rt").load_all(path.read_text(encoding="utf-8")) if d is not None]
     except (OSError, UnicodeDecodeError) as exc:
-        raise ModelError([Diagnostic(Location(file), f"cannot read the file: {exc}", "pass an OpenSLO YAML file")]) from exc
+        raise ModelError(
+            [Diagnostic(Location(file), f"cannot read the file: {exc}", "pass an OpenSLO YAML file")]
+        ) from exc
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
-        raise ModelError([Diagnostic(loc, f"not valid YAML: {getattr(exc, 'problem', exc)}", "fix the YAML")]) from exc
+        raise ModelError(
+            [Diagnostic(loc, f"not valid YAML: {getattr(exc, 'problem', exc)}", "fix the YAML")]
+        ) from exc
     found: dict[str, _Parts] = {}
     for doc in docs:
         if not isinstance(doc, CommentedMap) or doc.get("kind") != "SLO":
             continue
         if doc.get("apiVersion") != API_VERSION:
-            raise _fail(file, doc, "apiVersion", f"apiVersion {doc.get('apiVersion')!r} is not {API_VERSION}", f"write apiVersion: {API_VERSION}")
+            raise _fail(
+                file,
+                doc,
+                "apiVersion",
+                f"apiVersion {doc.get('apiVersion')!r} is not {API_VERSION}",
+                f"write apiVersion: {API_VERSION}",
+            )
         service = _get(doc, "spec", "service")
         if not isinstance(service, str) or not service:
-            raise _fail(file, doc.get("spec", doc), "service", "an SLO needs `spec.service`", "name the service it belongs to")
+            raise _fail(
+                file,
+                doc.get("spec", doc),
+                "service",
+                "an SLO needs `spec.service`",
+                "name the service it belongs to",
+            )
         _objective(file, doc, found.setdefault(service, _Parts()))
     out: dict[str, Slo] = {}
     for service, parts in found.items():
@@ -253,4 +282,3 @@ def slo_block(slo: Slo) -> Obj:
         out["latency"] = {q: format_duration(t) for q in QUANTILES if (t := getattr(latency, q)) is not None}
     out["window"] = format_duration(slo.window)
     return out
-

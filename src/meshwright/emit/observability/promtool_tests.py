@@ -41,11 +41,15 @@ def input_series(rules: SloRules, bad_ratio: float, steps: int) -> list[Obj]:
     if obj.kind == "availability":
         return [
             _series(metric.series("count"), {**base, metric.status_label: metric.error_code}, bad, steps),
-            _series(metric.series("count"), {**base, metric.status_label: metric.ok_code}, PER_MINUTE - bad, steps),
+            _series(
+                metric.series("count"), {**base, metric.status_label: metric.ok_code}, PER_MINUTE - bad, steps
+            ),
         ]
     assert obj.threshold is not None
     return [
-        _series(metric.series("bucket"), {**base, "le": le_value(obj.threshold, metric)}, PER_MINUTE - bad, steps),
+        _series(
+            metric.series("bucket"), {**base, "le": le_value(obj.threshold, metric)}, PER_MINUTE - bad, steps
+        ),
         _series(metric.series("count"), base, PER_MINUTE, steps),
     ]
 
@@ -78,15 +82,20 @@ def test_file(rules: SloRules, rule_file: str) -> Obj:
         above = min(a.threshold * ABOVE, (a.threshold + 1) / 2)
         w = a.window
         cases.append(
-            _case(rules, f"{alert_id(a)} fires at {number(a.factor)}x burn ({number(above)} bad)", above, w.short_window)
+            _case(
+                rules,
+                f"{alert_id(a)} fires at {number(a.factor)}x burn ({number(above)} bad)",
+                above,
+                w.short_window,
+            )
         )
         cases.append(
             _case(
                 rules,
-                f"{alert_id(a)} stays silent just below {number(a.factor)}x ({number(a.threshold * BELOW)} bad)",
+                f"{alert_id(a)} stays silent just below {number(a.factor)}x "
+                f"({number(a.threshold * BELOW)} bad)",
                 a.threshold * BELOW,
                 w.short_window,
             )
         )
     return {"rule_files": [rule_file], "evaluation_interval": "30s", "tests": cases}
-

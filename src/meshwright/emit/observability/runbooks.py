@@ -18,8 +18,8 @@ def runbook(rules: SloRules) -> str:
         f"Objective: {describe(obj)}, measured over {duration(obj.period)} "
         f"(error budget {number(obj.budget * 100)} % of requests).",
         "",
-        f"Error ratio series: `{record_name(300)}{{slo=\"{rules.name}\"}}` and its longer windows; "
-        f"budget left: `slo:period_error_budget_remaining:ratio{{slo=\"{rules.name}\"}}`.",
+        f'Error ratio series: `{record_name(300)}{{slo="{rules.name}"}}` and its longer windows; '
+        f'budget left: `slo:period_error_budget_remaining:ratio{{slo="{rules.name}"}}`.',
         "Dashboards: the service's RED dashboard and the SLO dashboard.",
         "",
     ]
@@ -29,7 +29,8 @@ def runbook(rules: SloRules) -> str:
             f"## {alert_id(a)}",
             "",
             f"Severity **{w.severity}**. Fires when the error ratio over {duration(w.long_window)} and over "
-            f"{duration(w.short_window)} both exceed {number(a.threshold)} ({number(a.factor)}x the budget rate): "
+            f"{duration(w.short_window)} both exceed {number(a.threshold)} "
+            f"({number(a.factor)}x the budget rate): "
             f"{number(w.budget_share * 100)} % of the {duration(obj.period)} budget is gone in "
             f"{duration(w.long_window)} at this rate.",
             "",

@@ -27,7 +27,20 @@ SERVICE_LABEL = "service"
 """Label naming the service on every series."""
 
 DEFAULT_BUCKETS_SECONDS: tuple[float, ...] = (
-    0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
+    0.005,
+    0.01,
+    0.025,
+    0.05,
+    0.075,
+    0.1,
+    0.25,
+    0.5,
+    0.75,
+    1.0,
+    2.5,
+    5.0,
+    7.5,
+    10.0,
 )
 """OpenTelemetry's default boundaries for ``http.server.request.duration``, in seconds."""
 
@@ -53,12 +66,26 @@ class ServerMetric:
 
 
 HTTP = ServerMetric(
-    "http", "http.server.request.duration", "http_server_request_duration_seconds",
-    "s", 1.0, "http_response_status_code", "5..", "200", "500",
+    "http",
+    "http.server.request.duration",
+    "http_server_request_duration_seconds",
+    "s",
+    1.0,
+    "http_response_status_code",
+    "5..",
+    "200",
+    "500",
 )
 GRPC = ServerMetric(
-    "grpc", "rpc.server.duration", "rpc_server_duration_milliseconds",
-    "ms", 1000.0, "rpc_grpc_status_code", "2|4|12|13|14|15", "0", "14",
+    "grpc",
+    "rpc.server.duration",
+    "rpc_server_duration_milliseconds",
+    "ms",
+    1000.0,
+    "rpc_grpc_status_code",
+    "2|4|12|13|14|15",
+    "0",
+    "14",
 )
 METRICS: dict[str, ServerMetric] = {"http": HTTP, "grpc": GRPC}
 

@@ -15,9 +15,9 @@ from meshwright.emit.observability import (
     runbooks,
     tracing,
 )
-from meshwright.emit.wiring import dns_name
 from meshwright.emit.observability.service_monitors import monitored, service_monitor
 from meshwright.emit.registry import target
+from meshwright.emit.wiring import dns_name
 from meshwright.emit.yamltext import dump, dump_all
 from meshwright.model.types import Model
 from meshwright.pipeline import Artifact
@@ -27,11 +27,19 @@ def prometheus_files(model: Model) -> list[Artifact]:
     """ServiceMonitors, rule files with their promtool tests, PrometheusRules,
     Alertmanager configuration and runbooks."""
     slos, _ = prometheus_rules.slo_rules(model)
-    out = [Artifact("prometheus/servicemonitors.yaml", dump_all(service_monitor(model, n) for n in monitored(model)))]
+    out = [
+        Artifact(
+            "prometheus/servicemonitors.yaml", dump_all(service_monitor(model, n) for n in monitored(model))
+        )
+    ]
     for rules in slos:
         rule_file = f"{rules.name}.rules.yaml"
         out.append(Artifact(f"prometheus/rules/{rule_file}", dump(prometheus_rules.rule_file(rules))))
-        out.append(Artifact(f"prometheus/rules/{rules.name}.test.yaml", dump(promtool_tests.test_file(rules, rule_file))))
+        out.append(
+            Artifact(
+                f"prometheus/rules/{rules.name}.test.yaml", dump(promtool_tests.test_file(rules, rule_file))
+            )
+        )
         out.append(Artifact(prometheus_rules.runbook_path(rules), runbooks.runbook(rules)))
     if slos:
         out.append(
@@ -43,7 +51,9 @@ def prometheus_files(model: Model) -> list[Artifact]:
         for service, docs in openslo.documents(model, slos).items():
             out.append(Artifact(f"openslo/{dns_name(service)}.yaml", dump_all(docs)))
         out.append(Artifact("alertmanager/alertmanager.yml", dump(alertmanager.alertmanager_config())))
-        out.append(Artifact("alertmanager/alertmanagerconfig.yaml", dump(alertmanager.alertmanager_resource(model))))
+        out.append(
+            Artifact("alertmanager/alertmanagerconfig.yaml", dump(alertmanager.alertmanager_resource(model)))
+        )
     return out
 
 
@@ -58,8 +68,12 @@ def grafana_files(model: Model) -> list[Artifact]:
             dump_all(grafana.dashboard_resource(model, f, d) for f, d in boards.items()),
         )
     )
-    out.append(Artifact("grafana/provisioning/datasources/prometheus.yaml", dump(grafana.datasource_provisioning())))
-    out.append(Artifact("grafana/provisioning/dashboards/meshwright.yaml", dump(grafana.dashboard_provisioning())))
+    out.append(
+        Artifact("grafana/provisioning/datasources/prometheus.yaml", dump(grafana.datasource_provisioning()))
+    )
+    out.append(
+        Artifact("grafana/provisioning/dashboards/meshwright.yaml", dump(grafana.dashboard_provisioning()))
+    )
     return out
 
 

@@ -46,7 +46,9 @@ def slow_thresholds(model: Model) -> dict[str, float]:
 
 
 def _policies(model: Model) -> list[Obj]:
-    policies: list[Obj] = [{"name": "errors", "type": "status_code", "status_code": {"status_codes": ["ERROR"]}}]
+    policies: list[Obj] = [
+        {"name": "errors", "type": "status_code", "status_code": {"status_codes": ["ERROR"]}}
+    ]
     for name, threshold in slow_thresholds(model).items():
         policies.append(
             {
@@ -59,13 +61,21 @@ def _policies(model: Model) -> list[Obj]:
                             "type": "string_attribute",
                             "string_attribute": {"key": "service.name", "values": [dns_name(name)]},
                         },
-                        {"name": "latency", "type": "latency", "latency": {"threshold_ms": round(threshold * 1000)}},
+                        {
+                            "name": "latency",
+                            "type": "latency",
+                            "latency": {"threshold_ms": round(threshold * 1000)},
+                        },
                     ]
                 },
             }
         )
     policies.append(
-        {"name": "baseline", "type": "probabilistic", "probabilistic": {"sampling_percentage": BASELINE_PERCENT}}
+        {
+            "name": "baseline",
+            "type": "probabilistic",
+            "probabilistic": {"sampling_percentage": BASELINE_PERCENT},
+        }
     )
     return policies
 
@@ -137,4 +147,3 @@ def jaeger_resource(model: Model) -> Obj:
         "metadata": {"name": JAEGER, "namespace": namespace(model), "labels": system_labels(model)},
         "spec": {"strategy": "allInOne"},
     }
-
