@@ -237,8 +237,8 @@ def test_every_custom_resource_matches_its_schema(out_name: str, request: pytest
     out: Path = request.getfixturevalue(out_name)
     kinds = set()
     for obj in _resources(out):
-        if obj["kind"] == "ConfigMap":
-            continue
+        if obj["kind"] in ("ConfigMap", "NetworkPolicy", "Kustomization"):
+            continue  # core kinds: kubernetes_validate checks them below
         schema = json.loads((SCHEMAS / SCHEMA_OF[obj["kind"]]).read_text())
         jsonschema.validators.validator_for(schema)(schema).validate(obj)
         kinds.add(obj["kind"])
@@ -442,3 +442,27 @@ def test_telemetry_none_emits_nothing() -> None:
         )
     ).model
     assert emit(model) == []
+
+
+def test_kustomization_renders_every_resource(shop_out: Path) -> None:
+    from emit.helpers import kubectl_kustomize
+
+    objects = kubectl_kustomize(shop_out)
+    kinds = {o["kind"] for o in objects}
+    assert kinds == set(SCHEMA_OF) | {"ConfigMap", "NetworkPolicy"}
+
+
+def test_network_policies_open_only_the_telemetry_paths(shop_out: Path, edge_out: Path) -> None:
+    import kubernetes_validate
+
+    policies = load_all((shop_out / "kubernetes" / "network-policies.yaml").read_text())
+    for policy in policies:
+        kubernetes_validate.validate(policy, kubernetes_validate.latest_version(), strict=True)
+    by_name = {p["metadata"]["name"]: p["spec"] for p in policies}
+    assert by_name["allow-metrics-scrape"]["ingress"][0]["ports"] == [{"port": 9464, "protocol": "TCP"}]
+    assert by_name["allow-otlp-to-collector"]["egress"][0]["ports"] == [{"port": 4317, "protocol": "TCP"}]
+    zipkin = {
+        p["metadata"]["name"]: p["spec"]
+        for p in load_all((edge_out / "kubernetes/network-policies.yaml").read_text())
+    }
+    assert zipkin["allow-collector"]["egress"][1]["ports"] == [{"port": 9411, "protocol": "TCP"}]

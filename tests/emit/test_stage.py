@@ -20,7 +20,7 @@ def test_stage_writes_every_target_under_its_directory() -> None:
     result = emit_stage(BuildContext(loaded=load_model(FIXTURE)))
     assert not result.failed
     tops = {a.path.split("/", 1)[0] for a in result.artifacts}
-    assert tops == {"kubernetes", "helm", "compose", "docker"}
+    assert tops == {"kubernetes", "helm", "compose", "docker", "observability"}
     assert "compose/compose.yaml" in {a.path for a in result.artifacts}
     assert result.data["docker"] == 5
 

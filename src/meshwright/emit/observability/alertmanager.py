@@ -35,9 +35,8 @@ def _text(matchers: list[Matcher]) -> list[str]:
 
 
 def _crd(matchers: list[Matcher]) -> list[Obj]:
-    return [{"name": "alertname", "value": ALERT, "matchType": "="}] + [
-        {"name": k, "value": v, "matchType": "="} for k, v in matchers
-    ]
+    """Equality matchers (the operator's default ``matchType``)."""
+    return [{"name": "alertname", "value": ALERT}] + [{"name": k, "value": v} for k, v in matchers]
 
 
 def alertmanager_config() -> Obj:
@@ -75,11 +74,11 @@ def alertmanager_resource(model: Model) -> Obj:
                 "groupWait": GROUP_WAIT,
                 "groupInterval": GROUP_INTERVAL,
                 "repeatInterval": REPEAT_INTERVAL,
-                "matchers": [{"name": "alertname", "value": ALERT, "matchType": "="}],
+                "matchers": [{"name": "alertname", "value": ALERT}],
                 "routes": [
                     {
                         "receiver": "slo-page",
-                        "matchers": [{"name": "severity", "value": "page", "matchType": "="}],
+                        "matchers": [{"name": "severity", "value": "page"}],
                     },
                 ],
             },

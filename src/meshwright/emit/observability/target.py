@@ -9,6 +9,7 @@ from meshwright.emit.observability import (
     alertmanager,
     grafana,
     logging,
+    network,
     openslo,
     prometheus_rules,
     promtool_tests,
@@ -21,6 +22,22 @@ from meshwright.emit.wiring import dns_name
 from meshwright.emit.yamltext import dump, dump_all
 from meshwright.model.types import Model
 from meshwright.pipeline import Artifact
+
+
+KUBERNETES_FILES = frozenset(
+    {
+        "prometheus/servicemonitors.yaml",
+        "prometheus/prometheusrules.yaml",
+        "alertmanager/alertmanagerconfig.yaml",
+        "grafana/grafanadashboards.yaml",
+        "tracing/opentelemetrycollector.yaml",
+        "tracing/jaeger.yaml",
+        "logging/fluent-bit-configmap.yaml",
+        "logging/eck.yaml",
+        "kubernetes/network-policies.yaml",
+    }
+)
+"""Files of Kubernetes resources, listed in ``kustomization.yaml`` (``kubectl apply -k``)."""
 
 
 def prometheus_files(model: Model) -> list[Artifact]:
@@ -119,4 +136,15 @@ def emit(model: Model) -> list[Artifact]:
         out += tracing_files(model)
     if telemetry.logs == "elasticsearch":
         out += logging_files(model)
+    policies = network.policies(model)
+    if policies:
+        out.append(Artifact("kubernetes/network-policies.yaml", dump_all(policies)))
+    resources = [a.path for a in out if a.path in KUBERNETES_FILES]
+    if resources:
+        kustomization = {
+            "apiVersion": "kustomize.config.k8s.io/v1beta1",
+            "kind": "Kustomization",
+            "resources": sorted(resources),
+        }
+        out.append(Artifact("kustomization.yaml", dump(kustomization)))
     return sorted(out, key=lambda a: a.path)

@@ -1,0 +1,96 @@
+"""NetworkPolicies that open, under the Kubernetes target's default-deny, exactly the paths
+telemetry needs: Prometheus (pods labelled ``app.kubernetes.io/name: prometheus`` in any
+namespace, as the Prometheus operator labels them) to every service's metrics port;
+services to the collector's OTLP port; the collector to Jaeger's OTLP port or Zipkin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from meshwright.emit.conventions import METRICS_PORT
+from meshwright.emit.kubernetes.labels import MANAGED_BY, namespace, system_labels
+from meshwright.emit.kubernetes.network import DNS_PEER
+from meshwright.emit.observability.tracing import JAEGER
+from meshwright.emit.telemetry_env import OTLP_GRPC_PORT
+from meshwright.model.types import Model
+
+Obj = dict[str, Any]
+WORKLOADS: Obj = {"matchLabels": {"app.kubernetes.io/managed-by": MANAGED_BY}}
+"""Every pod the Kubernetes target generates."""
+COLLECTOR_PODS: Obj = {"matchLabels": {"app.kubernetes.io/component": "opentelemetry-collector"}}
+PROMETHEUS_PEER: Obj = {
+    "namespaceSelector": {},
+    "podSelector": {"matchLabels": {"app.kubernetes.io/name": "prometheus"}},
+}
+ZIPKIN_PORT = 9411
+
+
+def _policy(model: Model, name: str, spec: Obj) -> Obj:
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": {"name": name, "namespace": namespace(model), "labels": system_labels(model)},
+        "spec": spec,
+    }
+
+
+def _tcp(port: int) -> list[Obj]:
+    return [{"port": port, "protocol": "TCP"}]
+
+
+def _backend(model: Model) -> tuple[dict[str, str], int]:
+    """Labels of the trace backend's pods and its port: Zipkin, else the Jaeger operator's
+    instance on OTLP."""
+    if model.platform.telemetry.tracing == "zipkin":
+        return {"app.kubernetes.io/name": "zipkin"}, ZIPKIN_PORT
+    return {"app.kubernetes.io/instance": JAEGER}, OTLP_GRPC_PORT
+
+
+def policies(model: Model) -> list[Obj]:
+    """The telemetry NetworkPolicies ``platform.telemetry`` needs (possibly none)."""
+    telemetry = model.platform.telemetry
+    out: list[Obj] = []
+    if telemetry.metrics == "prometheus":
+        out.append(
+            _policy(
+                model,
+                "allow-metrics-scrape",
+                {
+                    "podSelector": WORKLOADS,
+                    "policyTypes": ["Ingress"],
+                    "ingress": [{"from": [PROMETHEUS_PEER], "ports": _tcp(METRICS_PORT)}],
+                },
+            )
+        )
+    if telemetry.tracing != "none":
+        out.append(
+            _policy(
+                model,
+                "allow-otlp-to-collector",
+                {
+                    "podSelector": WORKLOADS,
+                    "policyTypes": ["Egress"],
+                    "egress": [{"to": [{"podSelector": COLLECTOR_PODS}], "ports": _tcp(OTLP_GRPC_PORT)}],
+                },
+            )
+        )
+        backend, port = _backend(model)
+        out.append(
+            _policy(
+                model,
+                "allow-collector",
+                {
+                    "podSelector": COLLECTOR_PODS,
+                    "policyTypes": ["Ingress", "Egress"],
+                    "ingress": [{"from": [{"podSelector": WORKLOADS}], "ports": _tcp(OTLP_GRPC_PORT)}],
+                    "egress": [
+                        {
+                            "to": [DNS_PEER],
+                            "ports": [{"port": 53, "protocol": "UDP"}, {"port": 53, "protocol": "TCP"}],
+                        },
+                        {"to": [{"podSelector": {"matchLabels": backend}}], "ports": _tcp(port)},
+                    ],
+                },
+            )
+        )
+    return out
