@@ -44,24 +44,18 @@ class SloRules:
         return dns_name(self.objective.name)
 
 
-def slo_rules(model: Model) -> tuple[list[SloRules], list[str]]:
-    """Objectives of every service that has metrics, and the services whose SLO has no
-    metrics source (no gRPC or HTTP API), by service name."""
+def slo_rules(model: Model) -> list[SloRules]:
+    """Objectives of every service that has request metrics (a gRPC or HTTP API); an SLO
+    of any other service has no metrics source and no rules (check rule MW308 says so)."""
     out: list[SloRules] = []
-    sourceless: list[str] = []
     for name, svc in sorted(model.services.items()):
-        if svc.slo is None:
-            continue
         metrics = server_metrics(svc)
-        objs = objectives(name, svc.slo)
-        if not metrics:
-            if objs:
-                sourceless.append(name)
+        if svc.slo is None or not metrics:
             continue
-        for obj in objs:
+        for obj in objectives(name, svc.slo):
             kept, omitted = alerts(obj)
             out.append(SloRules(obj, metrics, kept, omitted))
-    return out, sourceless
+    return out
 
 
 def record_name(window: float) -> str:

@@ -8,12 +8,13 @@ import json
 from meshwright.emit.observability import (
     alertmanager,
     grafana,
-    logging,
+    logs,
     network,
     openslo,
     prometheus_rules,
     promtool_tests,
     runbooks,
+    summary,
     tracing,
 )
 from meshwright.emit.observability.service_monitors import monitored, service_monitor
@@ -22,7 +23,6 @@ from meshwright.emit.wiring import dns_name
 from meshwright.emit.yamltext import dump, dump_all
 from meshwright.model.types import Model
 from meshwright.pipeline import Artifact
-
 
 KUBERNETES_FILES = frozenset(
     {
@@ -43,7 +43,7 @@ KUBERNETES_FILES = frozenset(
 def prometheus_files(model: Model) -> list[Artifact]:
     """ServiceMonitors, rule files with their promtool tests, PrometheusRules,
     Alertmanager configuration and runbooks."""
-    slos, _ = prometheus_rules.slo_rules(model)
+    slos = prometheus_rules.slo_rules(model)
     out = [
         Artifact(
             "prometheus/servicemonitors.yaml", dump_all(service_monitor(model, n) for n in monitored(model))
@@ -76,7 +76,7 @@ def prometheus_files(model: Model) -> list[Artifact]:
 
 def grafana_files(model: Model) -> list[Artifact]:
     """Dashboards as JSON and as GrafanaDashboard resources, and provisioning files."""
-    slos, _ = prometheus_rules.slo_rules(model)
+    slos = prometheus_rules.slo_rules(model)
     boards = grafana.dashboards(model, monitored(model), slos)
     out = [Artifact(f"grafana/dashboards/{f}", grafana.dashboard_text(d)) for f, d in boards.items()]
     out.append(
@@ -108,13 +108,13 @@ def tracing_files(model: Model) -> list[Artifact]:
 def logging_files(model: Model) -> list[Artifact]:
     """Fluent Bit configuration, index template, ILM policy and ECK resources."""
     return [
-        Artifact("logging/fluent-bit.conf", logging.fluent_bit_config(model)),
-        Artifact("logging/fluent-bit-configmap.yaml", dump(logging.config_map(model))),
-        Artifact("logging/index-template.json", _json(logging.index_template(model))),
-        Artifact("logging/ilm-policy.json", _json(logging.ilm_policy(model))),
+        Artifact("logging/fluent-bit.conf", logs.fluent_bit_config(model)),
+        Artifact("logging/fluent-bit-configmap.yaml", dump(logs.config_map(model))),
+        Artifact("logging/index-template.json", _json(logs.index_template(model))),
+        Artifact("logging/ilm-policy.json", _json(logs.ilm_policy(model))),
         Artifact(
             "logging/eck.yaml",
-            dump_all([logging.elasticsearch_resource(model), logging.kibana_resource(model)]),
+            dump_all([logs.elasticsearch_resource(model), logs.kibana_resource(model)]),
         ),
     ]
 
@@ -130,6 +130,8 @@ def emit(model: Model) -> list[Artifact]:
     out: list[Artifact] = []
     if telemetry.metrics == "prometheus":
         out += prometheus_files(model)
+        out.append(Artifact("metrics-contract.yaml", dump(summary.metrics_contract(model))))
+        out.append(Artifact("README.md", summary.readme(model, prometheus_rules.slo_rules(model))))
         if telemetry.dashboards == "grafana":
             out += grafana_files(model)
     if telemetry.tracing != "none":
