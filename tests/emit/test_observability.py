@@ -470,10 +470,13 @@ def test_network_policies_open_only_the_telemetry_paths(shop_out: Path, edge_out
 
 def test_every_latency_threshold_is_a_bucket_boundary(shop: Model, shop_out: Path) -> None:
     contract = load_all((shop_out / "metrics-contract.yaml").read_text())[0]["services"]
+    checked = 0
     for name, svc in shop.services.items():
         if svc.slo is None or svc.slo.latency is None or svc.slo.latency.p99 is None:
             continue
         for histogram in contract[name]["histograms"]:
             scale = 1000.0 if histogram["unit"] == "ms" else 1.0
             assert round(svc.slo.latency.p99 * scale, 9) in histogram["bucket_boundaries"]
-    assert 150.0 in contract["catalog"]["histograms"][0]["bucket_boundaries"]
+            checked += 1
+    assert checked >= 4
+    assert 0.15 in contract["catalog"]["histograms"][0]["bucket_boundaries"]  # not an OTel default
