@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from meshwright.emit.kubernetes.labels import namespace, system_labels
 from meshwright.emit.observability.prometheus_rules import ALERT
+from meshwright.emit.observability.resources import resource
 from meshwright.model.types import Model
 
 Obj = dict[str, Any]
@@ -63,11 +63,12 @@ def alertmanager_config() -> Obj:
 
 def alertmanager_resource(model: Model) -> Obj:
     """The AlertmanagerConfig resource: the same routes and inhibitions, namespaced."""
-    return {
-        "apiVersion": "monitoring.coreos.com/v1alpha1",
-        "kind": "AlertmanagerConfig",
-        "metadata": {"name": "slo-alerts", "namespace": namespace(model), "labels": system_labels(model)},
-        "spec": {
+    return resource(
+        model,
+        "monitoring.coreos.com/v1alpha1",
+        "AlertmanagerConfig",
+        "slo-alerts",
+        {
             "route": {
                 "receiver": "slo-ticket",
                 "groupBy": ["alertname", "slo"],
@@ -87,4 +88,4 @@ def alertmanager_resource(model: Model) -> Obj:
             ],
             "receivers": [{"name": "slo-page"}, {"name": "slo-ticket"}],
         },
-    }
+    )

@@ -21,8 +21,8 @@ from grafana_foundation_sdk.cog.encoder import JSONEncoder
 from grafana_foundation_sdk.models import dashboard as gm
 
 from meshwright.analysis.slo_math import QUANTILES, WORKBOOK_ALERTS
-from meshwright.emit.kubernetes.labels import namespace, system_labels
 from meshwright.emit.observability.prometheus_rules import ALERT, SloRules, describe, record_name
+from meshwright.emit.observability.resources import resource
 from meshwright.emit.observability.semconv import (
     SERVICE_LABEL,
     ServerMetric,
@@ -238,20 +238,14 @@ def dashboard_text(data: Obj) -> str:
 
 def dashboard_resource(model: Model, file: str, data: Obj) -> Obj:
     """The GrafanaDashboard resource of one dashboard (Grafana operator v5)."""
-    return {
-        "apiVersion": "grafana.integreatly.org/v1beta1",
-        "kind": "GrafanaDashboard",
-        "metadata": {
-            "name": file.removesuffix(".json"),
-            "namespace": namespace(model),
-            "labels": system_labels(model),
-        },
-        "spec": {
-            "instanceSelector": {"matchLabels": INSTANCE_SELECTOR},
-            "resyncPeriod": "10m",
-            "json": dashboard_text(data),
-        },
+    spec = {
+        "instanceSelector": {"matchLabels": INSTANCE_SELECTOR},
+        "resyncPeriod": "10m",
+        "json": dashboard_text(data),
     }
+    return resource(
+        model, "grafana.integreatly.org/v1beta1", "GrafanaDashboard", file.removesuffix(".json"), spec
+    )
 
 
 def datasource_provisioning() -> Obj:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from meshwright.emit.kubernetes.labels import NAME, namespace, system_labels
+from meshwright.emit.kubernetes.labels import NAME, namespace
+from meshwright.emit.observability.resources import resource
 from meshwright.emit.wiring import dns_name
 from meshwright.model.types import Model
 from meshwright.model.units import format_duration
@@ -151,16 +152,8 @@ def fluent_bit_config(model: Model) -> str:
 
 def config_map(model: Model) -> Obj:
     """The ConfigMap a Fluent Bit DaemonSet mounts at ``/fluent-bit/etc/``."""
-    return {
-        "apiVersion": "v1",
-        "kind": "ConfigMap",
-        "metadata": {
-            "name": "fluent-bit-config",
-            "namespace": namespace(model),
-            "labels": system_labels(model),
-        },
-        "data": {"fluent-bit.conf": fluent_bit_config(model)},
-    }
+    data = {"fluent-bit.conf": fluent_bit_config(model)}
+    return resource(model, "v1", "ConfigMap", "fluent-bit-config", data, key="data")
 
 
 def ilm_policy(model: Model) -> Obj:
@@ -223,22 +216,14 @@ def index_template(model: Model) -> Obj:
 
 def elasticsearch_resource(model: Model) -> Obj:
     """The ECK Elasticsearch cluster logs go to (three nodes, every role)."""
-    return {
-        "apiVersion": "elasticsearch.k8s.elastic.co/v1",
-        "kind": "Elasticsearch",
-        "metadata": {"name": ELASTICSEARCH, "namespace": namespace(model), "labels": system_labels(model)},
-        "spec": {
-            "version": ELASTIC_VERSION,
-            "nodeSets": [{"name": "default", "count": 3, "config": {"node.store.allow_mmap": False}}],
-        },
+    spec = {
+        "version": ELASTIC_VERSION,
+        "nodeSets": [{"name": "default", "count": 3, "config": {"node.store.allow_mmap": False}}],
     }
+    return resource(model, "elasticsearch.k8s.elastic.co/v1", "Elasticsearch", ELASTICSEARCH, spec)
 
 
 def kibana_resource(model: Model) -> Obj:
     """The ECK Kibana in front of that cluster."""
-    return {
-        "apiVersion": "kibana.k8s.elastic.co/v1",
-        "kind": "Kibana",
-        "metadata": {"name": ELASTICSEARCH, "namespace": namespace(model), "labels": system_labels(model)},
-        "spec": {"version": ELASTIC_VERSION, "count": 1, "elasticsearchRef": {"name": ELASTICSEARCH}},
-    }
+    spec = {"version": ELASTIC_VERSION, "count": 1, "elasticsearchRef": {"name": ELASTICSEARCH}}
+    return resource(model, "kibana.k8s.elastic.co/v1", "Kibana", ELASTICSEARCH, spec)

@@ -8,8 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from meshwright.emit.conventions import METRICS_PORT
-from meshwright.emit.kubernetes.labels import MANAGED_BY, namespace, system_labels
+from meshwright.emit.kubernetes.labels import MANAGED_BY
 from meshwright.emit.kubernetes.network import DNS_PEER
+from meshwright.emit.observability.resources import resource
 from meshwright.emit.observability.tracing import JAEGER
 from meshwright.emit.telemetry_env import OTLP_GRPC_PORT
 from meshwright.model.types import Model
@@ -26,12 +27,7 @@ ZIPKIN_PORT = 9411
 
 
 def _policy(model: Model, name: str, spec: Obj) -> Obj:
-    return {
-        "apiVersion": "networking.k8s.io/v1",
-        "kind": "NetworkPolicy",
-        "metadata": {"name": name, "namespace": namespace(model), "labels": system_labels(model)},
-        "spec": spec,
-    }
+    return resource(model, "networking.k8s.io/v1", "NetworkPolicy", name, spec)
 
 
 def _tcp(port: int) -> list[Obj]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from meshwright.analysis.slo_math import BurnAlert, Objective, OmittedAlert, alerts, objectives, ratio_windows
-from meshwright.emit.kubernetes.labels import namespace, system_labels
+from meshwright.emit.observability.resources import resource
 from meshwright.emit.observability.semconv import SERVICE_LABEL, ServerMetric, number, server_metrics
 from meshwright.emit.observability.sli import duration, error_ratio
 from meshwright.emit.wiring import dns_name
@@ -178,13 +178,7 @@ def rule_file(rules: SloRules) -> Obj:
 
 def prometheus_rule(model: Model, rules: SloRules) -> Obj:
     """The PrometheusRule resource holding the objective's group."""
-    return {
-        "apiVersion": "monitoring.coreos.com/v1",
-        "kind": "PrometheusRule",
-        "metadata": {
-            "name": f"{rules.name}-slo",
-            "namespace": namespace(model),
-            "labels": {**system_labels(model), "app.kubernetes.io/component": "slo"},
-        },
-        "spec": {"groups": [group(rules)]},
-    }
+    spec = {"groups": [group(rules)]}
+    return resource(
+        model, "monitoring.coreos.com/v1", "PrometheusRule", f"{rules.name}-slo", spec, component="slo"
+    )

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from meshwright.analysis.slo_math import QUANTILES
-from meshwright.emit.kubernetes.labels import namespace, system_labels
+from meshwright.emit.observability.resources import resource
 from meshwright.emit.observability.semconv import number
 from meshwright.emit.telemetry_env import OTLP_GRPC_PORT
 from meshwright.emit.wiring import dns_name
@@ -126,24 +126,10 @@ def collector_config(model: Model) -> Obj:
 
 def collector_resource(model: Model) -> Obj:
     """The OpenTelemetryCollector resource (operator API v1beta1) running that configuration."""
-    return {
-        "apiVersion": "opentelemetry.io/v1beta1",
-        "kind": "OpenTelemetryCollector",
-        "metadata": {"name": COLLECTOR_NAME, "namespace": namespace(model), "labels": system_labels(model)},
-        "spec": {
-            "mode": "deployment",
-            "replicas": 1,
-            "image": COLLECTOR_IMAGE,
-            "config": collector_config(model),
-        },
-    }
+    spec = {"mode": "deployment", "replicas": 1, "image": COLLECTOR_IMAGE, "config": collector_config(model)}
+    return resource(model, "opentelemetry.io/v1beta1", "OpenTelemetryCollector", COLLECTOR_NAME, spec)
 
 
 def jaeger_resource(model: Model) -> Obj:
     """A Jaeger (operator) instance whose collector Service ``jaeger-collector`` takes OTLP."""
-    return {
-        "apiVersion": "jaegertracing.io/v1",
-        "kind": "Jaeger",
-        "metadata": {"name": JAEGER, "namespace": namespace(model), "labels": system_labels(model)},
-        "spec": {"strategy": "allInOne"},
-    }
+    return resource(model, "jaegertracing.io/v1", "Jaeger", JAEGER, {"strategy": "allInOne"})
