@@ -480,3 +480,13 @@ def test_every_latency_threshold_is_a_bucket_boundary(shop: Model, shop_out: Pat
             checked += 1
     assert checked >= 4
     assert 0.15 in contract["catalog"]["histograms"][0]["bucket_boundaries"]  # not an OTel default
+
+
+def test_cli_emits_observability(tmp_path: Path) -> None:
+    done = CliRunner().invoke(
+        app, ["emit", "observability", str(EXAMPLES / "shop"), "-o", str(tmp_path), "--format", "json"]
+    )
+    assert done.exit_code == 0, done.output
+    files = json.loads(done.output)["files"]
+    assert "prometheus/rules/checkout-availability.test.yaml" in files
+    assert (tmp_path / "grafana" / "dashboards" / "slo.json").is_file()

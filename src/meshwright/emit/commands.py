@@ -42,7 +42,8 @@ def emit(
     ] = Format.text,
 ) -> None:
     """Generate platform files from the model: Kubernetes (Kustomize base + dev/prod
-    overlays), a Helm chart, Dockerfiles, or a compose.yaml.
+    overlays), a Helm chart, Dockerfiles, a compose.yaml, or observability (SLO rules and
+    burn-rate alerts, dashboards, tracing and logging configuration).
 
     Example: `meshwright emit kubernetes examples/shop -o deploy/k8s`, then
     `kubectl apply -k deploy/k8s/overlays/dev`.
