@@ -490,3 +490,35 @@ def test_cli_emits_observability(tmp_path: Path) -> None:
     files = json.loads(done.output)["files"]
     assert "prometheus/rules/checkout-availability.test.yaml" in files
     assert (tmp_path / "grafana" / "dashboards" / "slo.json").is_file()
+
+
+def _openslo_validator() -> Any:
+    from referencing import Registry, Resource
+
+    folder = HERE / "schemas" / "openslo"
+    resources = [Resource.from_contents(json.loads(p.read_text())) for p in folder.glob("*.schema.json")]
+    registry: Registry[Any] = Registry().with_resources((r.id(), r) for r in resources if r.id())
+    schema = {
+        "allOf": [
+            {"$ref": "https://openslo.com/schemas/v1/parts/metadata.schema.json"},
+            {"$ref": "https://openslo.com/schemas/v1/parts/slo-spec.schema.json"},
+        ]
+    }
+    return jsonschema.Draft7Validator(schema, registry=registry)
+
+
+@pytest.mark.parametrize("out_name", ["shop_out", "edge_out"])
+def test_openslo_documents_match_the_openslo_schema(out_name: str, request: pytest.FixtureRequest) -> None:
+    out: Path = request.getfixturevalue(out_name)
+    validator = _openslo_validator()
+    slos = [
+        d
+        for p in sorted((out / "openslo").glob("*.yaml"))
+        for d in load_all(p.read_text())
+        if d["kind"] == "SLO"
+    ]
+    assert slos
+    for doc in slos:
+        validator.validate(doc)
+    broken = {**slos[0], "spec": {**slos[0]["spec"], "budgetingMethod": "Sometimes"}}
+    assert not validator.is_valid(broken)
