@@ -522,3 +522,27 @@ def test_openslo_documents_match_the_openslo_schema(out_name: str, request: pyte
         validator.validate(doc)
     broken = {**slos[0], "spec": {**slos[0]["spec"], "budgetingMethod": "Sometimes"}}
     assert not validator.is_valid(broken)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("  objectives: [{target: high}]\n", "is not a ratio"),
+        ("  objectives: [oops]\n", "exactly one objective"),
+        ("  objectives: [{target: 0.9}, {target: 0.99}]\n", "exactly one objective"),
+    ],
+)
+def test_hostile_openslo_is_a_located_error(tmp_path: Path, body: str, message: str) -> None:
+    (tmp_path / "x.yaml").write_text(
+        "apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: x}\nspec:\n  service: a\n" + body
+    )
+    with pytest.raises(ModelError) as err:
+        load_openslo(tmp_path / "x.yaml")
+    assert message in str(err.value) and "x.yaml:" in str(err.value)
+
+
+def test_two_availability_slos_of_one_service_are_refused(shop_out: Path, tmp_path: Path) -> None:
+    text = (shop_out / "openslo" / "checkout.yaml").read_text()
+    (tmp_path / "twice.yaml").write_text(text + "---\n" + text)
+    with pytest.raises(ModelError, match="second availability SLO"):
+        load_openslo(tmp_path / "twice.yaml")

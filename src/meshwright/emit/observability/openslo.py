@@ -156,7 +156,9 @@ def _get(doc: Any, *keys: str) -> Any:
 
 def _threshold(file: str, doc: CommentedMap) -> float | None:
     """Latency threshold in seconds from the annotation, else from the good query's ``le``."""
-    annotations = _get(doc, "metadata", "annotations") or {}
+    annotations = _get(doc, "metadata", "annotations")
+    if not isinstance(annotations, dict):
+        annotations = {}
     if THRESHOLD_KEY in annotations:
         try:
             return parse_duration(str(annotations[THRESHOLD_KEY]))
@@ -186,7 +188,12 @@ def _objective(file: str, doc: CommentedMap, parts: _Parts) -> None:
             file, doc, "spec", "an SLO document needs a `spec` mapping", "add spec: {service, objectives}"
         )
     objectives = spec.get("objectives")
-    if not isinstance(objectives, list) or len(objectives) != 1 or "target" not in objectives[0]:
+    if (
+        not isinstance(objectives, list)
+        or len(objectives) != 1
+        or not isinstance(objectives[0], dict)
+        or "target" not in objectives[0]
+    ):
         raise _fail(
             file,
             spec,
@@ -194,22 +201,34 @@ def _objective(file: str, doc: CommentedMap, parts: _Parts) -> None:
             "meshwright imports SLOs with exactly one objective that has a `target`",
             "split the SLO into one document per objective, each with objectives: [{target: 0.999}]",
         )
-    target = float(objectives[0]["target"])
-    if not 0 < target < 1:
+    raw = objectives[0]["target"]
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or not 0 < raw < 1:
         raise _fail(
-            file, objectives[0], "target", f"target {target} is not a ratio in (0, 1)", "write e.g. 0.999"
+            file, objectives[0], "target", f"target {raw!r} is not a ratio in (0, 1)", "write e.g. 0.999"
         )
+    target = float(raw)
     windows = spec.get("timeWindow")
     if isinstance(windows, list) and windows and "duration" in windows[0]:
         text = str(windows[0]["duration"])
         try:
-            parts.window = _window(text)
+            window = _window(text)
         except ValueError as exc:
             raise _fail(
                 file, windows[0], "duration", f"time window {text!r}: {exc}", "write e.g. 30d"
             ) from exc
+        if parts.window is not None and parts.window != window:
+            raise _fail(
+                file,
+                windows[0],
+                "duration",
+                "the SLOs of one service have different time windows; the model has one `slo.window`",
+                "give every SLO of the service the same timeWindow",
+            )
+        parts.window = window
     threshold = _threshold(file, doc)
     if threshold is None:
+        if parts.availability is not None:
+            raise _fail(file, doc, "spec", "a second availability SLO for the same service", "keep one")
         parts.availability = float(number(target * 100))
         return
     names = {q: n for n, q in QUANTILES.items()}
@@ -222,6 +241,8 @@ def _objective(file: str, doc: CommentedMap, parts: _Parts) -> None:
             f"a latency target of {target} is not one the model has (p50, p95, p99)",
             "use target 0.5, 0.95 or 0.99",
         )
+    if quantile in parts.latency:
+        raise _fail(file, doc, "spec", f"a second {quantile} latency SLO for the same service", "keep one")
     parts.latency[quantile] = threshold
 
 
