@@ -546,3 +546,82 @@ def test_two_availability_slos_of_one_service_are_refused(shop_out: Path, tmp_pa
     (tmp_path / "twice.yaml").write_text(text + "---\n" + text)
     with pytest.raises(ModelError, match="second availability SLO"):
         load_openslo(tmp_path / "twice.yaml")
+
+
+@pytest.fixture()
+def alertmanager_url(shop_out: Path, tmp_path: Path) -> Any:
+    """A real Alertmanager on a free 127.0.0.1 port, running the generated configuration."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [
+            tool("prometheus-alertmanager"),
+            f"--config.file={shop_out / 'alertmanager' / 'alertmanager.yml'}",
+            f"--storage.path={tmp_path}",
+            f"--web.listen-address=127.0.0.1:{port}",
+            "--cluster.listen-address=",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"{url}/-/ready", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("Alertmanager did not become ready")
+        yield url
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_a_firing_page_suppresses_the_ticket_of_its_slo_in_alertmanager(alertmanager_url: str) -> None:
+    import time
+    import urllib.request
+
+    def alert(slo: str, severity: str, long_window: str) -> dict[str, Any]:
+        labels = {
+            "alertname": "SLOErrorBudgetBurn",
+            "slo": slo,
+            "severity": severity,
+            "long_window": long_window,
+        }
+        return {"labels": labels}
+
+    alerts_sent = [
+        alert("checkout-availability", "page", "1h"),
+        alert("checkout-availability", "ticket", "1d"),
+        alert("catalog-availability", "ticket", "1d"),
+        alert("catalog-availability", "ticket", "3d"),
+    ]
+    request = urllib.request.Request(
+        f"{alertmanager_url}/api/v2/alerts",
+        data=json.dumps(alerts_sent).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    urllib.request.urlopen(request, timeout=5)
+    states: dict[tuple[str, str], str] = {}
+    for _ in range(100):
+        with urllib.request.urlopen(f"{alertmanager_url}/api/v2/alerts", timeout=5) as response:
+            got = json.loads(response.read())
+        states = {(a["labels"]["slo"], a["labels"]["long_window"]): a["status"]["state"] for a in got}
+        if len(states) == 4 and "suppressed" in states.values():
+            break
+        time.sleep(0.1)
+    assert states == {
+        ("checkout-availability", "1h"): "active",
+        ("checkout-availability", "1d"): "suppressed",  # the page silences the ticket of its SLO
+        ("catalog-availability", "1d"): "active",  # no page for this SLO: its fast ticket stays
+        ("catalog-availability", "3d"): "suppressed",  # the fast ticket silences the slow one
+    }
