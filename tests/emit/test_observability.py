@@ -147,7 +147,7 @@ def test_burn_alerts_of_a_30_day_slo_are_the_workbooks(shop_out: Path) -> None:
     found = {
         (r["labels"]["long_window"], r["labels"]["short_window"], r["labels"]["severity"]): r["expr"]
         for r in group["rules"]
-        if "alert" in r
+        if r.get("alert") == "SLOErrorBudgetBurn"
     }
     assert found == {
         ("1h", "5m", "page"): 'slo:sli_error:ratio_rate1h{slo="checkout-availability"} > 0.0144 and '
@@ -162,6 +162,8 @@ def test_burn_alerts_of_a_30_day_slo_are_the_workbooks(shop_out: Path) -> None:
     records = [r["record"] for r in group["rules"] if "record" in r]
     windows = ["5m", "30m", "1h", "2h", "6h", "1d", "3d", "30d"]
     assert records[: len(windows)] == [f"slo:sli_error:ratio_rate{w}" for w in windows]
+    absent = [r for r in group["rules"] if r.get("alert") == "SLOMetricsAbsent"]
+    assert len(absent) == 1 and absent[0]["for"] == "10m"
     for r in group["rules"]:
         if "alert" in r:
             assert r["annotations"]["runbook_url"].startswith("runbooks/checkout-availability.md#")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from meshwright.emit.observability.prometheus_rules import ALERT
+from meshwright.emit.observability.prometheus_rules import ABSENT_ALERT, ALERT
 from meshwright.emit.observability.resources import resource
 from meshwright.model.types import Model
 
@@ -51,6 +51,7 @@ def alertmanager_config() -> Obj:
             "routes": [
                 {"receiver": "slo-page", "matchers": [f'alertname="{ALERT}"', 'severity="page"']},
                 {"receiver": "slo-ticket", "matchers": [f'alertname="{ALERT}"', 'severity="ticket"']},
+                {"receiver": "slo-ticket", "matchers": [f'alertname="{ABSENT_ALERT}"']},
             ],
         },
         "inhibit_rules": [
@@ -75,7 +76,7 @@ def alertmanager_resource(model: Model) -> Obj:
                 "groupWait": GROUP_WAIT,
                 "groupInterval": GROUP_INTERVAL,
                 "repeatInterval": REPEAT_INTERVAL,
-                "matchers": [{"name": "alertname", "value": ALERT}],
+                "matchers": [{"name": "alertname", "value": f"{ALERT}|{ABSENT_ALERT}", "matchType": "=~"}],
                 "routes": [
                     {
                         "receiver": "slo-page",

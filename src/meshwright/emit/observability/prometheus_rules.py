@@ -19,13 +19,22 @@ from typing import Any
 
 from meshwright.analysis.slo_math import BurnAlert, Objective, OmittedAlert, alerts, objectives, ratio_windows
 from meshwright.emit.observability.resources import resource
-from meshwright.emit.observability.semconv import SERVICE_LABEL, ServerMetric, number, server_metrics
+from meshwright.emit.observability.semconv import (
+    SERVICE_LABEL,
+    ServerMetric,
+    number,
+    selector,
+    server_metrics,
+)
 from meshwright.emit.observability.sli import duration, error_ratio
 from meshwright.emit.wiring import dns_name
 from meshwright.model.types import Model
 
 Obj = dict[str, Any]
 ALERT = "SLOErrorBudgetBurn"
+ABSENT_ALERT = "SLOMetricsAbsent"
+ABSENT_FOR = "10m"
+"""How long an objective's request metrics may be missing before ``SLOMetricsAbsent`` fires."""
 RULE_INTERVAL = "30s"
 """Evaluation interval of every SLO group (set, not left to the server's default)."""
 
@@ -162,12 +171,34 @@ def alert_rule(rules: SloRules, alert: BurnAlert) -> Obj:
     }
 
 
+def absent_rule(rules: SloRules) -> Obj:
+    """A ticket when none of the objective's request series exist for ``ABSENT_FOR``: an
+    SLO whose metrics are missing would otherwise never burn (and never alert)."""
+    obj = rules.objective
+    expr = " and ".join(f"absent({m.series('count')}{selector(obj.service)})" for m in rules.metrics)
+    return {
+        "alert": ABSENT_ALERT,
+        "expr": expr,
+        "for": ABSENT_FOR,
+        "labels": {**slo_labels(rules), "severity": "ticket"},
+        "annotations": {
+            "summary": f"{obj.service}: no request metrics for {rules.name}",
+            "description": (
+                f"None of {', '.join(m.series('count') for m in rules.metrics)} with "
+                f'{SERVICE_LABEL}="{dns_name(obj.service)}" has been scraped for {ABSENT_FOR}: '
+                "the SLO cannot be measured. Check the ServiceMonitor, the metrics port and the exporter."
+            ),
+            "runbook_url": f"{runbook_path(rules)}#metrics-absent",
+        },
+    }
+
+
 def group(rules: SloRules) -> Obj:
     """The rule group of one objective."""
     return {
         "name": f"meshwright-slo-{rules.name}",
         "interval": RULE_INTERVAL,
-        "rules": recording_rules(rules) + [alert_rule(rules, a) for a in rules.alerts],
+        "rules": recording_rules(rules) + [alert_rule(rules, a) for a in rules.alerts] + [absent_rule(rules)],
     }
 
 

@@ -13,7 +13,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from meshwright.emit.observability.prometheus_rules import ALERT, SloRules, alert_id, alert_rule
+from meshwright.emit.observability.prometheus_rules import (
+    ABSENT_ALERT,
+    ABSENT_FOR,
+    ALERT,
+    SloRules,
+    absent_rule,
+    alert_id,
+    alert_rule,
+)
 from meshwright.emit.observability.semconv import SERVICE_LABEL, le_value, number
 from meshwright.emit.wiring import dns_name
 
@@ -98,4 +106,29 @@ def test_file(rules: SloRules, rule_file: str) -> Obj:
                 w.short_window,
             )
         )
+    cases += _absent_cases(rules)
     return {"rule_files": [rule_file], "evaluation_interval": "30s", "tests": cases}
+
+
+def _absent_cases(rules: SloRules) -> list[Obj]:
+    """``SLOMetricsAbsent`` fires when the service's series are missing, not when present."""
+    rule = absent_rule(rules)
+    minutes = 15
+    other = {"series": 'up{service="some-other-service"}', "values": f"1+0x{minutes + 1}"}
+    expected = [{"exp_labels": rule["labels"], "exp_annotations": rule["annotations"]}]
+    return [
+        {
+            "name": f"metrics absent for {ABSENT_FOR}: {ABSENT_ALERT} fires",
+            "interval": "1m",
+            "input_series": [other],
+            "alert_rule_test": [
+                {"eval_time": f"{minutes}m", "alertname": ABSENT_ALERT, "exp_alerts": expected}
+            ],
+        },
+        {
+            "name": f"metrics present: {ABSENT_ALERT} stays silent",
+            "interval": "1m",
+            "input_series": input_series(rules, 0.0, minutes + 1),
+            "alert_rule_test": [{"eval_time": f"{minutes}m", "alertname": ABSENT_ALERT, "exp_alerts": []}],
+        },
+    ]

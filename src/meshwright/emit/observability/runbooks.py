@@ -38,6 +38,14 @@ def runbook(rules: SloRules) -> str:
             "deploys and its dependencies' dashboards; a page means act now, a ticket means act this week.",
             "",
         ]
+    lines += [
+        "## metrics-absent",
+        "",
+        "Severity **ticket**. None of the objective's request series has been scraped for 10 minutes, so "
+        "the SLO cannot be measured and no burn-rate alert can fire. Check the ServiceMonitor, the "
+        "service's `metrics` port and its OpenTelemetry Prometheus exporter.",
+        "",
+    ]
     if rules.omitted:
         lines += ["## Alerts this objective cannot have", ""]
         lines += [f"- {o.window.name}: {o.reason}." for o in rules.omitted]
