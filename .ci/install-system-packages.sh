@@ -12,3 +12,5 @@ apt-get install -y -qq --no-install-recommends make >/dev/null
 apt-get install -y -qq --no-install-recommends rabbitmq-server >/dev/null
 # protobuf-compiler: protoc compiles the generated .proto contracts
 apt-get install -y -qq --no-install-recommends protobuf-compiler >/dev/null
+# promtool and amtool: emit observability's rule, rule-test and Alertmanager checks
+apt-get install -y -qq --no-install-recommends prometheus prometheus-alertmanager >/dev/null

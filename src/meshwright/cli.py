@@ -50,6 +50,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "meshwright.decompose.commands",
     "meshwright.apply.commands",
     "meshwright.contracts.commands",
+    "meshwright.emit.observability.commands",
 )
 """Modules that add commands; each defines ``register(app: typer.Typer) -> None``."""
 

@@ -28,6 +28,7 @@ class EmitTarget(StrEnum):
     openapi = "openapi"
     protobuf = "protobuf"
     vault = "vault"
+    observability = "observability"
     all = "all"
 
 
@@ -48,7 +49,8 @@ def emit(
 ) -> None:
     """Generate platform files from the model: Kubernetes (Kustomize base + dev/prod
     overlays), a Helm chart, Dockerfiles, or a compose.yaml; the broker's topology (kafka,
-    rabbitmq), contracts (asyncapi, openapi, protobuf) and Vault policies (vault).
+    rabbitmq), contracts (asyncapi, openapi, protobuf) and Vault policies (vault), or observability (SLO rules and
+    burn-rate alerts, dashboards, tracing and logging configuration).
 
     Example: `meshwright emit kubernetes examples/shop -o deploy/k8s`, then
     `kubectl apply -k deploy/k8s/overlays/dev`.

@@ -26,6 +26,7 @@ TARGET_MODULES: tuple[str, ...] = (
     "meshwright.emit.openapi",
     "meshwright.emit.protobuf",
     "meshwright.emit.vault",
+    "meshwright.emit.observability",
 )
 """Modules that register emit targets, imported in this order."""
 

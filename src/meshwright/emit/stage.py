@@ -7,7 +7,7 @@ from meshwright.emit.registry import emit_all, targets
 from meshwright.pipeline import BuildContext, StageResult, stage
 
 
-@stage("emit", "Kubernetes (Kustomize), Helm chart, Dockerfiles and compose.yaml")
+@stage("emit", "Kubernetes (Kustomize), Helm chart, Dockerfiles, compose.yaml and observability")
 def emit_stage(ctx: BuildContext) -> StageResult:
     ensure_distinct_names(ctx.loaded)
     artifacts = emit_all(ctx.loaded.model)

@@ -98,6 +98,7 @@ class Telemetry(Strict):
     dashboards: Literal["grafana", "none"] = "grafana"
     tracing: Literal["jaeger", "zipkin", "none"] = "jaeger"
     logs: Literal["elasticsearch", "none"] = "elasticsearch"
+    log_retention: Duration = Field(7 * 86400.0, description="How long Elasticsearch keeps logs.")
 
 
 class Platform(Strict):

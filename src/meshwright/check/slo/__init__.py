@@ -7,6 +7,8 @@ from meshwright.check.slo.MW304 import NoErrorBudget
 from meshwright.check.slo.MW305 import LatencyPercentilesOutOfOrder
 from meshwright.check.slo.MW306 import ServiceTimeAboveLatencySlo
 from meshwright.check.slo.MW307 import DependencySloWeaker
+from meshwright.check.slo.MW308 import SloWithoutMetrics
+from meshwright.check.slo.MW309 import BurnAlertsMissing
 
 RULES = (
     AvailabilityUnreachable,
@@ -16,4 +18,6 @@ RULES = (
     LatencyPercentilesOutOfOrder,
     ServiceTimeAboveLatencySlo,
     DependencySloWeaker,
+    SloWithoutMetrics,
+    BurnAlertsMissing,
 )

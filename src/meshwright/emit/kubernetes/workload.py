@@ -19,6 +19,7 @@ from meshwright.emit.conventions import (
 )
 from meshwright.emit.kubernetes.labels import image, labels, selector
 from meshwright.emit.patch import deep_merge
+from meshwright.emit.telemetry_env import telemetry_env
 from meshwright.emit.wiring import address_env, dns_name, env_name, service_port
 from meshwright.model.types import Api, Model, Service
 from meshwright.model.units import format_cpu, format_memory
@@ -92,6 +93,7 @@ def _env(model: Model, name: str, svc: Service) -> list[Obj]:
         {"name": f"{env_name(s.name)}_FILE", "value": f"{SECRETS_DIR}/{dns_name(s.name)}"}
         for s in svc.secrets
     ]
+    env += [{"name": k, "value": v} for k, v in telemetry_env(model, name).items()]
     return env
 
 
