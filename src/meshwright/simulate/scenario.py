@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from meshwright.errors import Diagnostic, Location, ModelError, UsageError
 from meshwright.model.source import PathKey, SourceMap, load_yaml
 from meshwright.model.types import Model
-from meshwright.model.units import Duration, Percentage
+from meshwright.model.units import UNITS_REQUIRED, Duration, Percentage
 from meshwright.model.validation_errors import dotted, translate
 
 Action = Literal["crash", "latency", "errors", "slow", "partition", "spike"]
@@ -124,7 +124,7 @@ def parse_scenario(text: str, filename: str = "<scenario>") -> LoadedScenario:
             _OUTCOME,
         )
     try:
-        scenario = Scenario.model_validate(raw)
+        scenario = Scenario.model_validate(raw, context={UNITS_REQUIRED: True})
     except ValidationError as exc:
         raise ModelError(_translate(exc, raw, smap), _OUTCOME) from None
     return LoadedScenario(scenario, smap)
