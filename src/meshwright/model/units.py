@@ -62,7 +62,9 @@ def parse_duration(value: Any) -> float:
 
 def _at_most(value: float, bound: float, what: str, bound_text: str) -> float:
     if value > bound:
-        raise ValueError(f"{what} is too large: at most {bound_text}")
+        raise ValueError(
+            f"{what} is too large: at most {bound_text}, far above any real system (a typo?)"
+        )
     return value
 
 
@@ -260,6 +262,10 @@ def _num(x: float) -> str:
     return f"{x:.6g}"
 
 
+_UNIT = "(us|µs|ms|s|min|m|h|d)"
+_DURATION_PATTERN = rf"^\s*((\d+(\.\d+)?|\.\d+)\s*{_UNIT}|(\d+(\.\d+)?{_UNIT})+)\s*$"
+"""What :func:`parse_duration` accepts as text, for the JSON Schema."""
+
 Duration = Annotated[
     float,
     BeforeValidator(duration_input),
@@ -267,7 +273,7 @@ Duration = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": r"^\s*((\d+(\.\d+)?|\.\d+)\s*(us|µs|ms|s|min|m|h|d)|((\d+(\.\d+)?)(us|µs|ms|s|min|m|h|d))+)\s*$",
+            "pattern": _DURATION_PATTERN,
             "description": "A duration with its unit: 250ms, 1.5s, 2m, 1h30m or 7d.",
         }
     ),
