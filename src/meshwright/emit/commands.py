@@ -43,7 +43,7 @@ def emit(
     """Generate platform files from the model: Kubernetes (Kustomize base + dev/prod
     overlays), a Helm chart, Dockerfiles, or a compose.yaml.
 
-    Example: `meshwright emit kubernetes examples/shop -o deploy/k8s`, then
+    Example: `meshwright emit kubernetes mesh.yaml -o deploy/k8s`, then
     `kubectl apply -k deploy/k8s/overlays/dev`.
     """
     loaded = load_model(path)
