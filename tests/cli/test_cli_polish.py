@@ -47,3 +47,15 @@ def test_make_docs_regenerates_what_is_committed(tmp_path: Path) -> None:
     makefile = (ROOT / "Makefile").read_text()
     recipe = re.search(r"^docs:.*\n\t(.*)$", makefile, re.MULTILINE)
     assert recipe is not None and "-m meshwright.docs_gen" in recipe.group(1)
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_rules_list_fits_the_terminal_and_keeps_names_whole(columns: int) -> None:
+    from meshwright.check.registry import all_rules
+
+    r = subprocess.run([sys.executable, "-m", "meshwright", "rules"], capture_output=True, text=True,
+                       check=False, env={"COLUMNS": str(columns), "PATH": "/usr/bin:/bin", "NO_COLOR": "1"})
+    assert r.returncode == 0, r.stderr
+    assert max(len(line) for line in r.stdout.splitlines()) <= columns
+    for rule in all_rules():
+        assert rule.name in r.stdout and "…" not in r.stdout
