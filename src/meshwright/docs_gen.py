@@ -25,12 +25,6 @@ def generate(directory: Path) -> list[Path]:
     return [*written, ref]
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = sys.argv[1:] if argv is None else argv
-    directory = Path(args[0]) if args else Path("docs")
-    written = generate(directory)
-    print(f"wrote {len(written)} pages under {directory}/")
-
-
 if __name__ == "__main__":
-    main()
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs")
+    print(f"wrote {len(generate(target))} pages under {target}/")
