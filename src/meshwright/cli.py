@@ -18,23 +18,25 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from meshwright import __version__
+from meshwright import __version__, help_format
 from meshwright.console import console, err_console, print_model_error
 from meshwright.errors import MeshwrightError, ModelError, UsageError
 from meshwright.model import load_model
-from meshwright.model.scaffold import STARTER_MODEL
+from meshwright.model.scaffold import starter_model, system_name
 from meshwright.model.schema import model_json_schema
 from meshwright.model.summary import describe, summarize
 from meshwright.output import kept_message, write_tracked
 from meshwright.pipeline import run_build, stages
+
+help_format.install()
 
 app = typer.Typer(
     name="meshwright",
     help=(
         "Describe a microservice system once, in one typed YAML model; validate, review, "
         "analyze, simulate and generate its platform from it.\n\n"
-        "Start with `meshwright init my-system`, edit my-system/mesh.yaml, then "
-        "`meshwright validate my-system` and `meshwright build my-system -o out`."
+        "Start with `meshwright init mystore`, edit mystore/mesh.yaml, then "
+        "`meshwright validate mystore` and `meshwright build mystore -o out`."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -108,10 +110,11 @@ def init(
     if target.exists() and not force:
         raise UsageError(f"{target} exists; pass --force to overwrite it, or choose another directory")
     directory.mkdir(parents=True, exist_ok=True)
-    target.write_text(STARTER_MODEL, encoding="utf-8")
+    name = system_name(directory.resolve().name)
+    target.write_text(starter_model(name), encoding="utf-8")
     schema_file = directory / "meshwright.schema.json"
     schema_file.write_text(json.dumps(model_json_schema(), indent=2) + "\n", encoding="utf-8")
-    console.print(f"[green]created[/] {target} and {schema_file}")
+    console.print(f"[green]created[/] {target} (system {name}) and {schema_file}")
     console.print(f"next: edit {target}, then run `meshwright validate {directory}`")
 
 

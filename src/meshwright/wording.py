@@ -22,3 +22,23 @@ def plural(n: float, word: str, many: str | None = None) -> str:
 def possessive(name: str) -> str:
     """"checkout's", "orders'": the possessive of a name (a trailing s takes the apostrophe only)."""
     return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def percents_apart(value: float, reference: float) -> tuple[str, str]:
+    """Two percentages (0..100) with the fewest decimals (one at least) that show they
+    differ: 99.8999 against 99.9 prints "99.8999" and "99.9000", never "99.9" twice."""
+    for digits in range(1, 7):
+        a, b = f"{value:.{digits}f}", f"{reference:.{digits}f}"
+        if a != b:
+            return a, b
+    return f"{value:.6f}", f"{reference:.6f}"
+
+
+def rate_text(per_second: float) -> str:
+    """A computed request rate for people, one format everywhere: ``1,250/s`` from 100/s
+    up, ``3.2/s`` below (one decimal), ``0.05/s`` below 1/s (two significant digits)."""
+    if per_second >= 100:
+        return f"{per_second:,.0f}/s"
+    if per_second >= 1:
+        return f"{per_second:.1f}/s"
+    return f"{per_second:.2g}/s"

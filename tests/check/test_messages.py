@@ -96,3 +96,30 @@ services:
     )
     assert finding.path == ("services", "checkout", "calls", 0)
     assert finding.location.line == 6  # the call's line (after the two added header lines)
+
+
+def test_availability_below_slo_prints_enough_digits_to_differ() -> None:
+    model = """\
+services:
+  web:
+    apis: [{name: Web, port: 80, operations: {Home: {}}}]
+    calls: [{to: api.Get, timeout: 1s}]
+    slo: {availability: 99.9}
+  api:
+    availability: 99.8999
+    apis: [{name: Api, port: 80, operations: {Get: {}}}]
+"""
+    [message] = messages(model, "MW207")
+    assert "api.Get is 99.8999 % available, below web's SLO 99.9000 %" in message
+
+
+def test_overload_rates_share_one_number_format() -> None:
+    model = """\
+entrypoints: [{operation: api.Get, rate: 3.1968/s}]
+services:
+  api:
+    runtime: {replicas: 1, concurrency: 1}
+    apis: [{name: Api, port: 80, operations: {Get: {service_time: 500ms}}}]
+"""
+    [message] = messages(model, "MW605")
+    assert "api receives 3.2/s but 1 replica × 1 concurrency serve at most 2.0/s" in message

@@ -34,7 +34,7 @@ def test_init_then_validate_then_build(tmp_path: Path) -> None:
     r = run("build", str(target), "-o", str(out))
     assert r.returncode in (0, 1), r.stderr
     data = json.loads((out / "model.json").read_text())
-    assert data["system"] == "my-system"
+    assert data["system"] == "sys"  # named after its directory
 
 
 FIVE_MISTAKES = """\

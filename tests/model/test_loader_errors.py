@@ -127,7 +127,10 @@ def test_invalid_choice_suggests_allowed_value() -> None:
 
 def test_wrong_type() -> None:
     text = BASE.replace("port: 5050", "port: fifty")
-    assert one_error(text) == "m.yaml:11:15: error: services.checkout.apis[0].port must be a whole number"
+    assert one_error(text) == (
+        "m.yaml:11:15: error: services.checkout.apis[0].port must be a whole number\n"
+        "    hint: write digits only, e.g. 3"
+    )
 
 
 def test_unknown_context() -> None:

@@ -24,7 +24,7 @@ def mmc(lam: float, mean: float, servers: int) -> Model:
             apis:
               - name: Q
                 port: 80
-                operations: {{Op: {{service_time: {{mean: {mean}, distribution: exponential}}}}}}
+                operations: {{Op: {{service_time: {{mean: {mean}s, distribution: exponential}}}}}}
         entrypoints:
           - {{operation: q.Op, rate: {lam}}}
         """)

@@ -52,7 +52,8 @@ def analyze_command(
 ) -> None:
     """Availability, latency, timeout budgets, retry amplification, capacity and cost.
 
-    Every number comes from the model alone; assumptions are in `docs/commands/analyze.md`.
+    Every number comes from the model alone (queueing: Erlang C per replica; availability:
+    the product along each call path, with retries and fallbacks).
     Exit code 0 (analysis never fails a model; `meshwright check` turns numbers into findings),
     2 for an invalid model or option.
     """

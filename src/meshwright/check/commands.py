@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.markup import escape
+from rich.padding import Padding
 from rich.syntax import Syntax
 from rich.table import Table
 
@@ -125,6 +127,10 @@ def _rule_json(rule: type[Rule]) -> dict[str, object]:
     }
 
 
+WIDE_RULES = 100
+"""Terminal columns from which the rule list is a table (narrower: two lines per rule)."""
+
+
 def rules(
     code: Annotated[str | None, typer.Argument(help="Explain one rule, by code (MW203) or name.")] = None,
     format: Annotated[ListFormat, typer.Option("--format", "-f", help="text or json.")] = ListFormat.text,
@@ -140,12 +146,26 @@ def rules(
     if format is ListFormat.json:
         print(json.dumps([_rule_json(r) for r in all_rules()], indent=2))
         return
-    table = Table(title=f"meshwright rules ({len(all_rules())})")
-    for col in ("code", "name", "severity", "summary"):
-        table.add_column(col)
-    for r in all_rules():
-        table.add_row(r.code, r.name, r.severity.value, escape(r.summary()))
-    console.print(table)
+    # Codes, names and severities stay whole (a name is what `rules NAME` takes); the
+    # summary wraps in what is left. Below WIDE_RULES columns (an 80-column terminal) each
+    # rule takes two lines instead: code, severity and name, then the summary indented.
+    rows = all_rules()
+    if console.width >= WIDE_RULES:
+        table = Table(
+            title=f"meshwright rules ({len(rows)})", box=box.SIMPLE_HEAD, show_edge=False,
+            title_justify="left",
+        )
+        for col in ("code", "name", "severity"):
+            table.add_column(col, no_wrap=True)
+        table.add_column("summary", ratio=1)
+        for r in rows:
+            table.add_row(r.code, r.name, r.severity.value, escape(r.summary()))
+        console.print(table)
+    else:
+        console.print(f"meshwright rules ({len(rows)})")
+        for r in rows:
+            console.print(f"[bold]{r.code}[/] {r.severity.value:<7} {r.name}")
+            console.print(Padding(escape(r.summary()), (0, 0, 0, 6)), soft_wrap=False)
     console.print("explain one with `meshwright rules MW203`")
 
 

@@ -52,7 +52,7 @@ def emit(
     rabbitmq), contracts (asyncapi, openapi, protobuf) and Vault policies (vault), or observability (SLO rules and
     burn-rate alerts, dashboards, tracing and logging configuration).
 
-    Example: `meshwright emit kubernetes examples/shop -o deploy/k8s`, then
+    Example: `meshwright emit kubernetes mesh.yaml -o deploy/k8s`, then
     `kubectl apply -k deploy/k8s/overlays/dev`.
 
     OUT/.meshwright-manifest.json lists the files meshwright wrote; emitting again

@@ -20,6 +20,7 @@ from meshwright.errors import Diagnostic, Location, ModelError, UsageError
 from meshwright.model.references import check_references
 from meshwright.model.source import PathKey, Pos, SourceMap, load_file, load_yaml, no_gc
 from meshwright.model.types import Model
+from meshwright.model.units import UNITS_REQUIRED
 from meshwright.model.validation_errors import translate
 
 ROOT_FILES = ("mesh.yaml", "mesh.yml", "meshwright.yaml")
@@ -89,7 +90,7 @@ def _validate_data(raw: Any, smap: SourceMap, diags: list[Diagnostic], root: Pat
     apply_defaults(raw, smap)
     model: Model | None = None
     try:
-        model = Model.model_validate(raw)
+        model = Model.model_validate(raw, context={UNITS_REQUIRED: True})
     except ValidationError as exc:
         diags.extend(translate(exc, raw, smap))
     diags.extend(check_references(raw, smap))

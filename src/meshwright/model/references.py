@@ -83,7 +83,7 @@ class _Checker:
             call = _d(call)
             if "to" in call:
                 self.operation_ref(call["to"], (*base, i, "to"), "call target")
-                if call["to"] in self.event_ops:
+                if isinstance(call["to"], str) and call["to"] in self.event_ops:
                     self.error(
                         (*base, i, "to"),
                         f"call target '{call['to']}' is an event handler, which has no network API",
@@ -160,6 +160,8 @@ class _Checker:
                                f"(default {METRICS_PORT}): use another port for the API, or set "
                                "`runtime: {metrics_port: PORT}` to a free one", code="duplicate")
             call_port = api.get("service_port", api.get("port"))
+            if not isinstance(call_port, int | str | None):
+                call_port = None  # the type error is reported by validation
             if "service_port" in api and call_port is not None and call_port in seen_call_ports:
                 self.error((*apath, "service_port"),
                            f"service port {call_port!r} is used by two APIs of service '{sname}'",
@@ -168,7 +170,7 @@ class _Checker:
                 seen_call_ports.setdefault(call_port, apath)
             for field, seen in (("port", seen_ports), ("name", seen_names)):
                 value = api.get(field)
-                if value is None:
+                if value is None or not isinstance(value, int | str):
                     continue
                 if value in seen:
                     first = self.smap.locate((*seen[value], field))

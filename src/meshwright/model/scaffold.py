@@ -82,3 +82,18 @@ entrypoints:
   - {operation: orders.PlaceOrder, rate: 50/s, rate_limit: 100/s}
   - {operation: orders.GetOrder, rate: 200/s, rate_limit: 400/s}
 """
+
+
+def system_name(directory: str) -> str:
+    """The system name for a model created in ``directory`` (its last path component), as a
+    lower-case DNS label (generated Kubernetes names derive from it); ``my-system`` when the
+    name has no letters or digits."""
+    import re
+
+    label = re.sub(r"[^a-z0-9]+", "-", directory.lower()).strip("-")[:63].strip("-")
+    return label or "my-system"
+
+
+def starter_model(system: str) -> str:
+    """The starter model with ``system`` as the system's name (and in its image names)."""
+    return STARTER_MODEL.replace("my-system", system)

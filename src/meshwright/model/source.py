@@ -169,8 +169,85 @@ def _load_yaml(
         return None, smap, diags
     if node is None:
         return None, smap, diags
+    bomb = alias_bomb(node, filename)
+    if bomb is not None:
+        diags.append(bomb)
+        return None, smap, diags
     data = _convert(node, prefix, filename, smap, diags)
     return data, smap, diags
+
+
+ALIAS_BUDGET = 100_000
+"""Values aliases may add to a document beyond those written (or ten times the written
+ones, whichever is more); an alias "bomb" (anchors nesting aliases of anchors) multiplies
+a few lines into billions of values and is refused before it is expanded."""
+
+
+def alias_bomb(root: Any, filename: str) -> Diagnostic | None:
+    """A located error when expanding the aliases of ``root`` would produce too many values.
+
+    Aliases share their anchor's node in the composed tree, so the written size is the
+    number of distinct nodes and the expanded size is counted once per distinct node."""
+    expanded: dict[int, int] = {}
+    distinct = 0
+    worst: tuple[int, Any] | None = None
+    # iterative post-order walk over distinct nodes (a document may nest deeply)
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            size = 1 + sum(expanded[id(c)] for c in _children(node))
+            expanded[key] = size
+            continue
+        if key in expanded:
+            continue
+        expanded[key] = 0  # visiting; a recursive alias (never built by libyaml) counts 0
+        distinct += 1
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) not in expanded:
+                stack.append((child, False))
+    total = expanded[id(root)]
+    budget = max(ALIAS_BUDGET, 10 * distinct)
+    if total - distinct <= budget:
+        return None
+    # blame the anchored node whose expansion is the largest below the whole document
+    for node_id, size in expanded.items():
+        if node_id != id(root) and (worst is None or size > worst[0]):
+            worst = (size, node_id)
+    anchor = _find(root, worst[1]) if worst is not None else root
+    mark = anchor.start_mark
+    return Diagnostic(
+        Location(filename, mark.line + 1, mark.column + 1),
+        f"aliases expand this document to {total:,} values from {distinct:,} written "
+        f"(at most {budget:,} added by aliases): nested anchors multiply each other",
+        "write the repeated parts out, or alias only leaf policies (an anchor whose "
+        "content has no aliases itself)",
+        code="alias-expansion",
+    )
+
+
+def _children(node: Any) -> list[Any]:
+    if node.id == "sequence":
+        return list(node.value)
+    if node.id == "mapping":
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def _find(root: Any, node_id: int) -> Any:
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) == node_id:
+            return node
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.extend(_children(node))
+    return root
 
 
 def load_file(

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, field_v
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema as cs
 
+from meshwright.model import bounds as B
 from meshwright.model.units import Cpu, Duration, Memory, Percentage, Rate
 
 FORMAT_VERSION = 1
@@ -128,7 +129,9 @@ class Backoff(Strict):
     shorthand_schema = _DURATION_TEXT
     base: Duration = Field(0.025, description="Wait before the first retry.")
     max: Duration = Field(1.0, description="Longest wait between tries.")
-    multiplier: float = Field(default=2.0, ge=1.0, description="Growth of the wait per retry.")
+    multiplier: float = Field(
+        default=2.0, ge=1.0, le=B.MAX_FACTOR, description="Growth of the wait per retry."
+    )
     jitter: Literal["full", "equal", "none"] = Field("full", description="Randomisation of waits.")
 
     @model_validator(mode="before")
@@ -146,7 +149,7 @@ class Backoff(Strict):
 class RetryBudget(Strict):
     shorthand_schema = {"type": ["number", "string"], "description": "shorthand: ratio in percent"}
     ratio: Percentage = Field(description="Retries allowed as a percentage of requests.")
-    min_per_second: float = Field(default=10.0, ge=0)
+    min_per_second: float = Field(default=10.0, ge=0, le=B.MAX_RATE)
 
     @model_validator(mode="before")
     @classmethod
@@ -166,7 +169,7 @@ DEFAULT_RETRY_ON: tuple[RetryOn, ...] = ("unavailable", "reset", "5xx")
 
 class Retries(Strict):
     shorthand_schema = {"type": "integer", "minimum": 1, "description": "shorthand: attempts"}
-    attempts: int = Field(ge=1, le=100, description="Total tries, the first one included.")
+    attempts: int = Field(ge=1, le=B.MAX_ATTEMPTS, description="Total tries, the first one included.")
     per_try_timeout: Duration | None = Field(None, description="Deadline of each single try.")
     backoff: Backoff | None = Field(None, description="Waits between tries.")
     retry_on: list[RetryOn] = Field(
@@ -184,12 +187,18 @@ class Retries(Strict):
 
 
 class CircuitBreaker(Strict):
-    consecutive_errors: int | None = Field(default=None, ge=1, description="Open after N errors in a row.")
+    consecutive_errors: int | None = Field(
+        default=None, ge=1, le=B.MAX_CALL_COUNT, description="Open after N errors in a row."
+    )
     error_rate: Percentage | None = Field(None, description="Open above this error percentage.")
     window: Duration = Field(10.0, description="Window over which error_rate is measured.")
-    min_requests: int = Field(default=20, ge=1, description="Requests needed before error_rate counts.")
+    min_requests: int = Field(
+        default=20, ge=1, le=B.MAX_CALL_COUNT, description="Requests needed before error_rate counts."
+    )
     open_for: Duration = Field(30.0, description="How long the breaker stays open.")
-    half_open_requests: int = Field(default=1, ge=1, description="Probe requests when half-open.")
+    half_open_requests: int = Field(
+        default=1, ge=1, le=B.MAX_CALL_COUNT, description="Probe requests when half-open."
+    )
 
     @model_validator(mode="after")
     def _one_trigger(self) -> CircuitBreaker:
@@ -203,8 +212,10 @@ class CircuitBreaker(Strict):
 
 class Bulkhead(Strict):
     shorthand_schema = {"type": "integer", "minimum": 1, "description": "shorthand: max_concurrent"}
-    max_concurrent: int = Field(ge=1, description="Calls in flight at most; more are rejected.")
-    max_queue: int = Field(default=0, ge=0, description="Calls that may wait for a slot.")
+    max_concurrent: int = Field(
+        ge=1, le=B.MAX_CALL_COUNT, description="Calls in flight at most; more are rejected."
+    )
+    max_queue: int = Field(default=0, ge=0, le=B.MAX_QUEUE, description="Calls that may wait for a slot.")
 
     @model_validator(mode="before")
     @classmethod
@@ -217,7 +228,9 @@ class Bulkhead(Strict):
 class RateLimit(Strict):
     shorthand_schema = {"type": ["string", "number"], "description": "shorthand: a rate, e.g. 100/s"}
     rate: Rate = Field(description="Sustained rate allowed.")
-    burst: int | None = Field(default=None, ge=1, description="Token-bucket size; default: 1 s of rate.")
+    burst: int | None = Field(
+        default=None, ge=1, le=B.MAX_CALL_COUNT, description="Token-bucket size; default: 1 s of rate."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -249,7 +262,9 @@ class Call(CallPolicy):
     """A synchronous call to ``service.operation``."""
 
     to: str = Field(description="Target as service.operation.")
-    per_request: float = Field(default=1.0, gt=0, description="Calls per incoming request.")
+    per_request: float = Field(
+        default=1.0, gt=0, le=B.MAX_PER_REQUEST, description="Calls per incoming request."
+    )
     fallback: str | None = Field(
         default=None,
         description="none | cache | static | service.operation called when this call fails.",
@@ -363,20 +378,24 @@ class Api(Strict):
 
 
 class Autoscale(Strict):
-    min: int = Field(ge=0, description="Fewest replicas.")
-    max: int = Field(ge=1, description="Most replicas.")
+    min: int = Field(ge=0, le=B.MAX_REPLICAS, description="Fewest replicas.")
+    max: int = Field(ge=1, le=B.MAX_REPLICAS, description="Most replicas.")
     cpu_target: Percentage = Field(70.0, description="Target CPU utilisation.")
     reaction: Duration = Field(default=30.0, description="Delay before a scaling decision acts.")
 
 
 class Runtime(Strict):
-    replicas: int = Field(default=1, ge=0, description="Instances (the minimum under autoscale).")
+    replicas: int = Field(
+        default=1, ge=0, le=B.MAX_REPLICAS, description="Instances (the minimum under autoscale)."
+    )
     cpu: Cpu | None = Field(None, description="CPU request per replica.")
     memory: Memory | None = Field(None, description="Memory request per replica.")
     cpu_limit: Cpu | None = Field(None, description="CPU limit; default: none.")
     memory_limit: Memory | None = Field(None, description="Memory limit; default: the request.")
-    concurrency: int = Field(default=16, ge=1, description="Requests one replica serves at once.")
-    queue_limit: int | None = Field(default=None, ge=0, description="Bounded request queue.")
+    concurrency: int = Field(
+        default=16, ge=1, le=B.MAX_CONCURRENCY, description="Requests one replica serves at once."
+    )
+    queue_limit: int | None = Field(default=None, ge=0, le=B.MAX_QUEUE, description="Bounded request queue.")
     load_balancing: Literal["round_robin", "least_requests", "power_of_two"] = "round_robin"
     autoscale: Autoscale | None = None
     metrics_port: int = Field(
@@ -539,8 +558,8 @@ class Context(Nullable):
 
 
 class Topic(Nullable):
-    partitions: int = Field(default=3, ge=1)
-    replication: int = Field(default=3, ge=1)
+    partitions: int = Field(default=3, ge=1, le=B.MAX_PARTITIONS)
+    replication: int = Field(default=3, ge=1, le=B.MAX_REPLICATION)
     retention: Duration = Field(7 * 86400.0, description="How long messages are kept.")
     key: str | None = Field(None, description="Partition key field.")
     dead_letter: bool = Field(default=False, description="This topic is a dead-letter topic.")

@@ -11,7 +11,16 @@ import math
 import re
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+from pydantic import BeforeValidator, PlainSerializer, ValidationInfo, WithJsonSchema
+
+from meshwright.model.bounds import MAX_CPU, MAX_DURATION, MAX_MEMORY, MAX_RATE
+
+UNITS_REQUIRED = "units_required"
+"""Validation-context key: when true (the loader sets it for YAML a person wrote), a bare
+number where a duration or memory size is expected is an error, since ``300`` could mean
+300 ms or 300 s, 512 bytes or 512 MiB. Python callers may pass plain seconds and bytes.
+Rates keep the universal default unit (``50`` is 50/s) and CPU the Kubernetes one
+(``2`` is two cores)."""
 
 _DURATION_UNITS: dict[str, float] = {
     "us": 1e-6,
@@ -45,7 +54,21 @@ _MEM_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(Ki|Mi|Gi|Ti|k|M|G|T)?\s*$")
 
 
 def parse_duration(value: Any) -> float:
-    """Seconds from "250ms", "1.5s", "2m", "1h30m", "7d"; a bare number means seconds."""
+    """Seconds from "250ms", "1.5s", "2m", "1h30m", "7d"; a bare number means seconds.
+
+    At most :data:`MAX_DURATION` (ten years)."""
+    return _at_most(_parse_duration(value), MAX_DURATION, "duration", "3650d")
+
+
+def _at_most(value: float, bound: float, what: str, bound_text: str) -> float:
+    if value > bound:
+        raise ValueError(
+            f"{what} is too large: at most {bound_text}, far above any real system (a typo?)"
+        )
+    return value
+
+
+def _parse_duration(value: Any) -> float:
     if isinstance(value, bool):
         raise ValueError("expected a duration such as 250ms, 1.5s, 2m or 7d, not a boolean")
     if isinstance(value, int | float):
@@ -81,7 +104,13 @@ def format_duration(seconds: float) -> str:
 
 
 def parse_rate(value: Any) -> float:
-    """Requests per second from "50/s", "3000/min", "10/h"; a bare number means per second."""
+    """Requests per second from "50/s", "3000/min", "10/h"; a bare number means per second.
+
+    At most :data:`MAX_RATE`."""
+    return _at_most(_parse_rate(value), MAX_RATE, "rate", f"{MAX_RATE:.0f}/s")
+
+
+def _parse_rate(value: Any) -> float:
     if isinstance(value, bool):
         raise ValueError("expected a rate such as 50/s or 3000/min, not a boolean")
     if isinstance(value, int | float):
@@ -126,7 +155,15 @@ def format_percentage(number: float) -> float:
 
 
 def parse_cpu(value: Any) -> float:
-    """CPU cores from "500m", "2", 0.5 (Kubernetes quantity rules)."""
+    """CPU cores from "500m", "2", 0.5 (Kubernetes quantity rules); a bare number is cores
+    (as in Kubernetes). From 1m (the finest Kubernetes step) to :data:`MAX_CPU` cores, or 0."""
+    cores = _at_most(_parse_cpu(value), MAX_CPU, "CPU quantity", f"{MAX_CPU:.0f} cores")
+    if 0 < cores < 0.001:
+        raise ValueError("CPU quantity is below 1m, the smallest Kubernetes step: write 1m or more")
+    return cores
+
+
+def _parse_cpu(value: Any) -> float:
     if isinstance(value, bool):
         raise ValueError("expected a CPU quantity such as 500m or 2, not a boolean")
     if isinstance(value, int | float):
@@ -147,7 +184,14 @@ def format_cpu(cores: float) -> str:
 
 
 def parse_memory(value: Any) -> int:
-    """Bytes from "512Mi", "1Gi", "300M", or a bare number of bytes."""
+    """Bytes from "512Mi", "1Gi", "300M", or a bare number of bytes; at most 64Ti."""
+    size = _parse_memory(value)
+    if size > MAX_MEMORY:
+        raise ValueError("memory quantity is too large: at most 64Ti")
+    return size
+
+
+def _parse_memory(value: Any) -> int:
     if isinstance(value, bool):
         raise ValueError("expected a memory quantity such as 512Mi, not a boolean")
     if isinstance(value, int | float):
@@ -157,16 +201,55 @@ def parse_memory(value: Any) -> int:
     if isinstance(value, str):
         m = _MEM_RE.match(value)
         if m:
-            return int(float(m.group(1)) * _MEM_UNITS[m.group(2) or ""])
+            return round(float(m.group(1)) * _MEM_UNITS[m.group(2) or ""])
     raise ValueError(f"invalid memory quantity {value!r}: write e.g. 256Mi, 1Gi or 500M")
 
 
 def format_memory(size: int) -> str:
-    """Canonical memory text: the largest binary unit that divides the size."""
-    for unit in ("Ti", "Gi", "Mi", "Ki"):
+    """Canonical memory text: the largest binary unit that divides the size, else the
+    largest decimal one, else kilobytes with a fraction (``1.5k``); always with a unit."""
+    for unit in ("Ti", "Gi", "Mi", "Ki", "T", "G", "M", "k"):
         if size and size % _MEM_UNITS[unit] == 0:
             return f"{size // _MEM_UNITS[unit]}{unit}"
-    return str(size)
+    return f"{size / 1000}k"
+
+
+def _units_required(info: ValidationInfo) -> bool:
+    context = info.context
+    return isinstance(context, dict) and bool(context.get(UNITS_REQUIRED))
+
+
+def _bare(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _number_text(value: int | float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def duration_input(value: Any, info: ValidationInfo) -> float:
+    """A duration field: units required in written YAML (``300`` → write 300ms or 300s)."""
+    if _bare(value) and _units_required(info):
+        n = _number_text(value)
+        fix = f"{n}s or {value * 1000:g}ms" if 0 < value < 1 else f"{n}ms or {n}s"
+        raise ValueError(
+            f"bare number {n} for a duration: a duration needs a unit, write {fix} "
+            "(also us, m, h, d)"
+        )
+    return parse_duration(value)
+
+
+def memory_input(value: Any, info: ValidationInfo) -> int:
+    """A memory field: units required in written YAML (``512`` → write 512Mi or 512M)."""
+    match = _MEM_RE.match(value) if isinstance(value, str) else None
+    unitless = match is not None and not match.group(2)
+    if (_bare(value) or unitless) and _units_required(info):
+        n = _number_text(value) if _bare(value) else str(value).strip()
+        raise ValueError(
+            f"bare number {n} for a memory size: write a unit, e.g. {n}Mi or {n}Gi "
+            f"(or {n}M, {n}k for powers of 1000)"
+        )
+    return parse_memory(value)
 
 
 def _is_round(x: float) -> bool:
@@ -179,15 +262,19 @@ def _num(x: float) -> str:
     return f"{x:.6g}"
 
 
+_UNIT = "(us|µs|ms|s|min|m|h|d)"
+_DURATION_PATTERN = rf"^\s*((\d+(\.\d+)?|\.\d+)\s*{_UNIT}|(\d+(\.\d+)?{_UNIT})+)\s*$"
+"""What :func:`parse_duration` accepts as text, for the JSON Schema."""
+
 Duration = Annotated[
     float,
-    BeforeValidator(parse_duration),
+    BeforeValidator(duration_input),
     PlainSerializer(format_duration, return_type=str),
     WithJsonSchema(
         {
-            "type": ["string", "number"],
-            "pattern": r"^\d+(\.\d+)?(us|ms|s|m|min|h|d)$",
-            "description": "A duration: 250ms, 1.5s, 2m, 1h or 7d (a bare number is seconds).",
+            "type": "string",
+            "pattern": _DURATION_PATTERN,
+            "description": "A duration with its unit: 250ms, 1.5s, 2m, 1h30m or 7d.",
         }
     ),
 ]
@@ -200,7 +287,7 @@ Rate = Annotated[
     WithJsonSchema(
         {
             "type": ["string", "number"],
-            "pattern": r"^\d+(\.\d+)?/(s|sec|min|m|h)$",
+            "pattern": r"^\s*(\d+(\.\d+)?|\.\d+)\s*/\s*(s|sec|min|m|h)\s*$",
             "description": "A rate: 50/s or 3000/min (a bare number is per second).",
         }
     ),
@@ -231,8 +318,14 @@ Cpu = Annotated[
 
 Memory = Annotated[
     int,
-    BeforeValidator(parse_memory),
+    BeforeValidator(memory_input),
     PlainSerializer(format_memory, return_type=str),
-    WithJsonSchema({"type": ["string", "integer"], "description": "Memory: 512Mi, 1Gi, 300M."}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\s*\d+(\.\d+)?\s*(Ki|Mi|Gi|Ti|k|M|G|T)\s*$",
+            "description": "Memory with its unit: 512Mi, 1Gi, 300M.",
+        }
+    ),
 ]
 """Bytes, written as 512Mi or 1Gi."""

@@ -11,6 +11,7 @@ from typing import Any, Union
 from pydantic import BaseModel, ValidationError
 
 from meshwright.errors import Diagnostic
+from meshwright.model import bounds
 from meshwright.model.source import PathKey, SourceMap
 from meshwright.model.types import Model
 
@@ -162,7 +163,13 @@ def translate(
             )
             continue
         expected = _expected_values(err.get("ctx"))
-        if expected and exists:
+        bound = _bound_message(kind, err.get("ctx"), where)
+        if bound is not None:
+            msg, hint = bound
+        elif kind == "literal_error" and path == ("meshwright",):
+            msg = f"unsupported format version {_value_at(raw, path)!r}" if exists else msg
+            hint = "write `meshwright: 1` (the only format version so far)"
+        elif expected and exists:
             got = _value_at(raw, path)
             suggestion = did_you_mean(str(got), expected)
             hint = suggestion or "allowed: " + ", ".join(expected)
@@ -175,18 +182,61 @@ def translate(
                 hint = "fields: " + ", ".join(names)
         elif kind == "list_type":
             msg = f"{where} must be a list (items starting with '- ')"
-        elif kind in ("int_type", "int_parsing", "int_from_float"):
+        elif kind in ("int_type", "int_parsing", "int_from_float", "int_parsing_size"):
             msg = f"{where} must be a whole number"
+            hint = "write digits only, e.g. 3"
+            if kind == "int_parsing_size":
+                msg += " of sensible size"
         elif kind in ("float_type", "float_parsing"):
             msg = f"{where} must be a number"
+            hint = "write e.g. 1 or 0.5"
         elif kind in ("bool_type", "bool_parsing"):
             msg = f"{where} must be true or false"
+            hint = "write true or false (without quotes)"
         elif kind in ("string_type",):
             msg = f"{where} must be text"
+            hint = "write a name; quote it if it looks like a number, e.g. \"1.30\""
+        elif kind == "finite_number":
+            msg = f"{where} must be a finite number"
+            hint = "write a number such as 3; .inf and .nan are not counts"
         else:
             msg = f"{where}: {msg}"
         out.append(Diagnostic(smap.locate(path), msg, hint, code=kind, path=path))
     return out
+
+
+_SANITY_BOUNDS = frozenset(
+    v for k, v in vars(bounds).items() if k.startswith("MAX_") and isinstance(v, int | float)
+)
+"""The sanity bounds of :mod:`meshwright.model.bounds` (not ranges such as ports)."""
+
+_BOUNDS = {
+    "greater_than": ("greater than", "gt"),
+    "greater_than_equal": ("at least", "ge"),
+    "less_than": ("less than", "lt"),
+    "less_than_equal": ("at most", "le"),
+}
+
+
+def _bound_message(kind: str, ctx: dict[str, Any] | None, where: str) -> tuple[str, str] | None:
+    """Our words for a number outside its range: what the range is and what to write."""
+    if kind not in _BOUNDS or not ctx:
+        return None
+    words, key = _BOUNDS[kind]
+    limit = ctx.get(key)
+    if not isinstance(limit, int | float):
+        return None
+    text = f"{limit:,}" if isinstance(limit, int) or float(limit).is_integer() else f"{limit:g}"
+    if isinstance(limit, float) and limit.is_integer():
+        text = f"{int(limit):,}"
+    plain = str(int(limit)) if float(limit).is_integer() else f"{limit:g}"
+    if key in ("le", "lt"):
+        hint = f"write {plain} or less" if key == "le" else f"write a number below {plain}"
+        if limit in _SANITY_BOUNDS:
+            hint += " (the bound is far above real systems: this value is likely a typo)"
+    else:
+        hint = f"write {plain} or more" if key == "ge" else f"write a number above {plain}"
+    return f"{where} must be {words} {text}", hint
 
 
 def _value_at(raw: Any, path: PathKey) -> Any:

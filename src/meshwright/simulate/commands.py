@@ -18,7 +18,7 @@ from meshwright.model import load_model
 from meshwright.model.units import parse_duration
 from meshwright.output import write_artifacts
 from meshwright.simulate import SimOptions, simulate
-from meshwright.simulate.scenario import Scenario, check_scenario, load_scenario
+from meshwright.simulate.scenario import Scenario, load_scenario
 from meshwright.simulate.stage import artifacts_for
 from meshwright.simulate.summary import print_summary
 
@@ -58,7 +58,11 @@ def simulate_command(
     path: Annotated[Path, typer.Argument(help="Model file (mesh.yaml) or model directory.")],
     scenario: Annotated[
         Path | None,
-        typer.Option("--scenario", "-s", help="Chaos scenario YAML (see examples/scenarios/)."),
+        typer.Option(
+            "--scenario",
+            "-s",
+            help="Chaos scenario file, e.g. `events: [{at: 60s, for: 30s, action: crash, service: cart}]`.",
+        ),
     ] = None,
     duration: Annotated[
         str | None,
@@ -80,16 +84,15 @@ def simulate_command(
     Exit code 0 when every SLO is met and the system recovered after the faults, 1 when
     not, 2 for invalid input.
     """
-    loaded = load_model(path)
-    if scenario is not None:
-        ls = load_scenario(scenario)
-        check_scenario(ls, loaded.model)
-        scen = ls.scenario
-    else:
-        scen = Scenario(name="steady")
     if seed < 0:
         raise UsageError(f"--seed {seed}: a seed is a whole number ≥ 0, e.g. --seed 1")
-    seconds = _seconds("--duration", duration) or scen.duration or DEFAULT_DURATION
+    asked = _seconds("--duration", duration)
+    loaded = load_model(path)
+    if scenario is not None:
+        scen = load_scenario(scenario, loaded.model, asked, DEFAULT_DURATION).scenario
+    else:
+        scen = Scenario(name="steady")
+    seconds = asked or scen.duration or DEFAULT_DURATION
     options = SimOptions(duration=seconds, seed=seed, bucket=_seconds("--bucket", bucket))
     buckets = math.ceil(seconds / options.bucket_width())
     if buckets > MAX_BUCKETS:

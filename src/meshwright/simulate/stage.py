@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from meshwright.console import format_percent
+from meshwright.errors import UsageError
 from meshwright.model.units import format_duration
 from meshwright.pipeline import Artifact, BuildContext, StageResult, stage
 from meshwright.simulate import SimOptions, simulate
@@ -62,7 +63,10 @@ def simulate_stage(ctx: BuildContext) -> StageResult:
     duration = float(ctx.options.get("simulate_duration", build_duration(total)))
     seed = int(ctx.options.get("seed", 1))
     scenario = Scenario(name="steady")
-    result = simulate(model, scenario, SimOptions(duration=duration, seed=seed))
+    try:
+        result = simulate(model, scenario, SimOptions(duration=duration, seed=seed))
+    except UsageError as exc:  # a runaway run is refused; the other stages' files still count
+        return StageResult(name="simulate", summary=f"not simulated: {exc}")
     return StageResult(
         name="simulate",
         summary=one_line(result),

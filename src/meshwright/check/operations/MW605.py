@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from meshwright.analysis.wording import plural
 from meshwright.check.context import RuleContext
 from meshwright.check.rule import Hit, Rule, Severity
-from meshwright.model.units import format_rate
+from meshwright.wording import rate_text
 
 
 class CertainOverload(Rule):
@@ -50,8 +50,8 @@ class CertainOverload(Rule):
             need = f"; it needs {plural(cap.replicas_needed, 'replica')}" if cap.replicas_needed else ""
             yield Hit(
                 ("services", sname, "runtime"),
-                f"{sname} receives {format_rate(cap.arrival_rate)} but {plural(cap.replicas, 'replica')} × "
+                f"{sname} receives {rate_text(cap.arrival_rate)} but {plural(cap.replicas, 'replica')} × "
                 f"{ctx.model.services[sname].runtime.concurrency} concurrency serve at most "
-                f"{format_rate(cap.servers / cap.holding_time)} (utilization "
+                f"{rate_text(cap.servers / cap.holding_time)} (utilization "
                 f"{cap.queue.utilisation * 100:.0f} %){need}",
             )

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from meshwright.analysis.wording import possessive
 from meshwright.check.context import RuleContext
 from meshwright.check.rule import Hit, Rule, Severity
+from meshwright.wording import percents_apart
 
 
 class MissingCircuitBreaker(Rule):
@@ -65,9 +66,9 @@ class MissingCircuitBreaker(Rule):
             callee = avail.get(e.callee)
             if needed is None or callee is None or callee.composed * 100.0 >= needed:
                 continue
+            has, slo_text = percents_apart(callee.composed * 100.0, needed)
             yield Hit(
                 e.path,
                 f"call {e.caller_service} → {e.callee} has no circuit breaker; {e.callee} is "
-                f"{callee.composed * 100:.3g} % available, "
-                f"below {possessive(e.caller_service)} SLO {needed:g} %",
+                f"{has} % available, below {possessive(e.caller_service)} SLO {slo_text} %",
             )

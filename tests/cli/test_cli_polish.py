@@ -1,0 +1,61 @@
+"""Small things a new user meets first: `init NAME`, `--help`, `make docs`."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from meshwright.cli import app
+from meshwright.docs_gen import generate
+from meshwright.model import load_model
+
+ROOT = Path(__file__).resolve().parents[2]
+runner = CliRunner()
+
+
+def test_init_names_the_system_after_its_directory(tmp_path: Path) -> None:
+    r = runner.invoke(app, ["init", str(tmp_path / "mystore")])
+    assert r.exit_code == 0, r.output
+    assert load_model(tmp_path / "mystore").model.system == "mystore"
+    r = runner.invoke(app, ["init", str(tmp_path / "My Store_2")])
+    assert load_model(tmp_path / "My Store_2").model.system == "my-store-2"
+
+
+COMMANDS = ["init", "validate", "schema", "check", "rules", "analyze", "simulate", "emit", "build"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_shows_no_bool_type_and_no_paths_an_install_lacks(command: str) -> None:
+    r = subprocess.run([sys.executable, "-m", "meshwright", command, "--help"],
+                       capture_output=True, text=True, check=False,
+                       env={"COLUMNS": "120", "PATH": "/usr/bin:/bin", "NO_COLOR": "1"})
+    assert r.returncode == 0, r.stderr
+    assert "<bool>" not in r.stdout
+    assert not re.search(r"\b(examples|docs)/", r.stdout), r.stdout
+
+
+def test_make_docs_regenerates_what_is_committed(tmp_path: Path) -> None:
+    written = generate(tmp_path)
+    assert (tmp_path / "model-reference.md").read_text() == (ROOT / "docs" / "model-reference.md").read_text()
+    assert (tmp_path / "rules" / "index.md").read_text() == (ROOT / "docs" / "rules" / "index.md").read_text()
+    assert len(written) == len(list((ROOT / "docs" / "rules").glob("*.md"))) + 1
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = re.search(r"^docs:.*\n\t(.*)$", makefile, re.MULTILINE)
+    assert recipe is not None and "-m meshwright.docs_gen" in recipe.group(1)
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_rules_list_fits_the_terminal_and_keeps_names_whole(columns: int) -> None:
+    from meshwright.check.registry import all_rules
+
+    r = subprocess.run([sys.executable, "-m", "meshwright", "rules"], capture_output=True, text=True,
+                       check=False, env={"COLUMNS": str(columns), "PATH": "/usr/bin:/bin", "NO_COLOR": "1"})
+    assert r.returncode == 0, r.stderr
+    assert max(len(line) for line in r.stdout.splitlines()) <= columns
+    for rule in all_rules():
+        assert rule.name in r.stdout and "…" not in r.stdout
