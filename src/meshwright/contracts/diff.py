@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from meshwright import callpolicy
 from meshwright.errors import Location
 from meshwright.graph import consumer_handlers, edges, publishers
 from meshwright.model.loader import LoadedModel
@@ -64,7 +65,7 @@ def _retried(model: Model) -> set[str]:
     return {
         e.callee
         for e in edges(model)
-        if e.call.attempts > 1 or (e.call.mesh_retries is not None and e.call.mesh_retries.attempts > 1)
+        if callpolicy.max_tries(e.call) > 1
     }
 
 

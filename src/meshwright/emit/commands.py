@@ -49,8 +49,8 @@ def emit(
 ) -> None:
     """Generate platform files from the model: Kubernetes (Kustomize base + dev/prod
     overlays), a Helm chart, Dockerfiles, or a compose.yaml; the broker's topology (kafka,
-    rabbitmq), contracts (asyncapi, openapi, protobuf) and Vault policies (vault), or observability (SLO rules and
-    burn-rate alerts, dashboards, tracing and logging configuration).
+    rabbitmq), contracts (asyncapi, openapi, protobuf), Vault policies (vault), or
+    observability (SLO rules and burn-rate alerts, dashboards, tracing and logging).
 
     Example: `meshwright emit kubernetes mesh.yaml -o deploy/k8s`, then
     `kubectl apply -k deploy/k8s/overlays/dev`.

@@ -66,8 +66,8 @@ def readme(model: Model, slos: list[SloRules]) -> str:
         "",
         "## Metrics each service must expose",
         "",
-        f"On the port named `{METRICS_PORT_NAME}` (`runtime.metrics_port`) at `{METRICS_PATH}`; histogram buckets",
-        "in `metrics-contract.yaml` (each latency threshold is a bucket boundary).",
+        f"On the port named `{METRICS_PORT_NAME}` (`runtime.metrics_port`) at `{METRICS_PATH}`;",
+        "histogram buckets in `metrics-contract.yaml` (each latency threshold is a bucket boundary).",
         "",
     ]
     return "\n".join(lines)
