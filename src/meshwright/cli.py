@@ -46,6 +46,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "meshwright.analysis.commands",
     "meshwright.simulate.commands",
     "meshwright.emit.commands",
+    "meshwright.importers.commands",
 )
 """Modules that add commands; each defines ``register(app: typer.Typer) -> None``."""
 
