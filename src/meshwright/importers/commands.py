@@ -56,7 +56,7 @@ def _run(out: Path, system: str | None, force: bool, fmt: Format, istio: list[Pa
     builder = ModelBuilder(system or out.resolve().name or "imported")
     primary(builder)
     if istio:
-        import_kubernetes(builder, list(istio))
+        import_kubernetes(builder, list(istio), only_istio=True)
     for trace in traces or []:
         import_traces(builder, trace)
     if not builder.services:
@@ -116,7 +116,7 @@ def istio_command(
     format: FormatOpt = Format.text,
 ) -> None:
     """Import Istio configuration (VirtualService, DestinationRule, AuthorizationPolicy, ...)."""
-    _run(out, system, force, format, None, traces, lambda b: import_kubernetes(b, list(paths)))
+    _run(out, system, force, format, None, traces, lambda b: import_kubernetes(b, list(paths), only_istio=True))
 
 
 @app.command("traces")

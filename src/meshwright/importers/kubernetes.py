@@ -88,10 +88,21 @@ def _kustomize(path: Path) -> list[Document]:
     return yaml_stream(run.stdout, f"{path} (kubectl kustomize)")
 
 
-def import_kubernetes(builder: ModelBuilder, paths: list[Path]) -> None:
-    """Add what the manifests at ``paths`` say to ``builder``."""
+def import_kubernetes(builder: ModelBuilder, paths: list[Path], *, only_istio: bool = False) -> None:
+    """Add what the manifests at ``paths`` say to ``builder``; with ``only_istio`` (Istio
+    input), other kinds are skipped with a note."""
     docs = documents(paths)
     builder.inputs.extend(str(p) for p in paths)
+    if only_istio:
+        for doc in docs:
+            shape = Shape(doc) if isinstance(doc.data, dict) else None
+            if shape is not None and shape.kind in ISTIO_KINDS:
+                import_istio_document(builder, doc, shape)
+            elif shape is not None:
+                builder.skip(shape.kind or "(no kind)", doc.where)
+                builder.notes.append(f"{doc.where}: {shape.kind} in the Istio input is not imported "
+                                     "(import it with `meshwright import kubernetes`)")
+        return
     builder.platform.setdefault("orchestrator", "kubernetes")
     workloads: list[_Workload] = []
     services: list[tuple[Document, Shape]] = []

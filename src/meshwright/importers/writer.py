@@ -151,7 +151,7 @@ def _mesh_file(builder: ModelBuilder, uses: dict[str, list[tuple[str, Evidence]]
         if b.role == "datastore" and b.name not in uses:
             notes.append(f"TODO datastore {b.name} ({b.kind}, image {b.image}, {b.where}) is used by no "
                          "service the inputs show: add it under the datastores of its owner")
-    out.todos.extend(n for n in notes if n.startswith("TODO"))
+    out.todos.extend(n.removeprefix("TODO ") for n in notes if n.startswith("TODO"))
     header = ["Imported by `meshwright import`: each call edge and inferred value says where it",
               "came from; TODO marks what the inputs do not say (fill it in, nothing was guessed)."]
     root.yaml_set_start_comment("\n".join([*header, "", *notes]))
@@ -288,7 +288,7 @@ def _service_file(builder: ModelBuilder, draft: ServiceDraft, edges: list[EdgeDr
             rules[-1]["allow"].fa.set_flow_style()
             rules.yaml_add_eol_comment(f"# {where}", i)
         svc["authorization"] = rules
-    out.todos.extend(f"{draft.name}: {n}" for n in notes if n.startswith("TODO"))
+    out.todos.extend(f"{draft.name}: {n.removeprefix('TODO ')}" for n in notes if n.startswith("TODO"))
     root = CommentedMap()
     root[draft.name] = svc
     header = [f"{draft.kind} {draft.name} ({draft.where})", *notes]
