@@ -121,8 +121,8 @@ def generate(model: Model, *, seconds: float, seed: int = 1, start: float = 1_76
     return gen.spans
 
 
-def _ns(t: float) -> str:
-    return str(round(t * 1e9))
+def _ns(t: float) -> str:  # whole microseconds, as Jaeger and Zipkin record them
+    return str(round(t * 1e6) * 1000)
 
 
 def _us(t: float) -> int:

@@ -328,7 +328,7 @@ def import_traces(builder: ModelBuilder, path: Path) -> None:
 def _merge(builder: ModelBuilder, stats: dict[tuple[str, str, str], _OpStats],
            edge_count: dict[tuple[str, str, str, str], list[bool]], name: str, fmt: str) -> None:
     per_service: dict[str, list[_OpStats]] = defaultdict(list)
-    for st in stats.values():
+    for _, st in sorted(stats.items()):  # alphabetical: the same model whatever the span order
         per_service[st.service].append(st)
     window = builder.trace_window or 0.0
     for service, ops in sorted(per_service.items()):
@@ -358,7 +358,7 @@ def _merge(builder: ModelBuilder, stats: dict[tuple[str, str, str], _OpStats],
         failed = f", {100 * sum(errs) / len(errs):.2g} % errors" if any(errs) else ""
         builder.edge(builder.name_of(caller) or caller, callee, None,
                      Evidence(Source.trace, f"{len(errs)} calls {cop} → {op}{rate}{failed}", name))
-    for st in stats.values():
+    for _, st in sorted(stats.items()):
         if len(st.roots) >= 2 and max(st.roots) > min(st.roots):
             rate = (len(st.roots) - 1) / (max(st.roots) - min(st.roots))
             service = builder.name_of(st.service) or st.service
