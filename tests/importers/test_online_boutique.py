@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from .helpers import OB_RELEASE, OB_SHARED, ROOT, import_json, run, runs_every_stage
 
 from meshwright.emit.kubernetes import base_files
 from meshwright.emit.yamltext import load_all
 from meshwright.model import Model, load_model
+
+from .helpers import OB_RELEASE, OB_SHARED, ROOT, import_json, run, runs_every_stage
 
 HAND = ROOT / "examples" / "online-boutique"
 POLICIES = OB_SHARED / "kustomize" / "components" / "network-policies"
@@ -52,7 +53,8 @@ def _manifest_objects() -> list[dict[str, Any]]:
     return load_all(OB_RELEASE.read_text(encoding="utf-8"))
 
 
-def test_every_stage_runs_on_the_imported_model(imported: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
+def test_every_stage_runs_on_the_imported_model(imported: tuple[Path, dict[str, Any]],
+                                                tmp_path: Path) -> None:
     runs_every_stage(imported[0], tmp_path)
 
 
@@ -66,7 +68,8 @@ def test_services_ports_and_images_equal_the_hand_written_model(model: Model, ha
         assert re.split(r"[/:]", ours.image)[-2] == svc.image, name
         assert ours.runtime.cpu == svc.runtime.cpu and ours.runtime.memory_limit == svc.runtime.memory_limit
         assert set(ours.datastores) == set(svc.datastores)
-        assert {k: d.kind for k, d in ours.datastores.items()} == {k: d.kind for k, d in svc.datastores.items()}
+        kinds = {k: d.kind for k, d in svc.datastores.items()}
+        assert {k: d.kind for k, d in ours.datastores.items()} == kinds
     assert model.services["frontend"].expose == "public"
     assert sum(1 for s in model.services.values() if s.expose == "public") == 1
 

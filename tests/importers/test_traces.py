@@ -58,7 +58,8 @@ def fixtures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module", params=FORMATS)
-def imported(request: pytest.FixtureRequest, source: Model, tmp_path_factory: pytest.TempPathFactory) -> Model:
+def imported(request: pytest.FixtureRequest, source: Model,
+             tmp_path_factory: pytest.TempPathFactory) -> Model:
     """Five minutes of the source model's traffic, in one format, imported."""
     writer = {"otlp": to_otlp, "jaeger": to_jaeger, "zipkin": to_zipkin}[request.param]
     tmp = tmp_path_factory.mktemp(f"gen-{request.param}")

@@ -157,7 +157,8 @@ def to_jaeger(spans: list[GenSpan]) -> dict[str, Any]:
     for trace, items in traces.items():
         services = sorted({s.service for s in items})
         pid = {svc: f"p{i + 1}" for i, svc in enumerate(services)}
-        data.append({"traceID": trace, "processes": {pid[s]: {"serviceName": s, "tags": []} for s in services},
+        processes = {pid[s]: {"serviceName": s, "tags": []} for s in services}
+        data.append({"traceID": trace, "processes": processes,
                      "spans": [
                          {"traceID": trace, "spanID": s.id, "operationName": s.name,
                           "references": [{"refType": "CHILD_OF", "traceID": trace, "spanID": s.parent}]
@@ -175,7 +176,8 @@ def to_jaeger(spans: list[GenSpan]) -> dict[str, Any]:
 def to_zipkin(spans: list[GenSpan]) -> list[dict[str, Any]]:
     out = []
     for s in spans:
-        span: dict[str, Any] = {"traceId": s.trace, "id": s.id, "name": s.name.lower(), "kind": s.kind.upper(),
+        span: dict[str, Any] = {"traceId": s.trace, "id": s.id, "name": s.name.lower(),
+                                "kind": s.kind.upper(),
                                 "timestamp": _us(s.start), "duration": _us(s.end) - _us(s.start),
                                 "localEndpoint": {"serviceName": s.service},
                                 "tags": {k: str(v) for k, v in s.attrs.items()}}

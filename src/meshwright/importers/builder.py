@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
+from meshwright.importers.addresses import hosts_in
+from meshwright.importers.wellknown import registry_in
+
 
 class Source(IntEnum):
     """Kinds of evidence for an edge, weakest first: a later one wins over an earlier."""
@@ -219,6 +222,17 @@ class ModelBuilder:
 
     def edge(self, caller: str, host: str, port: int | None, evidence: Evidence) -> None:
         self.raw_edges.append(RawEdge(caller, host, port, evidence))
+
+    def env_edges(self, caller: str, env: dict[str, str], where: str) -> None:
+        """Edges from configuration values naming hosts; a value naming a registry (Consul,
+        etcd) records that the system uses it."""
+        for var, value in env.items():
+            hosts = hosts_in(var, value)
+            registry = registry_in(value) if hosts else None
+            if registry:
+                self.registries.setdefault(registry, f"{where} ({var})")
+            for host, host_port in hosts:
+                self.edge(caller, host, host_port, Evidence(Source.env, f"{var}={value}", where))
 
     def skip(self, kind: str, where: str) -> None:
         self.skipped.setdefault(kind, []).append(where)

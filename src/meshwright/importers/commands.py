@@ -116,7 +116,8 @@ def istio_command(
     format: FormatOpt = Format.text,
 ) -> None:
     """Import Istio configuration (VirtualService, DestinationRule, AuthorizationPolicy, ...)."""
-    _run(out, system, force, format, None, traces, lambda b: import_kubernetes(b, list(paths), only_istio=True))
+    _run(out, system, force, format, None, traces,
+         lambda b: import_kubernetes(b, list(paths), only_istio=True))
 
 
 @app.command("traces")

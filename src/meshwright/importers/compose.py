@@ -15,11 +15,10 @@ from typing import Any
 
 import yaml as pyyaml
 
-from meshwright.importers.addresses import hosts_in
 from meshwright.importers.builder import ApiDraft, Evidence, ModelBuilder, ServiceDraft, Source
 from meshwright.importers.reading import Document, fail, read_text, yaml_stream
 from meshwright.importers.shapes import Shape, text
-from meshwright.importers.wellknown import classify, registry_in
+from meshwright.importers.wellknown import classify
 
 _VAR = re.compile(r"\$(?:\$|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
 _HEALTH_URL = re.compile(r"https?://(?:localhost|127\.0\.0\.1|0\.0\.0\.0)(?::(\d+))?")
@@ -132,7 +131,7 @@ def import_compose(builder: ModelBuilder, path: Path, *, env_file: Path | None =
     for sname, spec_any in services.items():
         where = f"{name}:{lines.get(str(sname), 1)}"
         spec = shape.map(spec_any, f"services.{sname}")
-        wanted = [str(p) for p in shape.list(spec.get("profiles"), f"services.{sname}.profiles")]
+        wanted = [str(p) for p in shape.seq(spec.get("profiles"), f"services.{sname}.profiles")]
         if wanted and not active.intersection(wanted):
             builder.notes.append(f"{where}: {sname} is only in profiles {', '.join(wanted)} (not imported; "
                                  "pass --profile to include it)")
@@ -144,7 +143,7 @@ def _ports(shape: Shape, spec: dict[str, Any], path: str) -> tuple[list[int], bo
     """(container ports, published to the host)."""
     ports: list[int] = []
     published = False
-    for entry in shape.list(spec.get("ports"), f"{path}.ports"):
+    for entry in shape.seq(spec.get("ports"), f"{path}.ports"):
         if isinstance(entry, dict):
             target = entry.get("target")
             if isinstance(target, int):
@@ -157,7 +156,7 @@ def _ports(shape: Shape, spec: dict[str, Any], path: str) -> tuple[list[int], bo
         if container.isdigit():
             ports.append(int(container))
             published = published or len(parts) > 1
-    for entry in shape.list(spec.get("expose"), f"{path}.expose"):
+    for entry in shape.seq(spec.get("expose"), f"{path}.expose"):
         value = str(entry).split("/", 1)[0].split("-", 1)[0]
         if value.isdigit():
             ports.append(int(value))
@@ -195,19 +194,14 @@ def _service(builder: ModelBuilder, shape: Shape, name: str, spec: dict[str, Any
     _healthcheck(shape, spec, draft, path)
     draft.has_listener = bool(draft.apis)
     env = _environment(shape, spec, path)
-    for var, value in env.items():
-        reg = registry_in(value) if hosts_in(var, value) else None
-        if reg:
-            builder.registries.setdefault(reg, f"{where} ({var})")
-        for host, port in hosts_in(var, value):
-            builder.edge(name, host, port, Evidence(Source.env, f"{var}={value}", where))
+    builder.env_edges(name, env, where)
     draft.config = {k: v for k, v in env.items() if len(v) <= 1024}
     depends = spec.get("depends_on")
     targets = list(shape.map(depends, f"{path}.depends_on")) if isinstance(depends, dict) else \
-        shape.list(depends, f"{path}.depends_on")
+        shape.seq(depends, f"{path}.depends_on")
     for target in targets:
         builder.edge(name, str(target), None, Evidence(Source.depends_on, f"on {target}", where))
-    for link in shape.list(spec.get("links"), f"{path}.links"):
+    for link in shape.seq(spec.get("links"), f"{path}.links"):
         target = str(link).split(":", 1)[0]
         builder.edge(name, target, None, Evidence(Source.depends_on, f"links {target}", where))
     if spec.get("restart") is not None:
@@ -235,7 +229,7 @@ def _environment(shape: Shape, spec: dict[str, Any], path: str) -> dict[str, str
             if value is not None:
                 out[str(k)] = value
     else:
-        for item in shape.list(env, f"{path}.environment"):
+        for item in shape.seq(env, f"{path}.environment"):
             key, eq, value = str(item).partition("=")
             if eq:
                 out[key] = value

@@ -37,7 +37,7 @@ def import_istio_document(builder: ModelBuilder, doc: Document, shape: Shape) ->
         if mode == "STRICT":
             builder.platform["mtls"] = "true"
     elif kind == "ServiceEntry":
-        hosts = ", ".join(str(h) for h in shape.list(shape.at("spec").get("hosts"), "hosts"))
+        hosts = ", ".join(str(h) for h in shape.seq(shape.at("spec").get("hosts"), "hosts"))
         builder.notes.append(f"{doc.where}: ServiceEntry {name}: external hosts {hosts} (not services)")
     else:
         builder.skip(kind, doc.where)
@@ -66,8 +66,8 @@ def _duration(value: Any) -> str | None:
 
 def _virtual_service(builder: ModelBuilder, doc: Document, shape: Shape, name: str) -> None:
     spec = shape.at("spec")
-    hosts = [str(h) for h in shape.list(spec.get("hosts"), "spec.hosts")]
-    gateways = [str(g) for g in shape.list(spec.get("gateways"), "spec.gateways")]
+    hosts = [str(h) for h in shape.seq(spec.get("hosts"), "spec.hosts")]
+    gateways = [str(g) for g in shape.seq(spec.get("gateways"), "spec.gateways")]
     public = any(g != "mesh" for g in gateways)
     for r_index, route in enumerate(shape.maps(spec.get("http"), "spec.http")):
         policy: dict[str, Any] = {}
@@ -100,9 +100,11 @@ def _virtual_service(builder: ModelBuilder, doc: Document, shape: Shape, name: s
                 if vs_host not in ("*",) and vs_host.split(".", 1)[0] != target:
                     builder.alias(vs_host.split(".", 1)[0], target)
             if public and target in builder.services and builder.services[target].public is None:
-                builder.services[target].public = f"VirtualService {name} routes Gateway traffic ({doc.where})"
+                builder.services[target].public = \
+                    f"VirtualService {name} routes Gateway traffic ({doc.where})"
             if policy and not public:
-                builder.policies.append(HostPolicy(host, dict(policy), f"VirtualService {name} ({doc.where})"))
+                builder.policies.append(
+                    HostPolicy(host, dict(policy), f"VirtualService {name} ({doc.where})"))
             for labels in sources:
                 for caller, caller_labels in builder.labels.items():
                     if labels and all(caller_labels.get(str(k)) == str(v) for k, v in labels.items()):
@@ -160,7 +162,7 @@ def _authorization(builder: ModelBuilder, doc: Document, shape: Shape, name: str
         anyone = not rule.get("from")
         for src in shape.maps(rule.get("from"), "rules[].from"):
             source = shape.map(src.get("source"), "source")
-            for principal in shape.list(source.get("principals"), "principals"):
+            for principal in shape.seq(source.get("principals"), "principals"):
                 account = str(principal).rsplit("/sa/", 1)[-1]
                 if principal == "*":
                     anyone = True

@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from meshwright.importers.addresses import hosts_in
 from meshwright.importers.builder import ApiDraft, Evidence, ModelBuilder, ServiceDraft, Source
 from meshwright.importers.istio import ISTIO_KINDS, import_istio_document
 from meshwright.importers.reading import Document, fail, read_yaml_stream, yaml_stream
 from meshwright.importers.shapes import Shape, text
-from meshwright.importers.wellknown import classify, registry_in
+from meshwright.importers.wellknown import classify
 
 WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet")
 _QUIET = {"ServiceAccount", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding", "Namespace",
@@ -63,7 +62,7 @@ def documents(paths: list[Path]) -> list[Document]:
     expanded: list[Document] = []
     for doc in out:
         if isinstance(doc.data, dict) and doc.data.get("kind") == "List":
-            for item in Shape(doc).list(doc.data.get("items"), "items"):
+            for item in Shape(doc).seq(doc.data.get("items"), "items"):
                 expanded.append(Document(item, doc.file, doc.line))
         else:
             expanded.append(doc)
@@ -140,11 +139,12 @@ def import_kubernetes(builder: ModelBuilder, paths: list[Path], *, only_istio: b
         builder.platform.setdefault("namespace", next(iter(namespaces)))
     for wl in workloads:
         _add_workload(builder, wl, config_maps)
+    pods = _Pods(workloads)
     for doc, shape in services:
-        _add_service(builder, workloads, doc, shape)
+        _add_service(builder, pods, doc, shape)
     for doc, shape in later:
         if shape.kind == "NetworkPolicy":
-            _network_policy(builder, workloads, doc, shape)
+            _network_policy(builder, pods, doc, shape)
         elif shape.kind == "HorizontalPodAutoscaler":
             _hpa(builder, doc, shape)
         else:
@@ -237,12 +237,7 @@ def _add_workload(builder: ModelBuilder, wl: _Workload, config_maps: dict[str, d
             cm, key = text(cmref.get("name")) or "", text(cmref.get("key")) or ""
             if key in config_maps.get(cm, {}):
                 env[name] = config_maps[cm][key]
-    for name, value in env.items():
-        reg = registry_in(value) or (registry_in(name) if hosts_in(name, value) else None)
-        if reg:
-            builder.registries.setdefault(reg, f"{doc.where} ({name})")
-        for host, port in hosts_in(name, value):
-            builder.edge(wl.name, host, port, Evidence(Source.env, f"{name}={value}", doc.where))
+    builder.env_edges(wl.name, env, doc.where)
     draft.config = {k: v for k, v in env.items() if len(v) <= 1024}
     draft.secrets = sorted(set(draft.secrets))
     wl.draft = builder.add_service(draft)
@@ -277,11 +272,30 @@ def _selects(selector: dict[str, Any], labels: dict[str, str]) -> bool:
     return bool(selector) and all(labels.get(str(k)) == str(v) for k, v in selector.items())
 
 
-def _add_service(builder: ModelBuilder, workloads: list[_Workload], doc: Document, shape: Shape) -> None:
+class _Pods:
+    """Workloads by pod label, to answer label selectors without a scan of all of them."""
+
+    def __init__(self, workloads: list[_Workload]) -> None:
+        self.order = {id(w): i for i, w in enumerate(workloads)}
+        self.index: dict[tuple[str, str], list[_Workload]] = {}
+        for w in workloads:
+            for item in w.labels.items():
+                self.index.setdefault(item, []).append(w)
+
+    def select(self, selector: dict[str, Any]) -> list[_Workload]:
+        """Workloads whose pods carry every label of ``selector`` (none for an empty one)."""
+        if not selector:
+            return []
+        lists = [self.index.get((str(k), str(v)), []) for k, v in selector.items()]
+        first = min(lists, key=len)
+        return sorted((w for w in first if _selects(selector, w.labels)), key=lambda w: self.order[id(w)])
+
+
+def _add_service(builder: ModelBuilder, pods: _Pods, doc: Document, shape: Shape) -> None:
     name = text(shape.at("metadata").get("name")) or ""
     spec = shape.at("spec")
     selector = shape.map(spec.get("selector"), "spec.selector")
-    targets = [w for w in workloads if _selects(selector, w.labels)]
+    targets = pods.select(selector)
     if not targets:
         builder.notes.append(f"{doc.where}: Service {name} selects no workload of the input (skipped)")
         return
@@ -311,7 +325,8 @@ def _add_service(builder: ModelBuilder, workloads: list[_Workload], doc: Documen
         pname = text(port.get("name")) or ""
         api = draft.api_for_port(container_port)
         if api is None or api.port != container_port:
-            api = ApiDraft(pname or f"port-{container_port}", container_port, port_name=pname, where=doc.where)
+            api = ApiDraft(pname or f"port-{container_port}", container_port, port_name=pname,
+                           where=doc.where)
             draft.apis.append(api)
         elif pname and api.name.startswith("port-"):
             api.name, api.port_name = pname, pname
@@ -324,11 +339,11 @@ def _add_service(builder: ModelBuilder, workloads: list[_Workload], doc: Documen
             _protocol_from_name(api, pname, f"Service {name} port name '{pname}'")
 
 
-def _network_policy(builder: ModelBuilder, workloads: list[_Workload], doc: Document, shape: Shape) -> None:
+def _network_policy(builder: ModelBuilder, pods: _Pods, doc: Document, shape: Shape) -> None:
     name = text(shape.at("metadata").get("name")) or ""
     spec = shape.at("spec")
     selector = shape.map(shape.map(spec.get("podSelector"), "podSelector").get("matchLabels"), "matchLabels")
-    selected = [w for w in workloads if _selects(selector, w.labels)] if selector else []
+    selected = pods.select(selector)
     for r_index, rule in enumerate(shape.maps(spec.get("ingress"), "spec.ingress")):
         peers = shape.maps(rule.get("from"), f"spec.ingress[{r_index}].from")
         ports = [shape.int_or_none(p.get("port"), "port") for p in shape.maps(rule.get("ports"), "ports")
@@ -337,7 +352,7 @@ def _network_policy(builder: ModelBuilder, workloads: list[_Workload], doc: Docu
         for peer in peers:
             labels = shape.map(shape.map(peer.get("podSelector"), "podSelector").get("matchLabels"),
                                "matchLabels")
-            callers = [w for w in workloads if _selects(labels, w.labels)]
+            callers = pods.select(labels)
             for callee in selected:
                 for caller in callers:
                     builder.edge(caller.name, callee.name, port,
@@ -372,7 +387,8 @@ def _ingress(builder: ModelBuilder, doc: Document, shape: Shape) -> None:
         for path in shape.maps(shape.map(rule.get("http"), "http").get("paths"), "paths"):
             backends.append(shape.map(path.get("backend"), "backend"))
     for backend in backends:
-        svc = text(shape.map(backend.get("service"), "service").get("name")) or text(backend.get("serviceName"))
+        svc = text(shape.map(backend.get("service"), "service").get("name")) or \
+            text(backend.get("serviceName"))
         target = builder.name_of(svc) if svc else None
         if target in builder.services and builder.services[target].public is None:
             builder.services[target].public = f"Ingress {name} routes to it ({doc.where})"

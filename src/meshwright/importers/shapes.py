@@ -30,7 +30,7 @@ class Shape:
             raise self._error(path, "a mapping", obj)
         return obj
 
-    def list(self, obj: Any, path: str) -> list[Any]:
+    def seq(self, obj: Any, path: str) -> list[Any]:
         if obj is None:
             return []
         if not isinstance(obj, list):
@@ -38,7 +38,7 @@ class Shape:
         return obj
 
     def maps(self, obj: Any, path: str) -> list[dict[str, Any]]:
-        return [self.map(x, f"{path}[{i}]") for i, x in enumerate(self.list(obj, path))]
+        return [self.map(x, f"{path}[{i}]") for i, x in enumerate(self.seq(obj, path))]
 
     def at(self, *keys: str) -> dict[str, Any]:
         """The mapping at ``keys`` (empty when absent)."""

@@ -121,7 +121,7 @@ def _parse_jaeger(doc: dict[str, Any], name: str) -> list[Span]:
                     if isinstance(t, dict)}
             parent = next((r.get("spanID") for r in _list(raw.get("references") or [], name)
                            if isinstance(r, dict) and r.get("refType") == "CHILD_OF"), None)
-            proc = processes.get(raw.get("processID"), {})
+            proc = processes.get(str(raw.get("processID")), {})
             service = str(proc.get("serviceName", "unknown_service")) if isinstance(proc, dict) else "?"
             start = int(raw.get("startTime", 0)) / 1e6
             spans.append(Span(
@@ -348,21 +348,23 @@ def _merge(builder: ModelBuilder, stats: dict[tuple[str, str, str], _OpStats],
                                sum(offsets) / len(offsets), len(offsets),
                                sum(edge_count[(st.service, st.op, callee, op)]), name)
                      for (callee, op), offsets in st.calls.items()]
-            api.operations[st.op] = OperationDraft(True, st.count, mean, p99, st.self_errors, calls, st.span_name)
+            api.operations[st.op] = OperationDraft(True, st.count, mean, p99, st.self_errors, calls,
+                                                   st.span_name)
         total = sum(st.count for st in ops)
         errors = sum(st.self_errors for st in ops)
         if errors:
             draft.availability = round(100.0 * (1 - errors / total), 4)
     for (caller, cop, callee, op), errs in sorted(edge_count.items()):
-        rate = f", {len(errs) / window:.3g}/s" if window > 0 else ""
+        per_s = f", {len(errs) / window:.3g}/s" if window > 0 else ""
         failed = f", {100 * sum(errs) / len(errs):.2g} % errors" if any(errs) else ""
         builder.edge(builder.name_of(caller) or caller, callee, None,
-                     Evidence(Source.trace, f"{len(errs)} calls {cop} → {op}{rate}{failed}", name))
+                     Evidence(Source.trace, f"{len(errs)} calls {cop} → {op}{per_s}{failed}", name))
     for _, st in sorted(stats.items()):
         if len(st.roots) >= 2 and max(st.roots) > min(st.roots):
             rate = (len(st.roots) - 1) / (max(st.roots) - min(st.roots))
             service = builder.name_of(st.service) or st.service
-            builder.entrypoints.append(Entrypoint(f"{service}.{st.op}", rate, f"{service}-{st.op}", name))
+            builder.entrypoints.append(
+                Entrypoint(f"{service}.{st.op}", rate, f"{service}-{st.op}", name))
 
 
 def _api_draft(draft: ServiceDraft, st: _OpStats) -> ApiDraft:

@@ -56,9 +56,12 @@ def _yaml() -> YAML:
     return y
 
 
+_YAML = _yaml()
+
+
 def _dump(data: Any) -> str:
     buf = io.StringIO()
-    _yaml().dump(data, buf)
+    _YAML.dump(data, buf)
     return buf.getvalue()
 
 
@@ -81,8 +84,12 @@ def render(builder: ModelBuilder) -> Written:
     find_traffic_sources(builder)
     edges, uses = builder.resolve()
     out = Written(edges=edges, uses=uses)
+    by_caller: dict[str, list[EdgeDraft]] = {}
+    for edge in edges:
+        by_caller.setdefault(edge.caller, []).append(edge)
     for name, draft in builder.services.items():
-        out.files[f"services/{file_name(name)}.yaml"] = _service_file(builder, draft, edges, uses, out)
+        out.files[f"services/{file_name(name)}.yaml"] = _service_file(
+            builder, draft, by_caller.get(name, []), uses, out)
     out.files["mesh.yaml"] = _mesh_file(builder, uses, out)
     return out
 
@@ -115,11 +122,15 @@ def _mesh_file(builder: ModelBuilder, uses: dict[str, list[tuple[str, Evidence]]
     modelled = [b for b in brokers if b.kind in _BROKERS]
     if modelled:
         platform["broker"] = modelled[0].kind
-        platform.yaml_add_eol_comment(f"# {modelled[0].name}: image {modelled[0].image} ({modelled[0].where})",
+        first = modelled[0]
+        platform.yaml_add_eol_comment(f"# {first.name}: image {first.image} ({first.where})",
                                       "broker")
     for b in brokers:
-        if b is not (modelled[0] if modelled else None):
-            out.todos.append(f"broker {b.name} ({b.kind}, {b.where}) is not one the model describes")
+        if modelled and b is modelled[0]:
+            continue
+        why = "a second broker: the model has one (platform.broker)" if b.kind in _BROKERS else \
+            f"the model describes {' and '.join(_BROKERS)} only"
+        out.todos.append(f"broker {b.name} ({b.kind}, image {b.image}, {b.where}): {why}")
     registry = builder.registry
     if registry in ("consul", "etcd"):
         platform["discovery"] = registry
@@ -178,10 +189,10 @@ def _callable(draft: ServiceDraft) -> bool:
 
 def _target(callee: ServiceDraft, port: int | None, operation: str | None = None) -> str | None:
     if operation is not None:
-        for api in callee.apis:
-            if operation in api.operations and api.port is not None:
+        for known in callee.apis:
+            if operation in known.operations and known.port is not None:
                 return f"{callee.name}.{operation}"
-    api = callee.api_for_port(port) if port is not None else None
+    api: ApiDraft | None = callee.api_for_port(port) if port is not None else None
     if api is None:
         api = next((a for a in callee.apis if a.port is not None), None)
     if api is None or api.port is None:
