@@ -16,10 +16,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
+from meshwright.console import console
 from meshwright.errors import ModelError, UsageError
 from meshwright.importers.builder import ModelBuilder
 from meshwright.importers.compose import import_compose
+from meshwright.importers.drift import diff
 from meshwright.importers.kubernetes import import_kubernetes
 from meshwright.importers.summary import print_summary, summarize
 from meshwright.importers.traces import import_traces
@@ -131,6 +134,49 @@ def traces_command(
     _run(out, system, force, format, istio, list(files), lambda b: None)
 
 
+class Against(StrEnum):
+    kubernetes = "kubernetes"
+    compose = "compose"
+
+
+def diff_command(
+    model: Annotated[Path, typer.Argument(help="Model file (mesh.yaml) or model directory.")],
+    paths: Annotated[list[Path], typer.Argument(help="What runs: manifests, Kustomize dirs or a compose file.")],
+    against: Annotated[Against, typer.Option("--against", help="What PATH holds.")] = Against.kubernetes,
+    istio: Istio = None,
+    format: FormatOpt = Format.text,
+) -> None:
+    """Drift check: where the running system's files differ from the model (a service, an
+    edge, a datastore, an image, replicas, ports, a timeout). Exit code 1 when they differ.
+
+    Example: `meshwright diff examples/online-boutique --against kubernetes deploy/`.
+    """
+    loaded = load_model(model)
+    builder = ModelBuilder(loaded.model.system)
+    if against is Against.compose:
+        if len(paths) != 1:
+            raise UsageError("--against compose takes one compose file")
+        import_compose(builder, paths[0])
+    else:
+        import_kubernetes(builder, list(paths))
+    if istio:
+        import_kubernetes(builder, list(istio), only_istio=True)
+    differences = diff(loaded, builder)
+    if format is Format.json:
+        print(json.dumps({"system": loaded.model.system, "differences": [d.to_json() for d in differences]},
+                         indent=2))
+    elif not differences:
+        console.print(f"[green]✓[/] {escape(str(model))}: the running files match the model")
+    else:
+        for d in differences:
+            console.print(f"[yellow]{d.kind:9}[/] {escape(d.subject)}: model {escape(d.model)}, running "
+                          f"{escape(d.running)}  [dim]{escape(d.where)}[/]")
+        console.print(f"{len(differences)} difference{'s' if len(differences) != 1 else ''}")
+    if differences:
+        raise typer.Exit(1)
+
+
 def register(root: typer.Typer) -> None:
-    """Add the `import` command group to the CLI."""
+    """Add the `import` command group and the `diff` drift check to the CLI."""
     root.add_typer(app, name="import")
+    root.command("diff")(diff_command)
