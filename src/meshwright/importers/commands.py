@@ -141,7 +141,8 @@ class Against(StrEnum):
 
 def diff_command(
     model: Annotated[Path, typer.Argument(help="Model file (mesh.yaml) or model directory.")],
-    paths: Annotated[list[Path], typer.Argument(help="What runs: manifests, Kustomize dirs or a compose file.")],
+    paths: Annotated[list[Path], typer.Argument(
+        help="What runs: manifests, Kustomize directories or a compose file.")],
     against: Annotated[Against, typer.Option("--against", help="What PATH holds.")] = Against.kubernetes,
     istio: Istio = None,
     format: FormatOpt = Format.text,
