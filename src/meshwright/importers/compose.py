@@ -13,8 +13,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml as pyyaml
-
 from meshwright.importers.builder import ApiDraft, Evidence, ModelBuilder, ServiceDraft, Source
 from meshwright.importers.reading import Document, fail, read_text, yaml_stream
 from meshwright.importers.shapes import Shape, text
@@ -87,19 +85,6 @@ class _Interpolator:
         return data
 
 
-def _service_lines(source: str) -> dict[str, int]:
-    try:
-        root = pyyaml.compose(source, Loader=getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader))
-    except pyyaml.YAMLError:
-        return {}
-    lines: dict[str, int] = {}
-    if isinstance(root, pyyaml.MappingNode):
-        for key, value in root.value:
-            if key.value == "services" and isinstance(value, pyyaml.MappingNode):
-                lines = {str(k.value): k.start_mark.line + 1 for k, _ in value.value}
-    return lines
-
-
 def import_compose(builder: ModelBuilder, path: Path, *, env_file: Path | None = None,
                    profiles: list[str] | None = None, environ: dict[str, str] | None = None) -> None:
     """Add the services of the compose file at ``path`` to ``builder``."""
@@ -117,9 +102,8 @@ def import_compose(builder: ModelBuilder, path: Path, *, env_file: Path | None =
         raise fail(str(env_file), 0, 0, "no such env file", "check the path")
     interp = _Interpolator(env, name)
     data = interp.walk(docs[0].data)
-    doc = Document(data, name, 1)
+    doc = Document(data, name, 1, docs[0].node)
     shape = Shape(doc)
-    lines = _service_lines(source)
     builder.inputs.append(name)
     builder.platform.setdefault("orchestrator", "compose")
     active = set(profiles or [])
@@ -129,14 +113,14 @@ def import_compose(builder: ModelBuilder, path: Path, *, env_file: Path | None =
     for missing in sorted(interp.missing):
         builder.notes.append(f"{name}: variable {missing} is not set (compose uses an empty string)")
     for sname, spec_any in services.items():
-        where = f"{name}:{lines.get(str(sname), 1)}"
+        where = doc.where_at("services", str(sname))
         spec = shape.map(spec_any, f"services.{sname}")
         wanted = [str(p) for p in shape.seq(spec.get("profiles"), f"services.{sname}.profiles")]
         if wanted and not active.intersection(wanted):
             builder.notes.append(f"{where}: {sname} is only in profiles {', '.join(wanted)} (not imported; "
                                  "pass --profile to include it)")
             continue
-        _service(builder, shape, str(sname), spec, where)
+        _service(builder, doc, str(sname), spec, where)
 
 
 def _ports(shape: Shape, spec: dict[str, Any], path: str) -> tuple[list[int], bool]:
@@ -163,7 +147,8 @@ def _ports(shape: Shape, spec: dict[str, Any], path: str) -> tuple[list[int], bo
     return ports, published
 
 
-def _service(builder: ModelBuilder, shape: Shape, name: str, spec: dict[str, Any], where: str) -> None:
+def _service(builder: ModelBuilder, doc: Document, name: str, spec: dict[str, Any], where: str) -> None:
+    shape = Shape(doc)
     path = f"services.{name}"
     image = text(spec.get("image"))
     known = classify(image, name)
@@ -194,13 +179,17 @@ def _service(builder: ModelBuilder, shape: Shape, name: str, spec: dict[str, Any
     _healthcheck(shape, spec, draft, path)
     draft.has_listener = bool(draft.apis)
     env = _environment(shape, spec, path)
-    builder.env_edges(name, env, where)
+    env_node = spec.get("environment")
+    for index, (var, value) in enumerate(env.items()):
+        key: str | int = var if isinstance(env_node, dict) else index
+        builder.env_edges(name, {var: value}, doc.where_at("services", name, "environment", key))
     draft.config = {k: v for k, v in env.items() if len(v) <= 1024}
     depends = spec.get("depends_on")
     targets = list(shape.map(depends, f"{path}.depends_on")) if isinstance(depends, dict) else \
         shape.seq(depends, f"{path}.depends_on")
+    depends_where = doc.where_at("services", name, "depends_on")
     for target in targets:
-        builder.edge(name, str(target), None, Evidence(Source.depends_on, f"on {target}", where))
+        builder.edge(name, str(target), None, Evidence(Source.depends_on, f"on {target}", depends_where))
     for link in shape.seq(spec.get("links"), f"{path}.links"):
         target = str(link).split(":", 1)[0]
         builder.edge(name, target, None, Evidence(Source.depends_on, f"links {target}", where))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ class _Workload:
     pod: dict[str, Any]
     draft: ServiceDraft | None = None
     role: str = "service"
-    services: list[tuple[Document, dict[str, Any]]] = field(default_factory=list)
+    main_index: int = 0
 
 
 def documents(paths: list[Path]) -> list[Document]:
@@ -162,8 +162,9 @@ def _workload(doc: Document, shape: Shape) -> _Workload:
                                                    .get("labels"), "labels").items()}
     pod = shape.map(template.get("spec"), "spec.template.spec")
     containers = shape.maps(pod.get("containers"), "spec.template.spec.containers")
-    containers = [c for c in containers if c.get("name") not in ("istio-proxy", "linkerd-proxy")]
-    return _Workload(name, doc, shape, labels, containers, pod)
+    kept = [i for i, c in enumerate(containers) if c.get("name") not in ("istio-proxy", "linkerd-proxy")]
+    return _Workload(name, doc, shape, labels, [containers[i] for i in kept], pod,
+                     main_index=kept[0] if kept else 0)
 
 
 def _quantity(value: Any) -> str | None:
@@ -220,13 +221,15 @@ def _add_workload(builder: ModelBuilder, wl: _Workload, config_maps: dict[str, d
         sref = text(shape.map(source.get("secretRef"), "secretRef").get("name"))
         if sref:
             draft.secrets.append(sref)
-    for var in shape.maps(main.get("env"), "env"):
+    lines: dict[str, str] = {}
+    for index, var in enumerate(shape.maps(main.get("env"), "env")):
         name = text(var.get("name"))
         if not name:
             continue
         value = text(var.get("value"))
         if value is not None:
             env[name] = value
+            lines[name] = doc.where_at("spec", "template", "spec", "containers", wl.main_index, "env", index)
             continue
         vfrom = shape.map(var.get("valueFrom"), "valueFrom")
         secret = shape.map(vfrom.get("secretKeyRef"), "secretKeyRef")
@@ -237,7 +240,8 @@ def _add_workload(builder: ModelBuilder, wl: _Workload, config_maps: dict[str, d
             cm, key = text(cmref.get("name")) or "", text(cmref.get("key")) or ""
             if key in config_maps.get(cm, {}):
                 env[name] = config_maps[cm][key]
-    builder.env_edges(wl.name, env, doc.where)
+    for name, value in env.items():
+        builder.env_edges(wl.name, {name: value}, lines.get(name, doc.where))
     draft.config = {k: v for k, v in env.items() if len(v) <= 1024}
     draft.secrets = sorted(set(draft.secrets))
     wl.draft = builder.add_service(draft)
@@ -356,7 +360,8 @@ def _network_policy(builder: ModelBuilder, pods: _Pods, doc: Document, shape: Sh
             for callee in selected:
                 for caller in callers:
                     builder.edge(caller.name, callee.name, port,
-                                 Evidence(Source.network_policy, f"{name} allows ingress", doc.where))
+                                 Evidence(Source.network_policy, f"{name} allows ingress",
+                                          doc.where_at("spec", "ingress", r_index)))
 
 
 def _hpa(builder: ModelBuilder, doc: Document, shape: Shape) -> None:

@@ -32,10 +32,25 @@ class Document:
     data: Any
     file: str
     line: int
+    node: Any = None
 
     @property
     def where(self) -> str:
         return f"{self.file}:{self.line}"
+
+    def where_at(self, *path: str | int) -> str:
+        """file:line of the element at ``path`` (keys and list indexes), else of the document."""
+        node = self.node
+        for key in path:
+            if isinstance(node, pyyaml.MappingNode):
+                node = next((v for k, v in node.value if getattr(k, "value", None) == key), None)
+            elif isinstance(node, pyyaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+                node = node.value[key]
+            else:
+                node = None
+            if node is None:
+                return self.where
+        return f"{self.file}:{node.start_mark.line + 1}"
 
 
 def fail(file: str, line: int, col: int, message: str, hint: str = "") -> ModelError:
@@ -100,7 +115,7 @@ def yaml_stream(text: str, name: str) -> list[Document]:
                     continue
                 data = loader.construct_document(node)
                 if data is not None:
-                    out.append(Document(data, name, node.start_mark.line + 1))
+                    out.append(Document(data, name, node.start_mark.line + 1, node))
         finally:
             loader.dispose()
     except pyyaml.YAMLError as exc:
