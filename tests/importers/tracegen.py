@@ -16,25 +16,14 @@ from __future__ import annotations
 import json
 import math
 import random
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from meshwright.importers.traces import Span
 from meshwright.model import Model
 
-
-@dataclass
-class GenSpan:
-    trace: str
-    id: str
-    parent: str | None
-    service: str
-    name: str
-    kind: str
-    start: float
-    end: float
-    error: bool = False
-    attrs: dict[str, Any] = field(default_factory=dict)
+GenSpan = Span
+"""A generated span: the importer's own span type."""
 
 
 class _Gen:
