@@ -237,3 +237,12 @@ def test_a_large_manifest_imports(tmp_path: Path) -> None:
     path.write_text("---\n".join(docs))
     summary = import_json("kubernetes", str(path), "-o", str(tmp_path / "m"))
     assert len(summary["services"]) == 1000 and len(summary["edges"]) == 1000
+
+
+def test_a_failing_kustomization_is_a_located_error(tmp_path: Path) -> None:
+    (tmp_path / "k").mkdir()
+    (tmp_path / "k" / "kustomization.yaml").write_text("resources:\n- missing.yaml\n")
+    r = run("import", "kubernetes", str(tmp_path / "k"), "-o", str(tmp_path / "m"))
+    assert r.returncode == 2
+    assert "k/kustomization.yaml: error: `kubectl kustomize" in r.stderr
+    assert "missing.yaml" in r.stderr and "Traceback" not in r.stderr

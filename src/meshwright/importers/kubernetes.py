@@ -8,6 +8,7 @@ rendered Helm output. Kinds that say nothing about services are skipped with a n
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -82,6 +83,8 @@ def _kustomize(path: Path) -> list[Document]:
         raise fail(where, 0, 0, "`kubectl kustomize` took more than 120 s", "render it yourself") from None
     if run.returncode != 0:
         message = run.stderr.strip().splitlines()[-1] if run.stderr.strip() else "failed"
+        quoted = re.search(r'err="(.*)"\s*$', message)  # klog's `E1201 ... "command failed" err="..."`
+        message = quoted.group(1) if quoted else message
         raise fail(where, 0, 0, f"`kubectl kustomize {path}` failed: {message}",
                    "fix the kustomization (try `kubectl kustomize` yourself)")
     return yaml_stream(run.stdout, f"{path} (kubectl kustomize)")

@@ -40,14 +40,17 @@ def summarize(builder: ModelBuilder, written: Written, out: str) -> dict[str, An
     }
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def print_summary(data: dict[str, Any]) -> None:
     """The summary for people."""
     n_edges = len(data["edges"])
-    console.print(
-        f"[green]✓[/] imported [bold]{data['system']}[/]: {len(data['services'])} services, "
-        f"{len(data['datastores'])} datastores, {len(data['brokers'])} brokers, {n_edges} call edges "
-        f"→ {escape(data['out'])}/"
-    )
+    counts = ", ".join(_count(len(data[key]), word) for key, word in
+                       (("services", "service"), ("datastores", "datastore"), ("brokers", "broker")))
+    console.print(f"[green]✓[/] imported [bold]{data['system']}[/]: {counts}, {_count(n_edges, 'call edge')} "
+                  f"→ {escape(data['out'])}/")
     if data["edge_sources"]:
         counts = ", ".join(f"{k} {v}" for k, v in data["edge_sources"].items())
         console.print(f"  evidence for the edges: {escape(counts)}")
