@@ -120,3 +120,14 @@ def test_a_registry_means_no_guessed_edges_and_says_how_to_add_them(tmp_path: Pa
     assert "services find each other through consul" in mesh and "importing traces" in mesh
     r = run("import", "compose", str(src), "-o", str(tmp_path / "m2"))
     assert "no call edges were guessed" in r.stdout and "--traces" in r.stdout
+
+
+def test_services_whose_file_names_collide_each_get_a_file(tmp_path: Path) -> None:
+    model, _ = _import(tmp_path, """\
+        services:
+          web.app: {image: "example/a:1", expose: ["80"]}
+          web-app: {image: "example/b:1", expose: ["81"]}
+        """)
+    assert set(model.services) == {"web.app", "web-app"}
+    assert sorted(p.name for p in (tmp_path / "model" / "services").iterdir()) == ["web-app-2.yaml",
+                                                                                  "web-app.yaml"]

@@ -88,7 +88,11 @@ def render(builder: ModelBuilder) -> Written:
     for edge in edges:
         by_caller.setdefault(edge.caller, []).append(edge)
     for name, draft in builder.services.items():
-        out.files[f"services/{file_name(name)}.yaml"] = _service_file(
+        stem, n = file_name(name), 1
+        while f"services/{stem}.yaml" in out.files:  # names that differ only in case or punctuation
+            n += 1
+            stem = f"{file_name(name)}-{n}"
+        out.files[f"services/{stem}.yaml"] = _service_file(
             builder, draft, by_caller.get(name, []), uses, out)
     out.files["mesh.yaml"] = _mesh_file(builder, uses, out)
     return out
