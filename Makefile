@@ -7,18 +7,32 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+# Checkov (the policy linter the tests run on generated manifests) pins networkx < 2.7,
+# which meshwright (networkx >= 3.2) cannot share: it gets an environment of its own.
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
+CHECKOV_SPEC := checkov>=3.2
+
 COMPAT_PYTHON ?= python3
 COMPAT_VENV := .venv-compat
 
-.PHONY: demo test test-compat lint typecheck venv clean docs bench
+.PHONY: demo test test-compat lint typecheck venv checkov clean docs bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m meshwright.simulate.warmup
 	touch $(STAMP)
 
-venv: $(STAMP)
+venv: $(STAMP) $(CHECKOV_STAMP)
+
+$(CHECKOV_STAMP):
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet '$(CHECKOV_SPEC)'
+	touch $(CHECKOV_STAMP)
+
+checkov: $(CHECKOV_STAMP)
 
 demo: $(STAMP)
 	$(BIN)/meshwright validate examples/shop
@@ -32,14 +46,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests $(wildcard benchmarks)
 	$(BIN)/mypy src
 
-test: $(STAMP) lint
+test: $(STAMP) $(CHECKOV_STAMP) lint
 	$(BIN)/python -m pytest
 
 # The suite again on the oldest supported Python (3.11; the machine's python3).
-test-compat:
+test-compat: $(CHECKOV_STAMP)
 	test -x $(COMPAT_VENV)/bin/python || $(COMPAT_PYTHON) -m venv $(COMPAT_VENV)
 	$(COMPAT_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(COMPAT_VENV)/bin/python -m pip install --quiet -e '.[dev]'
+	$(COMPAT_VENV)/bin/python -m meshwright.simulate.warmup
 	$(COMPAT_VENV)/bin/python --version
 	$(COMPAT_VENV)/bin/python -m pytest
 
@@ -53,4 +68,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/sim_vs_simpy.py
 
 clean:
-	rm -rf $(VENV) $(COMPAT_VENV) out .pytest_cache .mypy_cache
+	rm -rf $(VENV) $(COMPAT_VENV) $(CHECKOV_VENV) out .pytest_cache .mypy_cache

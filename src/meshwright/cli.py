@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from meshwright import __version__
 from meshwright.console import console, err_console, print_model_error
@@ -24,7 +25,7 @@ from meshwright.model import load_model
 from meshwright.model.scaffold import STARTER_MODEL
 from meshwright.model.schema import model_json_schema
 from meshwright.model.summary import describe, summarize
-from meshwright.output import write_artifacts
+from meshwright.output import kept_message, write_tracked
 from meshwright.pipeline import run_build, stages
 
 app = typer.Typer(
@@ -46,6 +47,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "meshwright.analysis.commands",
     "meshwright.simulate.commands",
     "meshwright.emit.commands",
+    "meshwright.decompose.commands",
     "meshwright.importers.commands",
 )
 """Modules that add commands; each defines ``register(app: typer.Typer) -> None``."""
@@ -176,7 +178,9 @@ def build(
     Stages run in order (see --list-stages); each writes its files under OUT/. Files are
     written after every stage ran, so an invalid model never leaves a half-written OUT/.
     Exit code 1 when the review finds something at or above --fail-on (default: error);
-    the files are written anyway, so the findings can be read.
+    the files are written anyway, so the findings can be read. Files a stage wrote on an
+    earlier build and no longer generates are removed (see OUT/.meshwright-manifest.json),
+    unless edited since; files of your own in OUT are never touched.
     """
     if list_stages:
         for st in stages():
@@ -196,7 +200,11 @@ def build(
             only=only,
             on_stage=lambda st: status.update(f"[bold]{st.name}[/]: {st.description}"),
         )
-    written = write_artifacts(out, [a for r in ctx.results.values() for a in r.artifacts])
+    written = write_tracked(out, {f"build {r.name}": r.artifacts for r in ctx.results.values()})
+    for stale in written.kept:
+        err_console.print(f"[yellow]warning:[/] {escape(kept_message(out, stale))}")
+    for warning in written.warnings:
+        err_console.print(f"[yellow]warning:[/] {escape(warning)}")
     failed = any(r.failed for r in ctx.results.values())
     if format is OutputFormat.json:
         stages_json = [
@@ -208,13 +216,21 @@ def build(
             }
             for r in ctx.results.values()
         ]
-        report = {"system": loaded.model.system, "out": str(out), "failed": failed, "stages": stages_json}
+        report = {
+            "system": loaded.model.system,
+            "out": str(out),
+            "failed": failed,
+            "stages": stages_json,
+            "removed": written.removed,
+            "kept": written.kept,
+        }
         print(json.dumps(report, indent=2))
     else:
         for result in ctx.results.values():
             mark = "[red]✗[/]" if result.failed else "[green]✓[/]"
             console.print(f"{mark} [bold]{result.name:9}[/] {result.summary}")
-        console.print(f"wrote {len(written)} files to {out}/")
+        removed = f"; removed {len(written.removed)} no longer generated" if written.removed else ""
+        console.print(f"wrote {len(written.written)} files to {out}/{removed}")
     if failed:
         raise typer.Exit(1)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from meshwright.memo import memoised
 from meshwright.model.source import PathKey
 from meshwright.model.types import Call, Model
 
@@ -71,11 +72,12 @@ def operation_graph(model: Model) -> nx.MultiDiGraph:
     return g
 
 
-def service_graph(model: Model) -> nx.DiGraph:
-    """Services as nodes; an edge when any operation of one calls the other."""
+def service_graph(model: Model, edge_list: list[Edge] | None = None) -> nx.DiGraph:
+    """Services as nodes; an edge when any operation of one calls the other (over
+    ``edge_list`` when given, e.g. only the permitted calls; else every call)."""
     g = nx.DiGraph()
     g.add_nodes_from(model.services)
-    for e in edges(model):
+    for e in edges(model) if edge_list is None else edge_list:
         if g.has_edge(e.caller_service, e.callee_service):
             g[e.caller_service][e.callee_service]["edges"].append(e)
         else:
@@ -120,7 +122,20 @@ def published_topics(model: Model, operation: str) -> list[str]:
 def publishers(model: Model, topic: str) -> list[str]:
     """Operations ``service.op`` that publish ``topic`` (see :func:`published_topics`), in
     model order; an operation listing the topic twice appears twice (publishes twice)."""
-    return [op for op in operation_names(model) for t in published_topics(model, op) if t == topic]
+    return publishers_by_topic(model).get(topic, [])
+
+
+def publishers_by_topic(model: Model) -> dict[str, list[str]]:
+    """:func:`publishers` of every topic at once, built in one walk (memoised per model)."""
+
+    def build() -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for op in operation_names(model):
+            for t in published_topics(model, op):
+                out.setdefault(t, []).append(op)
+        return out
+
+    return memoised(model, "publishers_by_topic", build)
 
 
 @dataclass(frozen=True)
@@ -140,7 +155,11 @@ class Consumer:
 
 
 def consumers(model: Model) -> list[Consumer]:
-    """Every ``consumes`` entry of the model, in model order."""
+    """Every ``consumes`` entry of the model, in model order (memoised per model)."""
+    return memoised(model, "consumers", lambda: _consumers(model))
+
+
+def _consumers(model: Model) -> list[Consumer]:
     out: list[Consumer] = []
     for sname, svc in model.services.items():
         for i, c in enumerate(svc.consumes):
@@ -154,4 +173,14 @@ def consumers(model: Model) -> list[Consumer]:
 def consumer_handlers(model: Model, topic: str) -> list[Consumer]:
     """The consumers of ``topic`` in model order. Each entry is handed every message of the
     topic: entries do not split a topic's messages, even when they share a group name."""
-    return [c for c in consumers(model) if c.topic == topic]
+    return _consumers_by_topic(model).get(topic, [])
+
+
+def _consumers_by_topic(model: Model) -> dict[str, list[Consumer]]:
+    def build() -> dict[str, list[Consumer]]:
+        out: dict[str, list[Consumer]] = {}
+        for c in consumers(model):
+            out.setdefault(c.topic, []).append(c)
+        return out
+
+    return memoised(model, "consumers_by_topic", build)

@@ -27,3 +27,15 @@ def test_online_boutique_shows_missing_timeouts_where_they_are_missing() -> None
     assert untimed, "the real Online Boutique sets no call timeouts"
     assert {f.path for f in report.findings} == untimed
     assert all(f.location.file.endswith("mesh.yaml") and f.location.line > 0 for f in report.findings)
+
+
+def test_online_boutique_namespace_and_images_are_findings_at_their_lines() -> None:
+    """What Checkov finds in the generated manifests (CKV_K8S_21, CKV_K8S_14) the review
+    reports first, at the model's lines: `namespace: default` and the bare image names."""
+    loaded = load_model(EXAMPLES / "online-boutique")
+    text = (EXAMPLES / "online-boutique" / "mesh.yaml").read_text(encoding="utf-8").splitlines()
+    [ns] = run_check(loaded, select=["MW614"]).findings
+    assert text[ns.location.line - 1].strip() == "namespace: default"
+    images = run_check(loaded, select=["MW606"]).findings
+    assert {f.path[1] for f in images} == set(loaded.model.services)
+    assert all(text[f.location.line - 1].strip().startswith("image:") for f in images)

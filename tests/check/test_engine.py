@@ -82,7 +82,7 @@ def test_fail_on_levels(fail_on: str, fails: bool) -> None:
     text = """\
 contexts: {shop: {owner: team}}
 services:
-  cart: {context: shop, runtime: {replicas: 2, cpu: 100m, memory: 64Mi}}
+  cart: {context: shop, image: "r.example/cart:1.0", runtime: {replicas: 2, cpu: 100m, memory: 64Mi}}
 """
     report = run_check(load_case(text), select=["MW6"])
     assert report.counts() == {"error": 0, "warning": 1, "info": 0}  # MW603 no memory limit

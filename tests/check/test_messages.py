@@ -77,3 +77,22 @@ services:
     apis: [{name: Web, port: 80, operations: {Home: {}}}]
 """
     assert messages(entry, "MW612") == ["web receives traffic from entrypoint home but runs 0 replicas"]
+
+
+def test_a_call_the_callee_does_not_allow_is_found_at_the_call() -> None:
+    model = """\
+services:
+  checkout:
+    apis: [{name: Checkout, port: 80, operations: {Place: {}, Cancel: {}}}]
+    calls: [{to: orders.Refund, timeout: 1s}]
+  orders:
+    apis: [{name: Orders, port: 80, operations: {Create: {}, Refund: {}}}]
+    authorization: [{allow: [checkout], operations: [Create]}]
+"""
+    report = run_check(load_case(model), select=["MW509"])
+    [finding] = report.findings  # one finding for the service-level call, not one per operation
+    assert finding.message == (
+        "checkout calls orders.Refund, which orders' authorization does not allow for checkout"
+    )
+    assert finding.path == ("services", "checkout", "calls", 0)
+    assert finding.location.line == 6  # the call's line (after the two added header lines)

@@ -27,7 +27,8 @@ def test_dockerfile_is_multi_stage_non_root_with_healthcheck(language: str, prot
     stages = re.findall(r"^FROM .+ AS [\w-]+$", text, re.MULTILINE)
     assert len(stages) >= 1 and len(re.findall(r"^FROM ", text, re.MULTILINE)) >= 2
     assert re.search(r"^USER 10001:10001$", text, re.MULTILINE)
-    assert re.search(r"^EXPOSE 8081$", text, re.MULTILINE)
+    assert re.search(r"^EXPOSE 8081 9090$", text, re.MULTILINE)  # the API and the metrics port
+    assert re.search(r"^ENV METRICS_PORT=9090$", text, re.MULTILINE)
     [check] = re.findall(r"^HEALTHCHECK .* CMD (.+)$", text, re.MULTILINE)
     assert ("grpc_health_probe" in check) == (protocol == "grpc")
     assert "8081" in check

@@ -211,3 +211,26 @@ def test_written_layout(tmp_path: Path) -> None:
     out = write(tmp_path, emit_target("kubernetes", fixture_model()))
     assert (out / "base" / "kustomization.yaml").is_file()
     assert (out / "overlays" / "dev" / "patches" / "hpa-checkout.yaml").is_file()
+
+
+@pytest.mark.parametrize(
+    ("runtime", "budget"),
+    [
+        ("{replicas: 4, autoscale: {min: 1, max: 5}}", False),  # may scale down to one pod
+        ("{replicas: 1, autoscale: {min: 2, max: 5}}", True),  # never fewer than two
+        ("{replicas: 3}", True),
+        ("{replicas: 1}", False),
+    ],
+)
+def test_disruption_budget_follows_the_fewest_replicas(runtime: str, budget: bool) -> None:
+    """Under an autoscaler the count that matters is ``autoscale.min``, not ``replicas``."""
+    model = load_text(
+        "meshwright: 1\nsystem: s\nservices:\n  api:\n"
+        f"    runtime: {runtime}\n"
+        "    apis: [{name: A, protocol: http, port: 8080, operations: {Get: {}}}]\n"
+    ).model
+    files = emit_target("kubernetes", model)
+    kinds = [o["kind"] for o in base_files(model)["api.yaml"]]
+    assert ("PodDisruptionBudget" in kinds) == budget
+    dev = [a.path for a in files if a.path.startswith("overlays/dev/patches/pdb-")]
+    assert dev == (["overlays/dev/patches/pdb-api.yaml"] if budget else [])

@@ -64,11 +64,15 @@ def _env(deployment: OBJ) -> dict[str, str]:
 def test_service_listens_on_service_port_and_targets_the_named_container_port() -> None:
     model = _model()
     services, deployments = _objects(model, "Service"), _objects(model, "Deployment")
-    [mail_port] = services["mail"]["spec"]["ports"]
+    mail_port, metrics = services["mail"]["spec"]["ports"]
     assert (mail_port["port"], mail_port["targetPort"]) == (5000, "grpc-8080")
+    assert (metrics["name"], metrics["port"], metrics["targetPort"]) == ("metrics", 9090, "metrics")
     [container] = deployments["mail"]["spec"]["template"]["spec"]["containers"]
-    assert container["ports"] == [{"name": "grpc-8080", "containerPort": 8080, "protocol": "TCP"}]
-    [stock_port] = services["stock"]["spec"]["ports"]
+    assert container["ports"] == [
+        {"name": "grpc-8080", "containerPort": 8080, "protocol": "TCP"},
+        {"name": "metrics", "containerPort": 9090, "protocol": "TCP"},
+    ]
+    stock_port, _ = services["stock"]["spec"]["ports"]
     assert (stock_port["port"], stock_port["targetPort"]) == (7070, "grpc-7070")  # default: port
 
 
@@ -80,10 +84,10 @@ def test_kubernetes_callers_dial_the_service_port() -> None:
 
 def test_network_policies_keep_container_ports() -> None:
     policies = _objects(_model(), "NetworkPolicy")
-    mail_ingress = policies["mail"]["spec"]["ingress"]
-    assert [p["port"] for rule in mail_ingress for p in rule["ports"]] == [8080]
+    mail_ingress = policies["mail"]["spec"]["ingress"]  # web, then Prometheus on the metrics port
+    assert [p["port"] for rule in mail_ingress for p in rule["ports"]] == [8080, 9090]
     web_ingress = policies["web"]["spec"]["ingress"]  # public: anyone, on the pod's port
-    assert [p["port"] for rule in web_ingress for p in rule["ports"]] == [8080]
+    assert [p["port"] for rule in web_ingress for p in rule["ports"]] == [8080, 9090]
     egress_ports = {p["port"] for rule in policies["web"]["spec"]["egress"] for p in rule["ports"]}
     assert 8080 in egress_ports and 5000 not in egress_ports
 

@@ -185,7 +185,7 @@ def test_unknown_saga_step() -> None:
 def test_duplicate_operation_in_a_service() -> None:
     text = BASE.replace(
         "          Charge: {idempotent: true}\n",
-        "          Charge: {idempotent: true}\n      - name: Admin\n        port: 9090\n"
+        "          Charge: {idempotent: true}\n      - name: Admin\n        port: 9091\n"
         "        operations:\n          Charge: {}\n",
     )
     assert one_error(text) == (
@@ -298,10 +298,21 @@ def test_config_keys_must_be_variable_names() -> None:
 def test_service_ports_must_differ_within_a_service() -> None:
     text = BASE.replace(
         "          Charge: {idempotent: true}\n",
-        "          Charge: {idempotent: true}\n      - name: Admin\n        port: 9090\n"
+        "          Charge: {idempotent: true}\n      - name: Admin\n        port: 9091\n"
         "        service_port: 8080\n        operations:\n          Audit: {}\n",
     )
     assert one_error(text) == (
         "m.yaml:27:23: error: service port 8080 is used by two APIs of service 'payment'\n"
         "    hint: give each API of a service its own service_port"
     )
+
+
+def test_authorization_names_an_unknown_operation() -> None:
+    text = BASE.replace(
+        "          Charge: {idempotent: true}\n",
+        "          Charge: {idempotent: true}\n    authorization:\n"
+        "      - {allow: [checkout], operations: [Charhe]}\n",
+    )
+    message = one_error(text)
+    assert "authorization names 'Charhe', which is not an operation of 'payment'" in message
+    assert "did you mean 'Charge'?" in message and message.startswith("m.yaml:26:42:")

@@ -90,12 +90,14 @@ class RuleContext:
     @cached_property
     def producers(self) -> dict[str, set[str]]:
         """Topic → services that publish it (service level or from an operation)."""
-        return {t: set(self.model.producers(t)) for t in self.model.topics}
+        index = self.model.producers_by_topic()
+        return {t: set(index.get(t, ())) for t in self.model.topics}
 
     @cached_property
     def consumers(self) -> dict[str, set[str]]:
         """Topic → services that consume it."""
-        return {t: set(self.model.consumers(t)) for t in self.model.topics}
+        index = self.model.consumers_by_topic()
+        return {t: set(index.get(t, ())) for t in self.model.topics}
 
     def operations(self) -> Iterator[tuple[str, str, Service, Operation, PathKey]]:
         """Every (service, operation name, service, operation, model path of the operation)."""

@@ -10,11 +10,11 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from meshwright.console import console
+from meshwright.console import console, err_console
 from meshwright.emit.names import ensure_distinct_names
 from meshwright.emit.registry import emit_all, emit_target
 from meshwright.model import load_model
-from meshwright.output import write_artifacts
+from meshwright.output import kept_message, write_tracked
 
 
 class EmitTarget(StrEnum):
@@ -45,22 +45,39 @@ def emit(
 
     Example: `meshwright emit kubernetes examples/shop -o deploy/k8s`, then
     `kubectl apply -k deploy/k8s/overlays/dev`.
+
+    OUT/.meshwright-manifest.json lists the files meshwright wrote; emitting again
+    removes those it no longer generates (a removed service's files) unless they were
+    edited since. Files of your own in OUT are never touched.
     """
     loaded = load_model(path)
     ensure_distinct_names(loaded)
     model = loaded.model
     artifacts = emit_all(model) if target is EmitTarget.all else emit_target(target.value, model)
-    written = write_artifacts(out, artifacts)
+    report = write_tracked(out, {f"emit {target.value}": artifacts})
+    for warning in report.warnings:
+        err_console.print(f"[yellow]warning:[/] {escape(warning)}")
+    for stale in report.kept:
+        err_console.print(f"[yellow]warning:[/] {escape(kept_message(out, stale))}")
     if format is Format.json:
-        print(
-            json.dumps(
-                {"target": target.value, "out": str(out), "files": [a.path for a in artifacts]}, indent=2
-            )
-        )
+        data = {
+            "target": target.value,
+            "out": str(out),
+            "files": [a.path for a in artifacts],
+            "removed": report.removed,
+            "kept": report.kept,
+        }
+        print(json.dumps(data, indent=2))
         return
-    console.print(f"[green]✓[/] {target.value}: {len(written)} files in {escape(str(out))}/", soft_wrap=True)
+    console.print(
+        f"[green]✓[/] {target.value}: {len(report.written)} files in {escape(str(out))}/"
+        + (f", {len(report.removed)} no longer generated removed" if report.removed else ""),
+        soft_wrap=True,
+    )
     for art in artifacts:
         console.print(f"  [green]wrote[/] {escape(art.path)}", soft_wrap=True)
+    for stale in report.removed:
+        console.print(f"  [yellow]removed[/] {escape(stale)} (no longer generated)", soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -13,13 +13,20 @@ from typing import Any
 import networkx as nx
 
 from meshwright.emit import infra
-from meshwright.emit.conventions import RUN_AS
+from meshwright.emit.conventions import METRICS_PORT_ENV, RUN_AS, metrics_port
 from meshwright.emit.docker import healthcheck
 from meshwright.emit.kubernetes.labels import image
 from meshwright.emit.registry import target
-from meshwright.emit.wiring import address_env, callees, container_port, dns_name, env_name, uses_broker
+from meshwright.emit.wiring import (
+    address_env,
+    call_graph,
+    callees,
+    container_port,
+    dns_name,
+    env_name,
+    uses_broker,
+)
 from meshwright.emit.yamltext import dump
-from meshwright.graph import service_graph
 from meshwright.model.types import Model, Service
 from meshwright.pipeline import Artifact
 
@@ -67,7 +74,7 @@ def _host_ports(model: Model) -> dict[tuple[str, int], int]:
 
 def _depends_on(model: Model, name: str, svc: Service) -> Obj:
     """Containers to wait for: callees (unless they call back), broker, datastores."""
-    g = service_graph(model)
+    g = call_graph(model)
     deps: list[str] = [
         dns_name(c) for c in callees(model, name) if model.services[c].apis and not nx.has_path(g, c, name)
     ]
@@ -79,7 +86,11 @@ def _depends_on(model: Model, name: str, svc: Service) -> Obj:
 
 def _service(model: Model, name: str, svc: Service, host_ports: dict[tuple[str, int], int]) -> Obj:
     out: Obj = {"image": image(model, name, svc)}
-    env = {**dict(sorted(svc.config.items())), **address_env(model, name, port_of=container_port)}
+    env = {
+        **dict(sorted(svc.config.items())),
+        METRICS_PORT_ENV: str(metrics_port(svc)),
+        **address_env(model, name, port_of=container_port),
+    }
     env.update({f"{env_name(s.name)}_FILE": f"/run/secrets/{dns_name(s.name)}" for s in svc.secrets})
     if env:
         out["environment"] = env
@@ -89,9 +100,7 @@ def _service(model: Model, name: str, svc: Service, host_ports: dict[tuple[str, 
     published = [f"127.0.0.1:{host_ports[name, p]}:{p}" for p in ports if (name, p) in host_ports]
     if published:
         out["ports"] = published
-    check = healthcheck(svc)
-    if check is not None:
-        out["healthcheck"] = _health(check)
+    out["healthcheck"] = _health(healthcheck(svc))
     deps = _depends_on(model, name, svc)
     if deps:
         out["depends_on"] = deps

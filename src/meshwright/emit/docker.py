@@ -1,8 +1,9 @@
 """Docker target: one multi-stage Dockerfile per service, by ``language``.
 
-The runtime stage runs as an unprivileged numeric user and declares a HEALTHCHECK
-(gRPC health probe for gRPC services, ``GET /healthz`` for HTTP); compose reuses the
-same check through :func:`healthcheck`.
+The runtime stage runs as an unprivileged numeric user, exposes the API ports and the
+health and metrics port (``METRICS_PORT``), and declares a HEALTHCHECK (gRPC health probe
+for gRPC services, ``GET /healthz`` for HTTP and, without an API, on the metrics port);
+compose reuses the same check through :func:`healthcheck`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import json
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from meshwright.emit.conventions import HEALTH_PATH, RUN_AS
+from meshwright.emit.conventions import HEALTH_PATH, METRICS_PORT_ENV, RUN_AS, metrics_port
 from meshwright.emit.registry import target
 from meshwright.emit.wiring import dns_name
 from meshwright.model.types import Model, Service
@@ -39,14 +40,15 @@ def language(svc: Service) -> str:
     return lang if lang in LANGUAGES else "default"
 
 
-def healthcheck(svc: Service) -> list[str] | None:
-    """The container health command (exec form), or None for a service without APIs."""
+def healthcheck(svc: Service) -> list[str]:
+    """The container health command (exec form): the gRPC health service of a gRPC service,
+    ``GET /healthz`` on the API of an HTTP service, and on the health and metrics port of a
+    service without APIs (see :mod:`meshwright.emit.conventions`)."""
     grpc = [a for a in svc.apis if a.protocol == "grpc"]
     if grpc:
         return ["CMD", "/usr/local/bin/grpc_health_probe", f"-addr=127.0.0.1:{grpc[0].listen_port}"]
-    if not svc.apis:
-        return None
-    url = f"http://127.0.0.1:{svc.apis[0].listen_port}{HEALTH_PATH}"
+    port = svc.apis[0].listen_port if svc.apis else metrics_port(svc)
+    url = f"http://127.0.0.1:{port}{HEALTH_PATH}"
     if language(svc) == "python":
         code = f"import urllib.request; urllib.request.urlopen('{url}', timeout=2)"
         return ["CMD", "python", "-c", code]
@@ -61,9 +63,12 @@ def dockerfile(name: str, svc: Service) -> str:
         language=svc.language or "unspecified",
         uid=RUN_AS,
         grpc=any(a.protocol == "grpc" for a in svc.apis),
-        ports=sorted({a.listen_port for a in svc.apis}),
-        env=[("PORT", str(svc.apis[0].listen_port))] if svc.apis else [],
-        healthcheck=json.dumps(check[1:]) if check else None,
+        ports=sorted({a.listen_port for a in svc.apis} | {metrics_port(svc)}),
+        env=[
+            *([("PORT", str(svc.apis[0].listen_port))] if svc.apis else []),
+            (METRICS_PORT_ENV, str(metrics_port(svc))),
+        ],
+        healthcheck=json.dumps(check[1:]),
     )
 
 

@@ -73,7 +73,9 @@ def emit_all(model: Model) -> list[Artifact]:
 
 def network_view(model: Model) -> Model:
     """The model as the platform sees it: event-handler APIs have no port, container port,
-    Service or probe, so emitters get each service with its networked APIs only."""
+    Service port or probe of their own, so emitters get each service with its networked APIs
+    only (every workload still has its health and metrics port, see
+    :mod:`meshwright.emit.conventions`)."""
     services = {
         name: svc.model_copy(update={"apis": svc.network_apis()})
         for name, svc in model.services.items()

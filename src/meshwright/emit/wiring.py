@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import networkx as nx
+
+from meshwright.authorization import permitted_edges
 from meshwright.emit import infra
 from meshwright.graph import Edge, service_graph
 from meshwright.model.types import Api, Model, Service
@@ -49,9 +52,39 @@ def _ports(model: Model, edges: list[Edge], port_of: PortOf) -> list[int]:
     return sorted(ports)
 
 
+_graphs: tuple[Model, nx.DiGraph, nx.DiGraph] | None = None
+"""The last model's (service graph, permitted service graph): every service asks, and
+models are immutable, so they are built once per model object."""
+
+
+def _service_graphs(model: Model) -> tuple[nx.DiGraph, nx.DiGraph]:
+    """(every call, the permitted calls) as service graphs of ``model``; do not modify."""
+    global _graphs
+    if _graphs is None or _graphs[0] is not model:
+        _graphs = (model, service_graph(model), service_graph(model, permitted_edges(model)))
+    return _graphs[1], _graphs[2]
+
+
+def call_graph(model: Model) -> nx.DiGraph:
+    """The service graph of every call of ``model`` (:func:`meshwright.graph.service_graph`),
+    built once per model object; do not modify it."""
+    return _service_graphs(model)[0]
+
+
 def callees(model: Model, service: str, port_of: PortOf = container_port) -> dict[str, list[int]]:
-    """Services ``service`` calls → the ports (``port_of`` each API it calls), sorted by name."""
-    g = service_graph(model)
+    """Services ``service`` calls → the ports (``port_of`` each API it calls), sorted by name.
+    Every call of the model counts (address variables, start order); for what the network
+    lets through see :func:`permitted_callees`."""
+    return _successors(model, _service_graphs(model)[0], service, port_of)
+
+
+def permitted_callees(model: Model, service: str) -> dict[str, list[int]]:
+    """Services ``service`` calls and may call (call graph ∩ the callees' authorization, from
+    :mod:`meshwright.authorization`) → the container ports of the APIs it may call."""
+    return _successors(model, _service_graphs(model)[1], service, container_port)
+
+
+def _successors(model: Model, g: nx.DiGraph, service: str, port_of: PortOf) -> dict[str, list[int]]:
     return {
         callee: _ports(model, g[service][callee]["edges"], port_of)
         for callee in sorted(g.successors(service))
@@ -60,8 +93,9 @@ def callees(model: Model, service: str, port_of: PortOf = container_port) -> dic
 
 
 def callers(model: Model, service: str) -> dict[str, list[int]]:
-    """Services whose operations call ``service`` → the container ports they call, by name."""
-    g = service_graph(model)
+    """Services that call ``service`` and may (call graph ∩ its authorization, from
+    :mod:`meshwright.authorization`) → the container ports of the APIs they may call."""
+    g = _service_graphs(model)[1]
     return {
         caller: _ports(model, g[caller][service]["edges"], container_port)
         for caller in sorted(g.predecessors(service))

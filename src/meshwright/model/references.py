@@ -10,8 +10,11 @@ from typing import Any
 
 from meshwright.errors import Diagnostic
 from meshwright.model.source import PathKey, SourceMap
+from meshwright.model.types import Runtime
 from meshwright.model.validation_errors import did_you_mean
 
+METRICS_PORT = Runtime.model_fields["metrics_port"].default
+"""The default health and metrics port (``runtime.metrics_port``)."""
 _FALLBACK_KEYWORDS = ("none", "cache", "static", "default", "degrade")
 
 
@@ -121,6 +124,11 @@ class _Checker:
                         self.error((*base, "authorization", i, "allow", j),
                                    f"authorization allows unknown service '{caller}'",
                                    did_you_mean(caller, self.services))
+                for j, op in enumerate(_l(_d(rule).get("operations"))):
+                    if isinstance(op, str) and op != "*" and op not in self.ops.get(sname, []):
+                        self.error((*base, "authorization", i, "operations", j),
+                                   f"authorization names '{op}', which is not an operation of '{sname}'",
+                                   did_you_mean(op, self.ops.get(sname, [])))
         for i, ep in enumerate(_l(self.raw.get("entrypoints"))):
             self.operation_ref(_d(ep).get("operation"), ("entrypoints", i, "operation"),
                                "entrypoint")
@@ -139,9 +147,18 @@ class _Checker:
         seen_names: dict[Any, PathKey] = {}
         seen_call_ports: dict[Any, PathKey] = {}
         stores = set(_d(svc.get("datastores")))
+        metrics_port = _d(svc.get("runtime")).get("metrics_port", METRICS_PORT)
         for ai, api in enumerate(_l(svc.get("apis"))):
             api = _d(api)
             apath: PathKey = (*base, "apis", ai)
+            for field in ("port", "service_port"):
+                if api.get(field) == metrics_port:
+                    self.error((*apath, field),
+                               f"port {metrics_port!r} of API '{api.get('name')}' is the health and "
+                               f"metrics port of service '{sname}'",
+                               "every workload serves /healthz and /metrics on runtime.metrics_port "
+                               f"(default {METRICS_PORT}): use another port for the API, or set "
+                               "`runtime: {metrics_port: PORT}` to a free one", code="duplicate")
             call_port = api.get("service_port", api.get("port"))
             if "service_port" in api and call_port is not None and call_port in seen_call_ports:
                 self.error((*apath, "service_port"),

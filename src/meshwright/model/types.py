@@ -155,14 +155,22 @@ class RetryBudget(Strict):
         return data
 
 
+RetryOn = Literal[
+    "5xx", "gateway_error", "reset", "connect_failure", "refused", "unavailable", "timeout",
+    "rate_limited",
+]
+"""The retry_on vocabulary; what each word retries is defined in ``meshwright.callpolicy``."""
+DEFAULT_RETRY_ON: tuple[RetryOn, ...] = ("unavailable", "reset", "5xx")
+
+
 class Retries(Strict):
     shorthand_schema = {"type": "integer", "minimum": 1, "description": "shorthand: attempts"}
     attempts: int = Field(ge=1, le=100, description="Total tries, the first one included.")
     per_try_timeout: Duration | None = Field(None, description="Deadline of each single try.")
     backoff: Backoff | None = Field(None, description="Waits between tries.")
-    retry_on: list[str] = Field(
-        default_factory=lambda: ["unavailable", "reset", "5xx"],
-        description="Failure kinds that trigger a retry.",
+    retry_on: list[RetryOn] = Field(
+        default_factory=lambda: list(DEFAULT_RETRY_ON),
+        description="Failure kinds that trigger a retry (see docs/call-semantics.md).",
     )
     budget: RetryBudget | None = Field(None, description="Cap on retries as a share of requests.")
 
@@ -172,12 +180,6 @@ class Retries(Strict):
         if isinstance(data, int) and not isinstance(data, bool):
             return {"attempts": data}
         return data
-
-    def worst_case_backoff(self) -> float:
-        """Sum of the maximum waits between tries."""
-        if self.backoff is None:
-            return 0.0
-        return sum(self.backoff.delay(i) for i in range(1, self.attempts))
 
 
 class CircuitBreaker(Strict):
@@ -267,11 +269,6 @@ class Call(CallPolicy):
     @property
     def has_fallback(self) -> bool:
         return self.fallback not in (None, "none")
-
-    @property
-    def attempts(self) -> int:
-        """Application tries of this call (1 without retries)."""
-        return self.retries.attempts if self.retries else 1
 
 
 # --------------------------------------------------------------------------- services
@@ -381,6 +378,12 @@ class Runtime(Strict):
     queue_limit: int | None = Field(default=None, ge=0, description="Bounded request queue.")
     load_balancing: Literal["round_robin", "least_requests", "power_of_two"] = "round_robin"
     autoscale: Autoscale | None = None
+    metrics_port: int = Field(
+        default=9090,
+        ge=1,
+        le=65535,
+        description="Port of the health (/healthz) and metrics (/metrics) endpoint every workload serves.",
+    )
 
 
 class Datastore(Strict):
@@ -602,11 +605,27 @@ class Model(Strict):
 
     def producers(self, topic: str) -> list[str]:
         """Services that publish to ``topic`` (service level or from an operation)."""
-        out = []
+        return self.producers_by_topic().get(topic, [])
+
+    def producers_by_topic(self) -> dict[str, list[str]]:
+        """:meth:`producers` of every topic, in one walk over the services."""
+        out: dict[str, list[str]] = {}
         for name, svc in self.services.items():
-            if topic in svc.publishes or any(topic in op.publishes for _, _, op in svc.operations()):
-                out.append(name)
+            topics = set(svc.publishes)
+            for _, _, op in svc.operations():
+                topics.update(op.publishes)
+            for t in sorted(topics):
+                out.setdefault(t, []).append(name)
         return out
 
     def consumers(self, topic: str) -> list[str]:
-        return [n for n, s in self.services.items() if any(c.topic == topic for c in s.consumes)]
+        """Services that consume ``topic``."""
+        return self.consumers_by_topic().get(topic, [])
+
+    def consumers_by_topic(self) -> dict[str, list[str]]:
+        """:meth:`consumers` of every topic, in one walk over the services."""
+        out: dict[str, list[str]] = {}
+        for name, svc in self.services.items():
+            for t in dict.fromkeys(c.topic for c in svc.consumes):
+                out.setdefault(t, []).append(name)
+        return out

@@ -9,7 +9,9 @@ picks it automatically. Without numba it still runs, as slow plain Python.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import numpy as np
@@ -22,6 +24,19 @@ from meshwright.simulate.recorder import LATENCY_SAMPLE, Latencies, Recorder
 from meshwright.simulate.scenario import Scenario
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+def cache_dir() -> Path:
+    """Where numba keeps the compiled kernel: the user's cache, never the package's source
+    tree (``MESHWRIGHT_CACHE_DIR``, else ``$XDG_CACHE_HOME/meshwright``, else
+    ``~/.cache/meshwright``; numba's own ``NUMBA_CACHE_DIR`` wins when set)."""
+    base = os.environ.get("MESHWRIGHT_CACHE_DIR")
+    if base:
+        return Path(base) / "numba"
+    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(xdg) / "meshwright" / "numba"
+
+
+os.environ.setdefault("NUMBA_CACHE_DIR", str(cache_dir()))
 
 try:  # pragma: no cover - depends on the environment
     import numba

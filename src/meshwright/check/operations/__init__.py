@@ -12,6 +12,8 @@ from meshwright.check.operations.MW609 import TracingDisabled
 from meshwright.check.operations.MW610 import LimitBelowRequest
 from meshwright.check.operations.MW611 import AutoscaleWithoutCpuRequest
 from meshwright.check.operations.MW612 import ZeroReplicasWithTraffic
+from meshwright.check.operations.MW613 import NoImage
+from meshwright.check.operations.MW614 import SharedNamespace
 
 RULES = (
     SingleReplicaHighSlo,
@@ -26,4 +28,6 @@ RULES = (
     LimitBelowRequest,
     AutoscaleWithoutCpuRequest,
     ZeroReplicasWithTraffic,
+    NoImage,
+    SharedNamespace,
 )

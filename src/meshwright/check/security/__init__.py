@@ -8,6 +8,7 @@ from meshwright.check.security.MW505 import PublicEntrypointWithoutRateLimit
 from meshwright.check.security.MW506 import NoAuthorizationPolicy
 from meshwright.check.security.MW507 import EntrypointToInternalService
 from meshwright.check.security.MW508 import SecretsInKubernetesStore
+from meshwright.check.security.MW509 import CallNotAuthorized
 
 RULES = (
     NoMutualTls,
@@ -18,4 +19,5 @@ RULES = (
     NoAuthorizationPolicy,
     EntrypointToInternalService,
     SecretsInKubernetesStore,
+    CallNotAuthorized,
 )

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from meshwright.emit.kubernetes import workload
 from meshwright.emit.kubernetes.labels import namespace, system_labels
 from meshwright.emit.kubernetes.objects import base_files
-from meshwright.emit.kubernetes.workload import fixed_replicas, min_replicas
+from meshwright.emit.kubernetes.workload import fixed_replicas
 from meshwright.emit.wiring import dns_name
 from meshwright.emit.yamltext import dump, dump_all
 from meshwright.model.types import Model, Service
@@ -89,7 +90,7 @@ def _dev_patches(model: Model) -> dict[str, Obj]:
                 "kind": "HorizontalPodAutoscaler",
                 "metadata": {"name": dns_name(name)},
             }
-        if min_replicas(svc) > 1 or svc.runtime.replicas > 1:
+        if workload.disruption_budget(model, name, svc) is not None:
             patches[f"pdb-{dns_name(name)}.yaml"] = {
                 "$patch": "delete",
                 "apiVersion": "policy/v1",

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from meshwright.emit.conventions import HEALTH_PATH, RUN_AS, SECRETS_DIR
+from meshwright.emit.conventions import (
+    HEALTH_PATH,
+    METRICS_PORT_ENV,
+    METRICS_PORT_NAME,
+    RUN_AS,
+    SECRETS_DIR,
+    metrics_port,
+)
 from meshwright.emit.kubernetes.labels import image, labels, selector
 from meshwright.emit.patch import deep_merge
 from meshwright.emit.wiring import address_env, dns_name, env_name, service_port
@@ -51,20 +58,26 @@ def resources(svc: Service) -> Obj:
     return out
 
 
-def probe_action(svc: Service) -> Obj | None:
-    """gRPC health check for a gRPC service, ``GET /healthz`` for HTTP, None without APIs."""
+def probe_action(svc: Service) -> Obj:
+    """gRPC health check for a gRPC service, ``GET /healthz`` on the API for HTTP, and
+    ``GET /healthz`` on the ``metrics`` port for a service without APIs (see
+    :mod:`meshwright.emit.conventions`)."""
     grpc = [a for a in svc.apis if a.protocol == "grpc"]
     if grpc:
         return {"grpc": {"port": grpc[0].listen_port}}
     if svc.apis:
         return {"httpGet": {"path": HEALTH_PATH, "port": port_name(svc.apis[0])}}
-    return None
+    return {"httpGet": {"path": HEALTH_PATH, "port": METRICS_PORT_NAME}}
+
+
+def scraped(model: Model) -> bool:
+    """True when Prometheus scrapes the workloads (``platform.telemetry.metrics``): their
+    Services then carry the ``metrics`` port and their policies let Prometheus reach it."""
+    return model.platform.telemetry.metrics == "prometheus"
 
 
 def _probes(svc: Service) -> Obj:
     action = probe_action(svc)
-    if action is None:
-        return {}
     return {
         "startupProbe": {**action, "periodSeconds": 2, "failureThreshold": 30},
         "readinessProbe": {**action, "periodSeconds": 5, "failureThreshold": 3},
@@ -73,7 +86,8 @@ def _probes(svc: Service) -> Obj:
 
 
 def _env(model: Model, name: str, svc: Service) -> list[Obj]:
-    env = [{"name": k, "value": v} for k, v in address_env(model, name, port_of=service_port).items()]
+    env = [{"name": METRICS_PORT_ENV, "value": str(metrics_port(svc))}]
+    env += [{"name": k, "value": v} for k, v in address_env(model, name, port_of=service_port).items()]
     env += [
         {"name": f"{env_name(s.name)}_FILE", "value": f"{SECRETS_DIR}/{dns_name(s.name)}"}
         for s in svc.secrets
@@ -96,12 +110,11 @@ def deployment(model: Model, name: str, svc: Service) -> Obj:
         "image": image(model, name, svc),
         "imagePullPolicy": "IfNotPresent",
         "ports": [
-            {"name": port_name(a), "containerPort": a.listen_port, "protocol": "TCP"} for a in svc.apis
+            *({"name": port_name(a), "containerPort": a.listen_port, "protocol": "TCP"} for a in svc.apis),
+            {"name": METRICS_PORT_NAME, "containerPort": metrics_port(svc), "protocol": "TCP"},
         ],
     }
-    env = _env(model, name, svc)
-    if env:
-        container["env"] = env
+    container["env"] = _env(model, name, svc)
     if svc.config:
         container["envFrom"] = [{"configMapRef": {"name": dns_name(name) + "-config"}}]
     res = resources(svc)
@@ -166,27 +179,35 @@ def deployment(model: Model, name: str, svc: Service) -> Obj:
 
 
 def service(model: Model, name: str, svc: Service) -> Obj | None:
-    """A ClusterIP Service with one port per API; None for a service without APIs."""
-    if not svc.apis:
+    """A ClusterIP Service with one port per API, plus the ``metrics`` port when Prometheus
+    scrapes (see :func:`scraped`); None when it would have no port."""
+    ports: list[Obj] = [
+        {
+            "name": port_name(a),
+            "port": a.call_port,
+            "targetPort": port_name(a),
+            "protocol": "TCP",
+            "appProtocol": a.protocol,
+        }
+        for a in svc.apis
+    ]
+    if scraped(model):
+        ports.append(
+            {
+                "name": METRICS_PORT_NAME,
+                "port": metrics_port(svc),
+                "targetPort": METRICS_PORT_NAME,
+                "protocol": "TCP",
+                "appProtocol": "http",
+            }
+        )
+    if not ports:
         return None
     return {
         "apiVersion": "v1",
         "kind": "Service",
         "metadata": _meta(model, name, svc),
-        "spec": {
-            "type": "ClusterIP",
-            "selector": selector(name),
-            "ports": [
-                {
-                    "name": port_name(a),
-                    "port": a.call_port,
-                    "targetPort": port_name(a),
-                    "protocol": "TCP",
-                    "appProtocol": a.protocol,
-                }
-                for a in svc.apis
-            ],
-        },
+        "spec": {"type": "ClusterIP", "selector": selector(name), "ports": ports},
     }
 
 
@@ -207,8 +228,9 @@ def min_replicas(svc: Service) -> int:
 
 
 def disruption_budget(model: Model, name: str, svc: Service) -> Obj | None:
-    """At most one pod down at a time during voluntary disruptions, when there are several."""
-    if svc.runtime.replicas <= 1 and min_replicas(svc) <= 1:
+    """At most one pod down at a time during voluntary disruptions, when at least two run:
+    ``autoscale.min`` under an autoscaler (which may scale down to it), else ``replicas``."""
+    if min_replicas(svc) <= 1:
         return None
     return {
         "apiVersion": "policy/v1",

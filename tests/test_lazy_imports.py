@@ -1,0 +1,46 @@
+"""Commands that neither simulate nor plot must not pay for numba or matplotlib at start-up
+(each costs about a second of a whole-process run on the 2-core machine)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHOP = ROOT / "examples" / "shop"
+
+PROBE = """
+import json, sys
+from meshwright.cli import main
+sys.argv = ["meshwright", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+heavy = [m for m in ("numba", "matplotlib") if m in sys.modules]
+print("HEAVY=" + json.dumps(heavy), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate", str(SHOP)],
+        ["check", str(SHOP)],
+        ["analyze", str(SHOP)],
+        ["emit", "kubernetes", str(SHOP), "-o", "{tmp}"],
+        ["--help"],
+    ],
+    ids=["validate", "check", "analyze", "emit", "help"],
+)
+def test_command_does_not_import_numba_or_matplotlib(argv: list[str], tmp_path: Path) -> None:
+    args = [a.replace("{tmp}", str(tmp_path / "out")) for a in argv]
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, check=False
+    )
+    line = next(ln for ln in proc.stderr.splitlines() if ln.startswith("HEAVY="))
+    assert json.loads(line.removeprefix("HEAVY=")) == [], proc.stderr
