@@ -139,8 +139,12 @@ def _mesh_file(builder: ModelBuilder, uses: dict[str, list[tuple[str, Evidence]]
     if registry in ("consul", "etcd"):
         platform["discovery"] = registry
         platform.yaml_add_eol_comment(f"# {builder.registries[registry]}", "discovery")
-    if platform:
-        root["platform"] = platform
+    # The inputs show no telemetry stack: say so, rather than take the model's defaults
+    # (Prometheus, Grafana, Jaeger, Elasticsearch), which would add scrape rules and agents.
+    platform["telemetry"] = _flow(metrics="none", dashboards="none", tracing="none", logs="none")
+    platform.yaml_add_eol_comment("# TODO telemetry: no input shows one; set what the system runs",
+                                  "telemetry")
+    root["platform"] = platform
     traced = [e for e in builder.entrypoints if builder.services.get(e.operation.split(".")[0])]
     if traced:
         seq = CommentedSeq()
