@@ -19,6 +19,7 @@ import typer
 from rich.markup import escape
 
 from meshwright import __version__, help_format
+from meshwright.command_groups import IMPORT
 from meshwright.console import console, err_console, print_model_error
 from meshwright.errors import MeshwrightError, ModelError, UsageError
 from meshwright.model import load_model
@@ -50,6 +51,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "meshwright.simulate.commands",
     "meshwright.emit.commands",
     "meshwright.decompose.commands",
+    "meshwright.importers.commands",
     "meshwright.apply.commands",
     "meshwright.contracts.commands",
     "meshwright.emit.observability.commands",
@@ -247,6 +249,7 @@ def _register_feature_commands() -> None:
         if importlib.util.find_spec(module) is None:
             continue
         importlib.import_module(module).register(app)
+    app.add_typer(IMPORT, name="import")
 
 
 _register_feature_commands()

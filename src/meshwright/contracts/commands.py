@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
+from meshwright.command_groups import IMPORT
 from meshwright.console import console, err_console
 from meshwright.contracts.diff import breaking_changes
 from meshwright.contracts.openapi_import import model_from_openapi
@@ -18,9 +19,8 @@ from meshwright.emit.yamltext import dump
 from meshwright.errors import UsageError
 from meshwright.model import load_model, load_text
 
-import_app = typer.Typer(
-    help="Fill a model from existing contracts (.proto files, OpenAPI documents).", no_args_is_help=True
-)
+import_app = IMPORT
+"""`import proto` and `import openapi` are subcommands of the shared `import` group."""
 
 
 class Format(StrEnum):
@@ -117,4 +117,3 @@ def _write_model(doc: dict[str, Any], out: Path | None, note: str) -> None:
 def register(app: typer.Typer) -> None:
     """Add the `diff` and `import` commands to the CLI."""
     app.command("diff")(diff)
-    app.add_typer(import_app, name="import")

@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from meshwright.command_groups import IMPORT
 from meshwright.emit.observability.openslo import load_openslo, slo_block
 from meshwright.emit.wiring import dns_name
 from meshwright.emit.yamltext import dump
@@ -65,11 +66,5 @@ def import_openslo(
 
 
 def register(app: typer.Typer) -> None:
-    """Add `import openslo` to the CLI (into an existing `import` group if there is one)."""
-    for group in app.registered_groups:
-        if group.name == "import" and group.typer_instance is not None:
-            group.typer_instance.command("openslo")(import_openslo)
-            return
-    group_app = typer.Typer(help="Bring existing descriptions into the model.", no_args_is_help=True)
-    group_app.command("openslo")(import_openslo)
-    app.add_typer(group_app, name="import")
+    """Add `import openslo` to the shared `import` group."""
+    IMPORT.command("openslo")(import_openslo)
