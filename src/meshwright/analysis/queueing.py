@@ -521,10 +521,18 @@ def service_queue(
     concurrency: int,
     load_balancing: str,
     queue_limit: int | None,
+    population: int | None = None,
 ) -> QueueState:
     """The queue of a service receiving Poisson traffic at ``lam`` whose requests hold a
-    slot for ``holding`` seconds on average (squared coefficient of variation ``scv``)."""
+    slot for ``holding`` seconds on average (squared coefficient of variation ``scv``).
+
+    ``population``: at most this many requests can be at the service at once, because
+    every request comes from a caller's busy slot (:func:`caller_population`); the queue
+    is then truncated there (the truncated M/·/c/K distribution) without rejections — a
+    request that finds every caller slot busy waits in the caller's queue instead."""
     name = model_name(load_balancing, replicas, concurrency, scv, queue_limit)
+    if population is not None:
+        name = name[:-1] + f"; ≤ {population} in flight from callers)"
     servers = replicas * concurrency
     breaking = servers / holding if holding > 0 else math.inf
     common = {"arrival_rate": lam, "holding_time": holding, "holding_scv": scv,
@@ -537,16 +545,26 @@ def service_queue(
     if servers <= 0:
         return QueueState(name, math.inf, 1.0, math.inf, math.inf, 1.0, 0.0, UNSTABLE_WAIT, **common)
     mu = 1.0 / holding
-    if load_balancing == "round_robin":
-        sol = round_robin_queue(lam, mu, replicas, concurrency, queue_limit)
-        ca2 = 1.0 / replicas
-    elif load_balancing == "power_of_two":
-        sol = power_of_two_queue(lam, mu, replicas, concurrency, queue_limit)
-        ca2 = 1.0
-    else:
-        limit = None if queue_limit is None else replicas * queue_limit
+    pooled = load_balancing == "least_requests" or (load_balancing == "power_of_two" and replicas <= 2)
+    # queue places: per replica, or of the pool; the callers' population bounds them too
+    limit = None if queue_limit is None else (replicas * queue_limit if pooled else queue_limit)
+    by_callers = False
+    if population is not None:
+        room = population - servers if pooled else population - concurrency
+        room = max(0, room)
+        if limit is None or room < limit:
+            limit, by_callers = room, True
+    if by_callers and limit == 0:
+        sol = Solution(NO_WAIT)
+    elif load_balancing == "round_robin":
+        sol = round_robin_queue(lam, mu, replicas, concurrency, limit)
+    elif pooled:
         sol = pooled_queue(lam, mu, servers, limit)
-        ca2 = 1.0
+    else:
+        sol = power_of_two_queue(lam, mu, replicas, concurrency, limit)
+    ca2 = 1.0 / replicas if load_balancing == "round_robin" else 1.0
+    if by_callers:
+        sol = Solution(sol.wait, 0.0)
     w = sol.wait
     if not w.unstable and abs(scv - 1.0) > 1e-9:
         w = WaitDistribution(w.p_wait, w.rate, w.ahead, (ca2 + scv) / (ca2 + 1.0))
@@ -683,11 +701,49 @@ def service_holding(model: Model, rates: Mapping[str, float], holding: Mapping[s
     return lam, mean, max(0.0, scv)
 
 
-def queue_of(svc: Service, lam: float, holding: float, scv: float, replicas: int | None = None) -> QueueState:
+def queue_of(
+    svc: Service, lam: float, holding: float, scv: float, replicas: int | None = None,
+    population: int | None = None,
+) -> QueueState:
     """:func:`service_queue` with the service's runtime (``replicas`` overrides the count)."""
     rt = svc.runtime
     return service_queue(lam, holding, scv, rt.replicas if replicas is None else replicas,
-                         rt.concurrency, rt.load_balancing, rt.queue_limit)
+                         rt.concurrency, rt.load_balancing, rt.queue_limit, population)
+
+
+def caller_population(model: Model) -> dict[str, int | None]:
+    """Per service, how many requests can be at it at once when all its traffic comes from
+    synchronous calls: Σ over calling services of replicas × concurrency × the calls to it
+    one slot has in flight at most (a parallel group's copies); None (unbounded) for a
+    service that entrypoints or topics feed, or that calls itself."""
+    from meshwright.analysis.topics import topic_edges
+
+    dag = call_dag(model)
+    fed = {op.split(".", 1)[0] for op in entry_rates(model)}
+    fed |= {t.handler.split(".", 1)[0] for t in topic_edges(model)}
+    per_caller: dict[tuple[str, str], int] = {}
+    for op, groups in dag.groups.items():
+        for group in groups:
+            counts: dict[str, int] = {}
+            for e in group:
+                counts[e.callee_service] = counts.get(e.callee_service, 0) + (
+                    math.ceil(e.call.per_request) if len(group) > 1 else 1
+                )
+            for callee, n in counts.items():
+                key = (op.split(".", 1)[0], callee)
+                per_caller[key] = max(per_caller.get(key, 0), n)
+    out: dict[str, int | None] = {}
+    for name in model.services:
+        callers = [(c, n) for (c, callee), n in per_caller.items() if callee == name]
+        if name in fed or not callers or any(c == name for c, _ in callers):
+            out[name] = None
+            continue
+        total = 0
+        for c, n in callers:
+            rt = model.services[c].runtime
+            total += rt.replicas * rt.concurrency * n
+        out[name] = total
+    return out
 
 
 def queueing(model: Model, failure_rate: float = 0.0) -> Queueing:
@@ -704,6 +760,7 @@ def _solve_model(model: Model, failure_rate: float) -> Queueing:
         for s, svc in model.services.items()
         for _, o, op in svc.operations()
     }
+    population = caller_population(model)
     waits: dict[str, tuple[float, float]] = {s: (0.0, 0.0) for s in model.services}
     rejected: dict[str, float] = {}
     queues: dict[str, QueueState] = {}
@@ -729,7 +786,7 @@ def _solve_model(model: Model, failure_rate: float) -> Queueing:
         queues = {}
         for name, svc in model.services.items():
             lam, h, scv = service_holding(model, rates, holding, name)
-            queues[name] = queue_of(svc, lam, h, scv)
+            queues[name] = queue_of(svc, lam, h, scv, population=population[name])
         new_waits = {}
         for name, q in queues.items():
             mean = q.wait.mean()

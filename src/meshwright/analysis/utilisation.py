@@ -45,7 +45,9 @@ def cpu_demand(model: Model, op_rates: Mapping[str, float], service: str) -> flo
     )
 
 
-def cpu_utilisation(used_cpu_seconds: float, replica_seconds: float, cpu_request: float | None) -> float | None:
+def cpu_utilisation(
+    used_cpu_seconds: float, replica_seconds: float, cpu_request: float | None
+) -> float | None:
     """Utilisation (fraction of the request) over a window: CPU seconds used over replica
     seconds × requested cores; None without a CPU request."""
     if not cpu_request or replica_seconds <= 0.0:
