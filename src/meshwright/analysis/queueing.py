@@ -46,6 +46,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import ClassVar
 
 import numpy as np
@@ -54,7 +55,6 @@ from scipy import sparse
 from scipy.optimize import brentq
 from scipy.sparse.linalg import spsolve
 from scipy.special import gammaincc, gammaln
-from scipy.stats import gamma, norm
 
 from meshwright.analysis.callgraph import call_dag, entry_rates, memoised, total_attempts
 from meshwright.analysis.distributions import lognormal_params
@@ -68,7 +68,7 @@ MAX_ITERATIONS = 200
 """Fixed-point iterations of rates, rejections and waits at most."""
 TOLERANCE = 1e-9
 """Relative change below which the fixed point has converged."""
-DENSE_STATES = 400
+DENSE_STATES = 64
 """Quasi-birth–death systems up to this many states are solved densely, larger ones sparse."""
 NEGLIGIBLE = 1e-12
 """Probability mass below which a queue's tail is cut."""
@@ -204,7 +204,7 @@ class WaitDistribution:
         if not self.ahead:
             return self.p_wait * math.exp(-x)
         shapes = np.arange(1, len(self.ahead) + 1)
-        return float(np.dot(self.ahead, gamma.sf(x, shapes)))
+        return float(np.dot(self.ahead, gammaincc(shapes, x)))  # P(Gamma(m, 1) > x)
 
     def quantile(self, q: float) -> float:
         """The q-quantile of the wait."""
@@ -472,7 +472,6 @@ class QueueState:
     p_wait: float
     wq: float
     """Mean wait in the queue (inf when unstable)."""
-    wq_p99: float
     p_reject: float
     """Probability that an arrival finds the queue full (queue_limit), a failed try."""
     breaking_rate: float
@@ -484,12 +483,17 @@ class QueueState:
     replicas: int = 0
     concurrency: int = 0
 
-    json_extra: ClassVar[tuple[str, ...]] = ("stable",)
+    json_extra: ClassVar[tuple[str, ...]] = ("stable", "wq_p99")
 
     @property
     def stable(self) -> bool:
         """Whether the queue has a steady state (not UNSTABLE)."""
         return not self.wait.unstable
+
+    @cached_property
+    def wq_p99(self) -> float:
+        """99th percentile of the wait (inf when unstable)."""
+        return self.wait.quantile(0.99)
 
 
 def model_name(lb: str, replicas: int, concurrency: int, scv: float, limit: int | None) -> str:
@@ -531,19 +535,17 @@ def service_queue(
     is then truncated there (the truncated M/·/c/K distribution) without rejections — a
     request that finds every caller slot busy waits in the caller's queue instead."""
     name = model_name(load_balancing, replicas, concurrency, scv, queue_limit)
-    if population is not None:
-        name = name[:-1] + f"; ≤ {population} in flight from callers)"
     servers = replicas * concurrency
     breaking = servers / holding if holding > 0 else math.inf
     common = {"arrival_rate": lam, "holding_time": holding, "holding_scv": scv,
               "replicas": replicas, "concurrency": concurrency}
     if not math.isfinite(holding):
-        return QueueState(name, math.inf, 1.0, math.inf, math.inf, 0.0, 0.0, UNSTABLE_WAIT, **common)
+        return QueueState(name, math.inf, 1.0, math.inf, 0.0, 0.0, UNSTABLE_WAIT, **common)
     rho = lam * holding / servers if servers > 0 else (math.inf if lam > 0 else 0.0)
     if lam <= 0.0 or holding <= 0.0:
-        return QueueState(name, rho if lam > 0 else 0.0, 0.0, 0.0, 0.0, 0.0, breaking, NO_WAIT, **common)
+        return QueueState(name, rho if lam > 0 else 0.0, 0.0, 0.0, 0.0, breaking, NO_WAIT, **common)
     if servers <= 0:
-        return QueueState(name, math.inf, 1.0, math.inf, math.inf, 1.0, 0.0, UNSTABLE_WAIT, **common)
+        return QueueState(name, math.inf, 1.0, math.inf, 1.0, 0.0, UNSTABLE_WAIT, **common)
     mu = 1.0 / holding
     pooled = load_balancing == "least_requests" or (load_balancing == "power_of_two" and replicas <= 2)
     # queue places: per replica, or of the pool; the callers' population bounds them too
@@ -565,10 +567,12 @@ def service_queue(
     ca2 = 1.0 / replicas if load_balancing == "round_robin" else 1.0
     if by_callers:
         sol = Solution(sol.wait, 0.0)
+        if limit == 0 or sol.wait.ahead:  # the truncation binds (else the free queue was used)
+            name = name[:-1] + f"; ≤ {population} in flight from callers)"
     w = sol.wait
     if not w.unstable and abs(scv - 1.0) > 1e-9:
         w = WaitDistribution(w.p_wait, w.rate, w.ahead, (ca2 + scv) / (ca2 + 1.0))
-    return QueueState(name, rho, w.p_wait, w.mean(), w.quantile(0.99), sol.p_reject, breaking, w, **common)
+    return QueueState(name, rho, w.p_wait, w.mean(), sol.p_reject, breaking, w, **common)
 
 
 # ------------------------------------------------------------------ arrival rates
@@ -651,7 +655,8 @@ def _max_moments(a: tuple[float, float], b: tuple[float, float]) -> tuple[float,
     if s <= 0.0:
         return max(m1, m2), 0.0
     alpha = (m1 - m2) / s
-    cdf, pdf = float(norm.cdf(alpha)), float(norm.pdf(alpha))
+    cdf = 0.5 * math.erfc(-alpha / math.sqrt(2.0))
+    pdf = math.exp(-alpha * alpha / 2.0) / math.sqrt(2.0 * math.pi)
     mean = m1 * cdf + m2 * (1 - cdf) + s * pdf
     second = (m1 * m1 + v1) * cdf + (m2 * m2 + v2) * (1 - cdf) + (m1 + m2) * s * pdf
     return mean, max(0.0, second - mean * mean)
