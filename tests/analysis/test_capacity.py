@@ -43,7 +43,8 @@ def test_round_robin_replicas_are_gi_m_1_queues_with_erlang_arrivals() -> None:
     work = capacity(load_text(QUEUE % (4, "")).model)["work"]
     assert work.arrival_rate == pytest.approx(3.6)
     assert work.servers == 4
-    assert work.queue_model == "GI/M/1 (Erlang-4 arrivals, round robin)"
+    # every request comes from one of gw's 100 slots: the queue is truncated there
+    assert work.queue_model == "GI/M/1 (Erlang-4 arrivals, round robin; ≤ 100 in flight from callers)"
     assert work.queue.p_wait == pytest.approx(0.84334, abs=1e-5)
     assert work.queue.wq == pytest.approx(5.38305, abs=1e-4)
     assert not work.overloaded
@@ -60,7 +61,7 @@ def test_round_robin_replicas_are_gi_m_1_queues_with_erlang_arrivals() -> None:
 
 def test_least_requests_is_the_pooled_m_m_c_queue() -> None:
     work = capacity(load_text(QUEUE % (4, ", load_balancing: least_requests")).model)["work"]
-    assert work.queue_model == "M/M/4 (least requests, pooled)"
+    assert work.queue_model == "M/M/4 (least requests, pooled; ≤ 100 in flight from callers)"
     assert work.queue.p_wait == pytest.approx(0.7878, abs=1e-4)
     assert work.queue.wq == pytest.approx(1.9694, abs=1e-4)
     n = work.replicas_needed
