@@ -62,8 +62,9 @@ def test_round_robin_replicas_are_gi_m_1_queues_with_erlang_arrivals() -> None:
 def test_least_requests_is_the_pooled_m_m_c_queue() -> None:
     work = capacity(load_text(QUEUE % (4, ", load_balancing: least_requests")).model)["work"]
     assert work.queue_model == "M/M/4 (least requests, pooled; ≤ 100 in flight from callers)"
-    assert work.queue.p_wait == pytest.approx(0.7878, abs=1e-4)
-    assert work.queue.wq == pytest.approx(1.9694, abs=1e-4)
+    # Erlang C (0.7878, 1.9694 s), truncated at 100 requests in the service
+    assert work.queue.p_wait == pytest.approx(0.7878, abs=1e-3)
+    assert work.queue.wq == pytest.approx(1.9694, abs=2e-3)
     n = work.replicas_needed
     assert n is not None
     assert erlang_c(3.6, 1.0, n).wq_p99 <= 1.0 < erlang_c(3.6, 1.0, n - 1).wq_p99
