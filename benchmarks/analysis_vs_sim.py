@@ -83,7 +83,8 @@ def build(seed: int) -> str:
             lines.append("    availability: 100")
             lines.append(f"    runtime: {{replicas: {replicas}, concurrency: {conc}, "
                          f"load_balancing: {spec['lb']}}}")
-            lines.append(f"    apis: [{{name: A, port: 80, operations: {{Op: {{service_time: {spec['st']}}}}}}}]")
+            op = f"{{Op: {{service_time: {spec['st']}}}}}"
+            lines.append(f"    apis: [{{name: A, port: 80, operations: {op}}}]")
             if spec["calls"]:
                 par = ", parallel: fan" if spec["parallel"] else ""
                 lines.append("    calls: [" + ", ".join(f"{{to: {c}.Op{par}}}" for c in spec["calls"]) + "]")

@@ -221,12 +221,14 @@ AUTOSCALED = """
           cpu: %s
           concurrency: 4
           autoscale: {min: 1, max: 8, cpu_target: 50, reaction: 10s%s}
-        apis: [{name: A, port: 80, operations: {Op: {service_time: {mean: 10ms, distribution: deterministic}}}}]
+        apis:
+          - {name: A, port: 80, operations: {Op: {service_time: {mean: 10ms, distribution: deterministic}}}}
         calls: %s
       slow:
         availability: 100
         runtime: {replicas: 1, concurrency: 1000}
-        apis: [{name: S, port: 80, operations: {Op: {service_time: {mean: 200ms, distribution: deterministic}}}}]
+        apis:
+          - {name: S, port: 80, operations: {Op: {service_time: {mean: 200ms, distribution: deterministic}}}}
     entrypoints:
       - {operation: a.Op, rate: %s}
     """

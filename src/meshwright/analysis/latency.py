@@ -272,8 +272,10 @@ def latency_distributions(
     for op in ops:
         x = sampler.sample(op)
         # behind an unstable queue some samples are infinite: no interpolation across them
-        method = "linear" if np.isfinite(x).all() else "inverted_cdf"
-        p50, p95, p99 = (float(v) for v in np.percentile(x, [50, 95, 99], method=method))
+        if np.isfinite(x).all():
+            p50, p95, p99 = (float(v) for v in np.percentile(x, [50, 95, 99]))
+        else:
+            p50, p95, p99 = (float(v) for v in np.percentile(x, [50, 95, 99], method="inverted_cdf"))
         slo = model.services[op.split(".", 1)[0]].slo
         objective = slo.latency if slo else None
         out[op] = LatencyResult(

@@ -47,7 +47,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import numpy.typing as npt
@@ -537,8 +537,8 @@ def service_queue(
     name = model_name(load_balancing, replicas, concurrency, scv, queue_limit)
     servers = replicas * concurrency
     breaking = servers / holding if holding > 0 else math.inf
-    common = {"arrival_rate": lam, "holding_time": holding, "holding_scv": scv,
-              "replicas": replicas, "concurrency": concurrency}
+    common: dict[str, Any] = {"arrival_rate": lam, "holding_time": holding, "holding_scv": scv,
+                              "replicas": replicas, "concurrency": concurrency}
     if not math.isfinite(holding):
         return QueueState(name, math.inf, 1.0, math.inf, 0.0, 0.0, UNSTABLE_WAIT, **common)
     rho = lam * holding / servers if servers > 0 else (math.inf if lam > 0 else 0.0)
