@@ -66,6 +66,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.check_bench
 	$(BIN)/python -m benchmarks.analyze_bench
 	$(BIN)/python benchmarks/sim_vs_simpy.py
+	$(BIN)/python benchmarks/analysis_vs_sim.py
 
 clean:
 	rm -rf $(VENV) $(COMPAT_VENV) $(CHECKOV_VENV) out .pytest_cache .mypy_cache

@@ -293,7 +293,11 @@ def test_autoscaler_adds_replicas_after_its_reaction_delay() -> None:
         system: as
         services:
           a:
-            runtime: {replicas: 2, concurrency: 4, autoscale: {min: 2, max: 8, cpu_target: 50, reaction: 20s}}
+            runtime:
+              replicas: 2
+              cpu: 1
+              concurrency: 4
+              autoscale: {min: 2, max: 8, cpu_target: 50, reaction: 20s}
             apis: [{name: A, port: 80, operations: {Op: {service_time: 10ms}}}]
         entrypoints:
           - {operation: a.Op, rate: 600/s}

@@ -210,22 +210,74 @@ def test_latency_fault_adds_to_the_service_latency() -> None:
     assert window(p50, 21, 30) == pytest.approx(0.010, abs=1e-6)
 
 
-def test_autoscaler_scales_down_after_the_load_is_gone() -> None:
-    m = model("""
-        meshwright: 1
-        system: as
-        services:
-          a:
-            availability: 100
-            runtime: {replicas: 6, concurrency: 4, autoscale: {min: 1, max: 8, cpu_target: 50, reaction: 10s}}
-            apis: [{name: A, port: 80, operations: {Op: {service_time: 10ms}}}]
-        entrypoints:
-          - {operation: a.Op, rate: 100/s}
-        """)
-    replicas = run(m, duration=60).services["a"]["replicas"]
-    # 1 busy server of 24 is 4 %: the first decision (15 s) acts at 25 s, to one replica
-    assert replicas[20] == 6
-    assert replicas[-1] == 1
+AUTOSCALED = """
+    meshwright: 1
+    system: as
+    services:
+      a:
+        availability: 100
+        runtime:
+          replicas: 6
+          cpu: %s
+          concurrency: 4
+          autoscale: {min: 1, max: 8, cpu_target: 50, reaction: 10s%s}
+        apis:
+          - {name: A, port: 80, operations: {Op: {service_time: {mean: 10ms, distribution: deterministic}}}}
+        calls: %s
+      slow:
+        availability: 100
+        runtime: {replicas: 1, concurrency: 1000}
+        apis:
+          - {name: S, port: 80, operations: {Op: {service_time: {mean: 200ms, distribution: deterministic}}}}
+    entrypoints:
+      - {operation: a.Op, rate: %s}
+    """
+
+
+def _replicas(cpu: str = "1", extra: str = "", calls: str = "[]", rate: str = "80/s",
+              duration: float = 60) -> list[int | None]:
+    return run(model(AUTOSCALED % (cpu, extra, calls, rate)), duration=duration).services["a"]["replicas"]
+
+
+def test_autoscaler_scales_down_after_its_stabilisation_window() -> None:
+    # 0.8 cores busy of 6 requested is 13 % against a 50 % target: down to 2, once
+    # every recommendation of the last 30 s says so (decisions every 15 s from 15 s)
+    # (the HPA counts the current 6 as a recommendation at 0 s, so the drop comes at 45 s)
+    replicas = _replicas(extra=", scale_down_stabilization: 30s")
+    assert replicas[40] == 6  # 41 s: the 6 of 0 s is still in the window
+    assert replicas[-1] == 2
+
+
+def test_the_default_stabilisation_window_keeps_replicas_for_five_minutes() -> None:
+    replicas = _replicas(duration=400)
+    at = {i * 400 // len(replicas): r for i, r in enumerate(replicas)}
+    assert all(r == 6 for t, r in at.items() if t < 300)  # 6 was recommended at 0 s … 300 s
+    assert replicas[-1] == 2
+
+
+def test_utilisation_is_cpu_not_busy_slots() -> None:
+    # a request holds its slot 210 ms (it waits on slow) but uses 10 ms of CPU: 21 of 32
+    # slots are busy (66 %, above the 50 % target) yet CPU is 1 core of 2 (50 %): no change
+    text = (AUTOSCALED % ("1", "", "[{to: slow.Op}]", "100/s")).replace("replicas: 6", "replicas: 2")
+    text = text.replace("min: 1", "min: 2").replace("concurrency: 4", "concurrency: 16")
+    replicas = run(model(text), duration=120).services["a"]["replicas"]
+    assert set(replicas) == {2}
+
+
+def test_load_within_the_tolerance_of_the_target_changes_nothing() -> None:
+    # 102/s × 10 ms on 2 replicas of 1 core: 51 % against 50 %, within the HPA's 10 %
+    # tolerance (without it: ⌈2 × 1.02⌉ = 3 replicas)
+    text = (AUTOSCALED % ("1", "", "[]", "102/s")).replace("replicas: 6", "replicas: 2")
+    text = text.replace("min: 1", "min: 2")
+    replicas = run(model(text), duration=120).services["a"]["replicas"]
+    assert set(replicas) == {2}
+
+
+def test_without_a_cpu_request_nothing_scales() -> None:
+    # the HPA has no utilisation for a pod without a CPU request (MW611)
+    replicas = run(model((AUTOSCALED % ("1", "", "[]", "100/s")).replace("cpu: 1\n          ", "")),
+                   duration=60).services["a"]["replicas"]
+    assert set(replicas) == {6}
 
 
 TOPIC = """

@@ -5,33 +5,32 @@ Monthly cost of a service = replicas × (cpu cores × CPU price + memory GiB × 
 ``min`` and ``max`` (a planning estimate: the real count follows the load). Requests that
 are not declared cost nothing and are listed in ``missing``.
 
-The *cheapest* replica count is the fewest replicas that satisfy every constraint (see
-:func:`cheapest_replicas`): latency (queueing), redundancy (the availability SLO) and CPU.
+The *cheapest* replica count is the capacity analysis' recommended count (see
+``capacity.recommended_replicas``): the fewest replicas that satisfy latency (queueing),
+redundancy (the availability SLO) and CPU — the capacity and cost tables give one answer.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
-from typing import Literal
 
-from meshwright.analysis.capacity import ServiceCapacity, capacity
+from meshwright.analysis.capacity import (
+    REDUNDANCY_SLO,
+    REDUNDANT_REPLICAS,
+    Basis,
+    ServiceCapacity,
+    capacity,
+    redundancy_floor,
+)
 from meshwright.model.types import Model, Service
+
+__all__ = [
+    "GIB", "REDUNDANCY_SLO", "REDUNDANT_REPLICAS", "Basis", "CostResult", "Prices", "ServiceCost",
+    "cheapest_replicas", "cost", "planned_replicas", "redundancy_floor",
+]
 
 GIB = 1024**3
 
-REDUNDANCY_SLO = 99.9
-"""Availability SLO (percent) from which one replica is not enough: a single replica is
-down during every deploy, drain and crash. Shared by the cheapest replica count and the
-check rule MW601 (its default ``replica_slo``)."""
-REDUNDANT_REPLICAS = 2
-"""Fewest replicas of a service whose availability SLO is at least :data:`REDUNDANCY_SLO`."""
-FULL_CPU_TARGET = 100.0
-"""CPU utilisation (percent) planned for a service without an autoscale ``cpu_target``."""
-CPU_TOLERANCE = 1e-9
-"""Replicas of rounding ignored when the CPU constraint is rounded up."""
-
-Basis = Literal["latency", "redundancy", "cpu"]
 
 
 @dataclass(frozen=True)
@@ -93,39 +92,12 @@ def planned_replicas(svc: Service) -> tuple[float, str]:
     return (float(svc.runtime.replicas), "declared")
 
 
-def redundancy_floor(svc: Service) -> int:
-    """Fewest replicas the availability SLO allows: :data:`REDUNDANT_REPLICAS` from an SLO
-    of :data:`REDUNDANCY_SLO` %, else 1."""
-    target = svc.slo.availability if svc.slo else None
-    return REDUNDANT_REPLICAS if target is not None and target >= REDUNDANCY_SLO else 1
-
-
-def cpu_floor(svc: Service, cpu_demand: float) -> int:
-    """Fewest replicas with replicas × cpu request × cpu_target ≥ ``cpu_demand`` (busy cores,
-    see ``capacity.own_work``); cpu_target is the autoscaler's, else 100 %. 0 without a
-    cpu request (the constraint is skipped)."""
-    cpu = svc.runtime.cpu
-    if not cpu or cpu_demand <= 0.0:
-        return 0
-    scale = svc.runtime.autoscale
-    target = (scale.cpu_target if scale is not None else FULL_CPU_TARGET) / 100.0
-    return max(0, math.ceil(cpu_demand / (cpu * target) - CPU_TOLERANCE))
-
-
 def cheapest_replicas(svc: Service, cap: ServiceCapacity) -> tuple[int | None, Basis]:
-    """The smallest replica count meeting all of: latency (ρ < 1 and p99 wait within the
-    latency SLO's room, ``capacity.replicas_needed``; at least 1), redundancy
-    (:func:`redundancy_floor`) and CPU (:func:`cpu_floor`); with the constraint that sets
-    it. None when no count meets the latency SLO."""
-    if cap.replicas_needed is None:
-        return None, "latency"
-    floors: list[tuple[int, Basis]] = [
-        (max(1, cap.replicas_needed), "latency"),
-        (redundancy_floor(svc), "redundancy"),
-        (cpu_floor(svc, cap.cpu_demand), "cpu"),
-    ]
-    best = max(n for n, _ in floors)
-    return best, next(basis for n, basis in floors if n == best)
+    """The replica count to price: the capacity analysis' recommended count
+    (``capacity.recommended_replicas``: latency, redundancy and CPU), so both tables give
+    one answer."""
+    del svc  # the count depends on the service only through its capacity
+    return cap.recommended, cap.recommended_basis
 
 
 def cost(

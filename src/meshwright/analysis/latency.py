@@ -7,12 +7,16 @@ tries, deadlines and retries follow ``meshwright.callpolicy`` (mesh tries inside
 application try, a timed-out try retried only by the layers whose ``retry_on`` retries
 timeouts); a repetition whose tries all timed out runs its fallback operation (its
 composed latency). Failures other than slowness are not modelled here (see availability).
+
+Queueing: every execution of an operation first waits in its service's queue, a wait
+sampled from the service's waiting-time distribution (``analysis.queueing``), so the
+quantiles include queueing at every hop; a wait behind an unstable service is infinite.
 """
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -22,6 +26,7 @@ import numpy.typing as npt
 from meshwright import callpolicy
 from meshwright.analysis import distributions
 from meshwright.analysis.callgraph import call_dag, composition_order, memoised
+from meshwright.analysis.queueing import WaitDistribution, queueing
 from meshwright.graph import Edge
 from meshwright.model.types import Model
 
@@ -125,8 +130,11 @@ class _Sampler:
     depend on which operations are asked for together.
     """
 
-    def __init__(self, model: Model, n: int, seed: int) -> None:
+    def __init__(
+        self, model: Model, n: int, seed: int, waits: Mapping[str, WaitDistribution] | None = None
+    ) -> None:
         self.model, self.n, self.seed = model, n, seed
+        self.waits = waits if waits is not None else queueing_waits(model)
         self.dag = call_dag(model)
         self.cut = {id(e) for e in self.dag.cut}
         self.doubled: dict[str, Samples] = {}
@@ -170,8 +178,21 @@ class _Sampler:
             op.service_time, self.normal[window], self.expo[window]
         ).astype(np.float32, copy=False)
 
+    def _wait(self, operation: str) -> Samples | None:
+        """One wait in the queue of the operation's service per sample (None: no queueing)."""
+        w = self.waits.get(operation.split(".", 1)[0])
+        if w is None or w.p_wait <= 0.0:
+            return None
+        return w.sample(_rng(self.seed, f"wait:{operation}"), self.n)
+
+    def _queued_own(self, operation: str) -> Samples:
+        """Own service time plus the wait in the service's queue."""
+        total = self._own(operation)
+        wait = self._wait(operation)
+        return total if wait is None else total + wait
+
     def _operation(self, op: str) -> Samples:
-        total = self._own(op)
+        total = self._queued_own(op)
         if not self.dag.groups[op]:
             return total
         rng = _rng(self.seed, op)
@@ -184,7 +205,7 @@ class _Sampler:
         return _draw(self.uniform, rng)
 
     def _call(self, e: Edge, rng: np.random.Generator) -> Samples:
-        base = _twice(self._own(e.callee)) if id(e) in self.cut else self.doubled[e.callee]
+        base = _twice(self._queued_own(e.callee)) if id(e) in self.cut else self.doubled[e.callee]
         whole, frac = callpolicy.repetitions(e.call.per_request)
         total = np.zeros(self.n, dtype=np.float32)
         for _ in range(whole):
@@ -219,9 +240,13 @@ def _draw(doubled: Samples, rng: np.random.Generator) -> Samples:
 def try_samples(model: Model, operations: Iterable[str], samples: int = DEFAULT_SAMPLES,
                 seed: int = 0) -> dict[str, Samples]:
     """Latency samples of one try of each operation (shared with the latency analysis):
-    the availability analysis reads P(try > deadline) from them."""
+    the availability analysis reads P(try > deadline) from them. These samples leave
+    queueing out: the queueing model's arrival rates need the composed availability, so
+    queueing there would make the two depend on each other (a documented limit)."""
     ops = sorted(set(operations))
-    sampler = _shared_sampler(model, samples, seed)
+    sampler = memoised(
+        model, f"try-sampler:{samples}:{seed}", lambda: _Sampler(model, samples, seed, waits={})
+    )
     sampler.run(ops)
     return {op: sampler.sample(op) for op in ops}
 
@@ -232,18 +257,34 @@ def _shared_sampler(model: Model, samples: int, seed: int) -> _Sampler:
     return memoised(model, f"sampler:{samples}:{seed}", lambda: _Sampler(model, samples, seed))
 
 
+def queueing_waits(model: Model, failure_rate: float = 0.0) -> dict[str, WaitDistribution]:
+    """Every service's waiting-time distribution (``analysis.queueing``)."""
+    return {s: q.wait for s, q in queueing(model, failure_rate).services.items()}
+
+
 def latency_distributions(
-    model: Model, operations: Iterable[str], samples: int = DEFAULT_SAMPLES, seed: int = 0
+    model: Model,
+    operations: Iterable[str],
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = 0,
+    waits: Mapping[str, WaitDistribution] | None = None,
 ) -> dict[str, LatencyResult]:
-    """Latency of several operations from one shared, seeded Monte Carlo run."""
+    """Latency of several operations from one shared, seeded Monte Carlo run; ``waits``
+    (default: :func:`queueing_waits`) are the services' queueing delays."""
     ops = list(operations)
-    sampler = _shared_sampler(model, samples, seed)
+    sampler = _shared_sampler(model, samples, seed) if waits is None else _Sampler(
+        model, samples, seed, waits
+    )
     sampler.run(ops)
     cp, fan = critical_path_times(model), fan_outs(model)
     out = {}
     for op in ops:
         x = sampler.sample(op)
-        p50, p95, p99 = (float(v) for v in np.percentile(x, [50, 95, 99]))
+        # behind an unstable queue some samples are infinite: no interpolation across them
+        if np.isfinite(x).all():
+            p50, p95, p99 = (float(v) for v in np.percentile(x, [50, 95, 99]))
+        else:
+            p50, p95, p99 = (float(v) for v in np.percentile(x, [50, 95, 99], method="inverted_cdf"))
         slo = model.services[op.split(".", 1)[0]].slo
         objective = slo.latency if slo else None
         out[op] = LatencyResult(

@@ -105,16 +105,25 @@ def storms_table(r: AnalysisResult) -> Table:
 
 
 def capacity_table(r: AnalysisResult) -> Table:
-    t = Table(title=f"Capacity (M/M/c, retries at {r.options.failure_rate:g} failure rate)")
+    t = Table(title=f"Capacity (per-service queueing model, retries at {r.options.failure_rate:g} "
+                    "failure rate)")
     t.add_column("service", ratio=1)
-    for col in ("req/s", "servers", "ρ", "P(wait)", "mean wait", "p99 wait", "replicas", "needed"):
+    t.add_column("queueing model", ratio=2)
+    for col in ("req/s", "ρ", "P(wait)", "mean wait", "p99 wait", "rejected", "replicas",
+                "recommended"):
         t.add_column(col, justify="right", no_wrap=True)
     rows = sorted(r.capacity.values(), key=lambda c: -c.queue.utilisation)
     for c in rows[:MAX_ROWS]:
         rho = Text(_num(c.queue.utilisation, ".2f"), style="bold red" if c.overloaded else "")
-        needed = "—" if c.replicas_needed is None else str(c.replicas_needed)
-        t.add_row(c.service, _num(c.arrival_rate), str(c.servers), rho, _num(c.queue.p_wait, ".3f"),
-                  _ms(c.queue.wq), _ms(c.queue.wq_p99), str(c.replicas), needed)
+        rec = "—" if c.recommended is None else f"{c.recommended} ({c.recommended_basis})"
+        if c.unstable:
+            breaks = f"at {_num(c.queue.breaking_rate)} req/s" if c.queue.breaking_rate > 0 else "downstream"
+            wait: Text | str = Text(f"UNSTABLE (breaks {breaks})", style="bold red")
+            t.add_row(c.service, c.queue_model, _num(c.arrival_rate), rho, "—", wait, "—", "—",
+                      str(c.replicas), rec)
+            continue
+        t.add_row(c.service, c.queue_model, _num(c.arrival_rate), rho, _num(c.queue.p_wait, ".3f"),
+                  _ms(c.queue.wq), _ms(c.queue.wq_p99), _pct(c.queue.p_reject, 2), str(c.replicas), rec)
     _more(t, min(len(rows), MAX_ROWS), len(rows))
     return t
 
@@ -125,7 +134,7 @@ def cost_table(r: AnalysisResult) -> Table:
                     f"memory ${cost.prices.memory_per_gib_hour:g}/GiB-h)")
     t.add_column("service", ratio=1)
     t.add_column("context", ratio=1)
-    for col in ("replicas", "$/month", "cheapest", "bound by", "$/month then"):
+    for col in ("replicas", "$/month", "recommended", "bound by", "$/month then"):
         t.add_column(col, justify="right", no_wrap=True)
     rows = sorted(cost.services.values(), key=lambda s: -s.monthly)
     for s in rows[:MAX_ROWS]:

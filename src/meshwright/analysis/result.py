@@ -69,7 +69,7 @@ class AnalysisResult:
 
     @property
     def overloaded(self) -> list[str]:
-        """Services with ρ ≥ 1."""
+        """Services with utilisation ≥ 1."""
         return [s for s, c in self.capacity.items() if c.overloaded]
 
     @property
@@ -133,7 +133,9 @@ def analyze(model: Model, options: AnalysisOptions | None = None) -> AnalysisRes
         options=opts,
         entrypoints=entries,
         availability=composed_availability(model),
-        latency=latency_distributions(model, entries, opts.samples, opts.seed),
+        latency=latency_distributions(
+            model, entries, opts.samples, opts.seed, {s: c.queue.wait for s, c in caps.items()}
+        ),
         budgets=call_budgets(model),
         amplification=path_amplification(model),
         storms=storms,

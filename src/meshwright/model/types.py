@@ -381,7 +381,17 @@ class Autoscale(Strict):
     min: int = Field(ge=0, le=B.MAX_REPLICAS, description="Fewest replicas.")
     max: int = Field(ge=1, le=B.MAX_REPLICAS, description="Most replicas.")
     cpu_target: Percentage = Field(70.0, description="Target CPU utilisation.")
-    reaction: Duration = Field(default=30.0, description="Delay before a scaling decision acts.")
+    reaction: Duration = Field(
+        default=30.0, description="Delay before a scale-up acts (new replicas start serving)."
+    )
+    scale_down_stabilization: Duration = Field(
+        default=300.0,
+        description=(
+            "Scale-down stabilisation window: replicas drop only to the highest count "
+            "recommended during this window (the HPA's "
+            "behavior.scaleDown.stabilizationWindowSeconds)."
+        ),
+    )
 
 
 class Runtime(Strict):

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
+from meshwright.analysis.utilisation import cpu_seconds, cpu_utilisation, hpa_desired
 from meshwright.callpolicy import RetryLayer, semantics
 from meshwright.graph import call_groups, calls_from, consumers, published_topics
 from meshwright.model.types import Model
@@ -203,6 +204,8 @@ class Engine:
         for b in range(self.rec.nb):
             self.at(min((b + 1) * width, end), self._sample, b)
         if any(st.scale for st in self.stations.values()):
+            for st in self.stations.values():  # as the HPA: the current count is the first
+                st.recommendations.append((0.0, len(st.live)))  # recommendation
             self.at(AUTOSCALE_PERIOD, self._autoscale, None)
         heap = self.heap
         pop = heapq.heappop
@@ -309,8 +312,9 @@ class Engine:
         b = self.rec.bucket(now)
         st.series.wait_sum[b] += now - job.arrival
         st.series.wait_n[b] += 1
-        d = self.rand.draw(job.plan.sampler) * st.slow + st.add
-        self.at(now + d, self._worked, job)
+        work = self.rand.draw(job.plan.sampler) * st.slow
+        st.cpu_work += cpu_seconds(work)
+        self.at(now + work + st.add, self._worked, job)
 
     def _worked(self, job: Job) -> None:
         if job.dead:
@@ -699,24 +703,39 @@ class Engine:
     # ------------------------------------------------------------------ autoscaling
 
     def _autoscale(self, _: Any) -> None:
-        """Every period: desired = ⌈replicas × utilisation / target⌉, acted on after ``reaction``."""
+        """Every period, the HPA algorithm on CPU (``analysis.utilisation``): utilisation =
+        CPU seconds of own work over requested CPU seconds since the last evaluation;
+        desired = ⌈replicas × utilisation / target⌉ unless within the 10 % tolerance, within
+        [min, max]. A scale-up acts after ``reaction``; a scale-down goes to the highest
+        count recommended during the last ``scale_down_stabilization`` seconds, at once. A
+        service without a CPU request is never scaled (the HPA has no utilisation)."""
+        now = self.now
         for name, st in self.stations.items():
             cfg = st.scale
             if cfg is None:
                 continue
-            st.touch(self.now)
-            busy0, cap0 = self.scale_marks.get(name, (0.0, 0.0))
-            self.scale_marks[name] = (st.busy_area, st.cap_area)
+            st.touch(now)
+            work0, cap0 = self.scale_marks.get(name, (0.0, 0.0))
+            self.scale_marks[name] = (st.cpu_work, st.cap_area)
             n = len(st.live)
-            cap = st.cap_area - cap0
-            if st.scale_pending or cap <= 0 or n == 0:
+            util = cpu_utilisation(st.cpu_work - work0, (st.cap_area - cap0) / st.conc, st.cpu)
+            if util is None or n == 0:
                 continue
-            util = 100.0 * (st.busy_area - busy0) / cap
-            desired = min(max(math.ceil(n * util / cfg.cpu_target), cfg.min), cfg.max)
-            if desired != n:
+            desired = min(max(hpa_desired(n, util, cfg.cpu_target / 100.0), cfg.min), cfg.max)
+            recs = st.recommendations
+            recs.append((now, desired))
+            while recs and recs[0][0] < now - cfg.scale_down_stabilization:
+                recs.popleft()
+            if st.scale_pending:
+                continue
+            if desired > n:
                 st.scale_pending = True
-                self.at(self.now + cfg.reaction, self._apply_scale, (st, desired))
-        self.at(self.now + AUTOSCALE_PERIOD, self._autoscale, None)
+                self.at(now + cfg.reaction, self._apply_scale, (st, desired))
+            else:
+                stable = max(d for _, d in recs)
+                if stable < n:
+                    self._apply_scale((st, stable))
+        self.at(now + AUTOSCALE_PERIOD, self._autoscale, None)
 
     def _apply_scale(self, arg: tuple[Station, int]) -> None:
         st, desired = arg

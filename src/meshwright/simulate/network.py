@@ -56,9 +56,10 @@ class Replica:
 class Station:
     """A service: its replicas, each with ``concurrency`` servers and a FIFO queue."""
 
-    __slots__ = ("add", "busy", "busy_area", "cap_area", "capacity", "chaos_err", "conc", "fail_p",
-                 "last", "lb", "limiter", "live", "name", "prev", "qlimit", "queue_area", "queued",
-                 "replicas", "rr", "scale", "scale_pending", "series", "slow")
+    __slots__ = ("add", "busy", "busy_area", "cap_area", "capacity", "chaos_err", "conc", "cpu",
+                 "cpu_work", "fail_p", "last", "lb", "limiter", "live", "name", "prev", "qlimit",
+                 "queue_area", "queued", "recommendations", "replicas", "rr", "scale",
+                 "scale_pending", "series", "slow")
 
     def __init__(self, name: str, svc: Service, intrinsic: bool, series: Series) -> None:
         rt = svc.runtime
@@ -88,6 +89,12 @@ class Station:
         )
         self.scale_pending = False
         self.series = series
+        self.cpu = rt.cpu
+        """Requested cores per replica (None: not requested, no CPU utilisation)."""
+        self.cpu_work = 0.0
+        """CPU seconds of own work started so far (``analysis.utilisation.cpu_seconds``)."""
+        self.recommendations: deque[tuple[float, int]] = deque()
+        """The autoscaler's recent (time, desired replicas), for scale-down stabilisation."""
 
     def touch(self, now: float) -> None:
         dt = now - self.last

@@ -7,6 +7,7 @@ mounted as files; their values never appear.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from meshwright.emit.conventions import (
@@ -264,6 +265,9 @@ def autoscaler(model: Model, name: str, svc: Service) -> Obj | None:
                     },
                 }
             ],
+            "behavior": {
+                "scaleDown": {"stabilizationWindowSeconds": math.ceil(auto.scale_down_stabilization)},
+            },
         },
     }
 

@@ -1,0 +1,820 @@
+"""How a service's queue behaves: the one definition the analyses (capacity, latency, cost,
+availability) read.
+
+A service runs ``runtime.replicas`` replicas; each serves ``runtime.concurrency`` requests
+at once and queues the rest in its own FIFO queue (at most ``runtime.queue_limit`` waiting;
+an arrival that finds the queue full is rejected, which counts as a failure of the try).
+A request holds its slot for its *holding time*: its own service time plus every
+synchronous call it makes, each call's time being the callee's own wait in its queue plus
+the callee's holding time (the simulator's threads model). A service is an exact or
+approximate queueing model chosen by ``runtime.load_balancing``:
+
+- ``round_robin``: the k-th of every k arrivals (k = replicas) goes to a replica, so a
+  Poisson stream of rate λ gives each replica Erlang-k inter-arrivals of rate λ/k: the
+  E_k/M/c queue (c = concurrency), solved *exactly* as a quasi-birth–death process. Its
+  geometric tail ratio σ is the GI/M/c root σ = A*(cμ(1 − σ)), A*(s) = (kλ'/(kλ' + s))^k
+  (Kleinrock, *Queueing Systems* Vol. 1, 1975, §6.4; Gross & Harris, *Fundamentals of
+  Queueing Theory*, §6.2); an arrival waits with probability P(wait) and then for an
+  exponential time of rate cμ(1 − σ). One replica is M/M/c (Erlang C).
+- ``least_requests``: join-the-shortest-queue approaches one pooled queue, so the service
+  is the pooled M/M/(replicas × concurrency) queue (Erlang C) — optimistic: the simulator
+  waits longer (docs/commands/analyze.md gives the measured error).
+- ``power_of_two``: two replicas picked at random, the less loaded one takes the request.
+  Mitzenmacher's mean-field ("The Power of Two Choices in Randomized Load Balancing", IEEE
+  TPDS 12(10), 2001) extended to c servers per replica: the fraction s_i of replicas with at
+  least i requests solves λ(s_{i−1}² − s_i²) = μ·min(i, c)·(s_i − s_{i+1}); an arrival joins
+  a replica with i requests with probability s_i² − s_{i+1}² and waits for i − c + 1
+  completions at rate cμ. Exact as replicas → ∞; with ≤ 2 replicas both are always picked,
+  which is least requests.
+
+Non-exponential holding times: the Allen–Cunneen correction scales the conditional wait by
+(c_a² + c_s²)/(c_a² + 1), the ratio of the G/G/c to the corresponding ·/M/c approximation
+(c_a² = 1/k for Erlang-k arrivals, 1 for Poisson; c_s² the holding time's squared
+coefficient of variation). Allen, *Probability, Statistics and Queueing Theory*, 1990, §6.
+
+Arrival rates (:func:`offered_rates`) include retries (expected tries at the per-try
+failure probability: the assumed failure rate combined with the callee's rejections) and
+fallback traffic (a call that fails after all its tries calls its fallback operation);
+rejections, rates and waits feed back on each other and are solved together as a fixed
+point (:func:`queueing`). A service with utilisation ≥ 1 and no queue limit has no steady
+state: it is reported UNSTABLE with the arrival rate that breaks it, and every wait that
+depends on it is infinite, never a finite number.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, ClassVar
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+from scipy.optimize import brentq
+from scipy.sparse.linalg import spsolve
+from scipy.special import gammaincc, gammaln
+
+from meshwright import callpolicy
+from meshwright.analysis.callgraph import call_dag, entry_rates, memoised, total_attempts
+from meshwright.analysis.distributions import lognormal_params
+from meshwright.analysis.topics import propagate_with_topics
+from meshwright.graph import Edge
+from meshwright.model.types import Model, Service, ServiceTime
+
+RECURSION_SERVERS = 2_000
+"""Above this many servers Erlang B is computed in closed form instead of by recursion."""
+MAX_ITERATIONS = 200
+"""Fixed-point iterations of rates, rejections and waits at most."""
+TOLERANCE = 1e-9
+"""Relative change below which the fixed point has converged."""
+DENSE_STATES = 64
+"""Quasi-birth–death systems up to this many states are solved densely, larger ones sparse."""
+NEGLIGIBLE = 1e-12
+"""Probability mass below which a queue's tail is cut."""
+
+Floats = npt.NDArray[np.float64]
+
+
+# ------------------------------------------------------------------ Erlang B / C
+
+
+def erlang_b(offered: float, servers: int) -> float:
+    """Erlang B blocking probability. Up to :data:`RECURSION_SERVERS` servers by the stable
+    recursion B(k) = A·B(k−1) / (k + A·B(k−1)), B(0) = 1; above, in O(1) as the Poisson
+    ratio B = P(N = c) / P(N ≤ c), N ~ Poisson(A), with P(N ≤ c) = Q(c + 1, A) (the
+    regularised upper incomplete gamma function)."""
+    if servers <= RECURSION_SERVERS:
+        b = 1.0
+        for k in range(1, servers + 1):
+            ab = offered * b
+            b = ab / (k + ab)
+        return b
+    if offered <= 0.0:
+        return 0.0
+    log_pmf = servers * math.log(offered) - offered - float(gammaln(servers + 1))
+    cdf = float(gammaincc(servers + 1, offered))
+    if cdf <= 0.0:
+        return 1.0
+    return min(1.0, math.exp(log_pmf) / cdf)
+
+
+def wait_quantile(p_wait: float, servers: int, mu: float, lam: float, q: float) -> float:
+    """q-quantile of the M/M/c wait: P(W > t) = C·e^(−(cμ − λ)t), so t = ln(C / (1 − q)) / (cμ − λ)."""
+    if p_wait <= 1.0 - q:
+        return 0.0
+    return math.log(p_wait / (1.0 - q)) / (servers * mu - lam)
+
+
+@dataclass(frozen=True)
+class ErlangC:
+    """An M/M/c queue's steady state (rates per second, times in seconds)."""
+
+    utilisation: float
+    """ρ = λ / (c μ); ≥ 1 means the queue grows without bound."""
+    p_wait: float
+    """Probability that an arrival waits (Erlang C)."""
+    wq: float
+    """Mean wait in the queue (inf when overloaded)."""
+    wq_p99: float
+    """99th percentile of the wait (inf when overloaded)."""
+    arrival_rate: float = 0.0
+    service_rate: float = 0.0
+    servers: int = 0
+
+    json_extra: ClassVar[tuple[str, ...]] = ("stable",)
+
+    @property
+    def stable(self) -> bool:
+        return self.utilisation < 1.0
+
+
+def erlang_c(lam: float, mu: float, c: int) -> ErlangC:
+    """M/M/c steady state: C(c, A) = B / (1 − ρ(1 − B)) with A = λ/μ, ρ = A/c, B = Erlang B;
+    Wq = C / (cμ − λ) (Kleinrock, *Queueing Systems* Vol. 1, 1975, §3.5)."""
+    if lam <= 0.0:
+        return ErlangC(0.0, 0.0, 0.0, 0.0, lam, mu, c)
+    if c <= 0 or mu <= 0.0:
+        return ErlangC(math.inf, 1.0, math.inf, math.inf, lam, mu, c)
+    offered = lam / mu
+    rho = offered / c
+    if rho >= 1.0:
+        return ErlangC(rho, 1.0, math.inf, math.inf, lam, mu, c)
+    b = erlang_b(offered, c)
+    p_wait = b / (1.0 - rho * (1.0 - b))
+    wq = p_wait / (c * mu - lam)
+    return ErlangC(rho, p_wait, wq, wait_quantile(p_wait, c, mu, lam, 0.99), lam, mu, c)
+
+
+# ------------------------------------------------------------------ waiting times
+
+
+@dataclass(frozen=True)
+class WaitDistribution:
+    """The distribution of one request's wait in a service's queue (seconds).
+
+    0 with probability 1 − ``p_wait``; otherwise, when ``ahead`` is empty, exponential of
+    rate ``rate``; else the time of m service completions at rate ``rate`` (Gamma(m, rate))
+    with probability ``ahead[m − 1]`` (Σ ahead = p_wait). Every wait is multiplied by
+    ``scale`` (the Allen–Cunneen factor). ``rate`` 0 with p_wait > 0: infinite (unstable).
+    """
+
+    p_wait: float
+    rate: float
+    ahead: tuple[float, ...] = ()
+    scale: float = 1.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "p_wait", float(self.p_wait))
+        object.__setattr__(self, "rate", float(self.rate))
+
+    @property
+    def unstable(self) -> bool:
+        """No steady state: every wait is infinite."""
+        return bool(self.p_wait > 0.0 and self.rate <= 0.0)
+
+    def mean(self) -> float:
+        if self.p_wait <= 0.0:
+            return 0.0
+        if self.unstable:
+            return math.inf
+        if not self.ahead:
+            return self.scale * self.p_wait / self.rate
+        return self.scale * sum((m + 1) * p for m, p in enumerate(self.ahead)) / self.rate
+
+    def second_moment(self) -> float:
+        if self.p_wait <= 0.0:
+            return 0.0
+        if self.unstable:
+            return math.inf
+        s2 = self.scale**2 / self.rate**2
+        if not self.ahead:
+            return 2.0 * self.p_wait * s2
+        return s2 * sum((m + 1) * (m + 2) * p for m, p in enumerate(self.ahead))
+
+    def survival(self, t: float) -> float:
+        """P(W > t)."""
+        if t < 0.0:
+            return 1.0
+        if self.unstable:
+            return 1.0
+        if self.p_wait <= 0.0:
+            return 0.0
+        x = t / self.scale * self.rate
+        if not self.ahead:
+            return self.p_wait * math.exp(-x)
+        shapes = np.arange(1, len(self.ahead) + 1)
+        return float(np.dot(self.ahead, gammaincc(shapes, x)))  # P(Gamma(m, 1) > x)
+
+    def quantile(self, q: float) -> float:
+        """The q-quantile of the wait."""
+        if self.unstable:
+            return math.inf
+        if self.p_wait <= 1.0 - q:
+            return 0.0
+        if not self.ahead:
+            return self.scale * math.log(self.p_wait / (1.0 - q)) / self.rate
+        hi = self.mean() + 1.0 / self.rate
+        while self.survival(hi) > 1.0 - q:
+            hi *= 2.0
+        return float(brentq(lambda t: self.survival(t) - (1.0 - q), 0.0, hi, xtol=1e-12))
+
+    def sample(self, rng: np.random.Generator, n: int) -> npt.NDArray[np.float32]:
+        """``n`` independent waits."""
+        if self.p_wait <= 0.0:
+            return np.zeros(n, dtype=np.float32)
+        if self.unstable:
+            return np.full(n, np.inf, dtype=np.float32)
+        u = rng.random(n)
+        if not self.ahead:
+            waits = rng.standard_exponential(n) / self.rate
+            out = np.where(u < self.p_wait, waits, 0.0)
+        else:
+            cum = np.cumsum(self.ahead)
+            m = np.searchsorted(cum, u, side="right") + 1  # m > len(ahead): no wait
+            waiting = m <= len(self.ahead)
+            shapes = np.where(waiting, m, 1).astype(np.float64)
+            out = np.where(waiting, rng.gamma(shapes, 1.0 / self.rate), 0.0)
+        return (out * self.scale).astype(np.float32)
+
+
+NO_WAIT = WaitDistribution(0.0, math.inf)
+UNSTABLE_WAIT = WaitDistribution(1.0, 0.0)
+
+
+# ------------------------------------------------------------------ queue solutions
+
+
+@dataclass(frozen=True)
+class Solution:
+    """A replica's (or a pool's) queue under exponential holding times."""
+
+    wait: WaitDistribution
+    p_reject: float = 0.0
+
+
+def erlang_k_root(k: int, c: int, rho: float) -> float:
+    """The GI/M/c root σ ∈ (0, 1) of σ = (k/(k + c(1 − σ)/ρ'))^k for Erlang-k arrivals of
+    mean 1 per time unit and c servers of rate 1/(cρ) — written with λ' = 1: ν = k,
+    cμ = 1/ρ. Requires ρ < 1."""
+
+    def f(s: float) -> float:
+        return s - (k / (k + (1.0 - s) / rho)) ** k
+
+    delta = max(rho * (1.0 - rho) / 2.0, 1e-300)
+    while f(1.0 - delta) <= 0.0 and delta > 1e-15:
+        delta /= 2.0
+    return float(brentq(f, 0.0, 1.0 - delta, xtol=1e-15, rtol=1e-15))
+
+
+def _solve(q: Floats | sparse.csr_matrix, norm_row: Floats) -> Floats:
+    """π with π·Q = 0 and norm_row·π = 1 (the last balance equation replaced)."""
+    n = norm_row.shape[0]
+    b = np.zeros(n)
+    b[-1] = 1.0
+    if isinstance(q, np.ndarray):
+        a = q.T.copy()
+        a[-1, :] = norm_row
+        return np.asarray(np.linalg.solve(a, b), dtype=np.float64)
+    at = sparse.lil_matrix(q.T)
+    at[n - 1, :] = norm_row
+    return np.asarray(spsolve(at.tocsr(), b), dtype=np.float64)
+
+
+class _Generator:
+    """A generator matrix under construction: dense when small, else sparse."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.dense = np.zeros((n, n)) if n <= DENSE_STATES else None
+        self.entries: dict[tuple[int, int], float] = {}
+
+    def add(self, i: int, j: int, v: float) -> None:
+        if self.dense is not None:
+            self.dense[i, j] += v
+        else:
+            self.entries[(i, j)] = self.entries.get((i, j), 0.0) + v
+
+    def matrix(self) -> Floats | sparse.csr_matrix:
+        if self.dense is not None:
+            return self.dense
+        keys = list(self.entries)
+        rows = [i for i, _ in keys]
+        cols = [j for _, j in keys]
+        return sparse.csr_matrix((list(self.entries.values()), (rows, cols)), shape=(self.n, self.n))
+
+
+def _erlang_k_generator(k: int, c: int, mu: float, nu: float, levels: int, bounded: bool) -> _Generator:
+    """Generator of the E_k/M/c queue on levels 0..levels−1 (number in the replica) ×
+    arrival phases 0..k−1 (state j·k + p). An arrival at the top level is rejected when
+    ``bounded`` (the phase restarts, the level stays), else it leaves the block: the caller
+    adds the tail above."""
+    q = _Generator(levels * k)
+    top = levels - 1
+    for j in range(levels):
+        down = min(j, c) * mu
+        for p in range(k):
+            i = j * k + p
+            out = nu + down
+            if p < k - 1:
+                q.add(i, i + 1, nu)
+            elif j < top:
+                q.add(i, (j + 1) * k, nu)
+            elif bounded and k > 1:
+                q.add(i, j * k, nu)
+            elif bounded:
+                out = down  # a rejected arrival leaves the state unchanged
+            if j > 0:
+                q.add(i, i - k, down)
+            q.add(i, i, -out)
+    return q
+
+
+def round_robin_queue(lam: float, mu: float, replicas: int, c: int, limit: int | None) -> Solution:
+    """One replica of ``replicas`` under round robin of a Poisson stream at ``lam``: the
+    E_k/M/c queue (k = replicas) with λ' = lam/k, exactly (see the module docstring)."""
+    k = max(1, replicas)
+    lam_r = lam / k
+    if lam_r <= 0.0:
+        return Solution(NO_WAIT)
+    rho = lam_r / (c * mu)
+    if limit is None and rho >= 1.0:
+        return Solution(UNSTABLE_WAIT)
+    if k == 1 and limit is None:
+        q = erlang_c(lam_r, mu, c)
+        return Solution(WaitDistribution(q.p_wait, c * mu - lam_r))
+    nu = k * lam_r
+    if limit is not None and rho < 1.0:
+        free = round_robin_queue(lam, mu, replicas, c, None)
+        if free.wait.p_wait * (1.0 - free.wait.rate / (c * mu)) ** limit < NEGLIGIBLE:
+            return free  # the queue never gets near its limit
+    if limit is None:
+        sigma = erlang_k_root(k, c, rho)
+        levels = c + 1
+        qm = _erlang_k_generator(k, c, mu, nu, levels, bounded=False)
+        # levels above c: π_{c+m} = π_c[k−1] σ^{m−1} r, r_p = (ν/a)^(p+1), a = ν + cμ(1 − σ)
+        a = nu + c * mu * (1.0 - sigma)
+        r = (nu / a) ** np.arange(1, k + 1)
+        last = c * k + k - 1
+        for p in range(k):
+            qm.add(last, c * k + p, c * mu * float(r[p]))
+        norm_row = np.ones(levels * k)
+        norm_row[last] += float(r.sum()) / (1.0 - sigma)
+        pi = _solve(qm.matrix(), norm_row)
+        p_wait = min(1.0, max(0.0, k * pi[last] / (1.0 - sigma)))
+        if p_wait < NEGLIGIBLE:  # below the linear solve's round-off
+            return Solution(NO_WAIT)
+        return Solution(WaitDistribution(p_wait, c * mu * (1.0 - sigma)))
+    levels = c + limit + 1
+    qm = _erlang_k_generator(k, c, mu, nu, levels, bounded=True)
+    pi = _solve(qm.matrix(), np.ones(levels * k))
+    at_arrival = np.clip(k * pi[k - 1 :: k], 0.0, None)  # level seen by an arrival
+    at_arrival /= at_arrival.sum()
+    return _bounded(at_arrival, c, mu)
+
+
+def _bounded(at_arrival: Floats, c: int, mu: float) -> Solution:
+    """Waits of accepted arrivals from the distribution of the number an arrival finds
+    (levels 0..c + limit; the top level rejects)."""
+    p_reject = float(at_arrival[-1])
+    accepted = 1.0 - p_reject
+    if accepted <= 0.0:
+        return Solution(UNSTABLE_WAIT, 1.0)
+    ahead = tuple(float(x) / accepted for x in at_arrival[c:-1])
+    while ahead and ahead[-1] < NEGLIGIBLE:
+        ahead = ahead[:-1]
+    p_wait = sum(ahead)
+    if p_wait <= 0.0:
+        return Solution(NO_WAIT, p_reject)
+    return Solution(WaitDistribution(p_wait, c * mu, ahead), p_reject)
+
+
+def pooled_queue(lam: float, mu: float, servers: int, limit: int | None) -> Solution:
+    """One pooled M/M/c queue (M/M/c/K with K = c + limit when bounded)."""
+    if lam <= 0.0:
+        return Solution(NO_WAIT)
+    if limit is None:
+        q = erlang_c(lam, mu, servers)
+        if not q.stable:
+            return Solution(UNSTABLE_WAIT)
+        return Solution(WaitDistribution(q.p_wait, servers * mu - lam))
+    if lam < servers * mu:
+        free = pooled_queue(lam, mu, servers, None)
+        if free.wait.p_wait * (lam / (servers * mu)) ** limit < NEGLIGIBLE:
+            return free  # the queue never gets near its limit
+    # birth–death: p_j ∝ Π λ/(min(i, c)μ), in logs
+    logs = [0.0]
+    for j in range(1, servers + limit + 1):
+        logs.append(logs[-1] + math.log(lam / (min(j, servers) * mu)))
+    top = max(logs)
+    p = np.exp(np.array(logs) - top)
+    return _bounded(p / p.sum(), servers, mu)
+
+
+def power_of_two_queue(lam: float, mu: float, replicas: int, c: int, limit: int | None) -> Solution:
+    """Mean-field power-of-two-choices with c servers per replica (module docstring);
+    ≤ 2 replicas: both are always compared, which is :func:`pooled_queue`.
+
+    Summing the balance equations from level i up gives λ(s_{i−1}² − s_K²) =
+    μ Σ_{j=i}^{K} min(j, c)(s_j − s_{j+1}) with K the top level (c + limit; without a limit
+    K = c, where λ s_{c−1}² = cμ s_c, and above c s_i = ρ s_{i−1}²). Given s_K the levels
+    follow downwards; s_K is the root of s_0 = 1."""
+    if replicas <= 2:
+        return pooled_queue(lam, mu, replicas * c, None if limit is None else replicas * limit)
+    lam_r = lam / replicas
+    if lam_r <= 0.0:
+        return Solution(NO_WAIT)
+    rho = lam_r / (c * mu)
+    if limit is None and rho >= 1.0:
+        return Solution(UNSTABLE_WAIT)
+    if limit is not None and rho < 1.0:
+        free = power_of_two_queue(lam, mu, replicas, c, None)
+        if len(free.wait.ahead) < limit:  # the queue never gets near its limit
+            return free
+    top = c + (limit or 0)
+
+    def shoot(log_s: float) -> Floats:
+        s = np.zeros(top + 2)
+        s[top] = math.exp(log_s)
+        sk2 = s[top] ** 2 if limit is not None else 0.0
+        acc = 0.0
+        for i in range(top, 0, -1):
+            acc += min(i, c) * (s[i] - s[i + 1])
+            s[i - 1] = math.sqrt(sk2 + mu * acc / lam_r)
+        return s
+
+    log_top = float(brentq(lambda x: shoot(x)[0] - 1.0, -1400.0, 0.0, xtol=1e-13))
+    s = list(shoot(log_top)[: top + 1])
+    if limit is None:  # the doubly exponential tail above c
+        while s[-1] > NEGLIGIBLE:
+            s.append(rho * s[-1] ** 2)
+        s.append(0.0)
+    else:
+        s.append(0.0)
+    arr = np.clip(np.array(s) / s[0], 0.0, 1.0)
+    found = arr[:-1] ** 2 - arr[1:] ** 2  # an arrival finds i requests (i = top: rejected)
+    if limit is None:
+        found = np.append(found, 0.0)
+    return _bounded(np.clip(found, 0.0, None), c, mu)
+
+
+# ------------------------------------------------------------------ one service
+
+
+@dataclass(frozen=True)
+class QueueState:
+    """The queue of one service at a replica count (rates per second, times in seconds)."""
+
+    model: str
+    """The queueing model used, e.g. "GI/M/1 (Erlang-4 arrivals, round robin)"."""
+    utilisation: float
+    """ρ = λ × mean holding time / (replicas × concurrency); ≥ 1 without a queue limit: unstable."""
+    p_wait: float
+    wq: float
+    """Mean wait in the queue (inf when unstable)."""
+    p_reject: float
+    """Probability that an arrival finds the queue full (queue_limit), a failed try."""
+    breaking_rate: float
+    """Arrival rate (req/s) at which the service saturates: replicas × concurrency / holding time."""
+    wait: WaitDistribution = field(default=NO_WAIT, repr=False)
+    arrival_rate: float = 0.0
+    holding_time: float = 0.0
+    holding_scv: float = 1.0
+    replicas: int = 0
+    concurrency: int = 0
+
+    json_extra: ClassVar[tuple[str, ...]] = ("stable", "wq_p99")
+
+    @property
+    def stable(self) -> bool:
+        """Whether the queue has a steady state (not UNSTABLE)."""
+        return not self.wait.unstable
+
+    @cached_property
+    def wq_p99(self) -> float:
+        """99th percentile of the wait (inf when unstable)."""
+        return self.wait.quantile(0.99)
+
+
+def model_name(lb: str, replicas: int, concurrency: int, scv: float, limit: int | None) -> str:
+    """The name of the queueing model used for a service (printed by ``analyze``)."""
+    exp = abs(scv - 1.0) < 1e-9
+    svc = "M" if exp else "G"
+    if lb == "round_robin" and replicas > 1:
+        name = f"GI/{svc}/{concurrency} (Erlang-{replicas} arrivals, round robin"
+    elif lb == "power_of_two" and replicas > 2:
+        name = f"M/{svc}/{concurrency} × {replicas} (power of two, mean-field"
+    elif lb != "round_robin" and replicas > 1:
+        word = "least requests" if lb == "least_requests" else "power of two"
+        name = f"M/{svc}/{replicas * concurrency} ({word}, pooled"
+    else:
+        name = f"M/{svc}/{concurrency} ("
+        name += "one replica"
+    if not exp:
+        name += "; Allen–Cunneen"
+    if limit is not None:
+        name += f"; queue limit {limit}"
+    return name + ")"
+
+
+def service_queue(
+    lam: float,
+    holding: float,
+    scv: float,
+    replicas: int,
+    concurrency: int,
+    load_balancing: str,
+    queue_limit: int | None,
+    population: int | None = None,
+) -> QueueState:
+    """The queue of a service receiving Poisson traffic at ``lam`` whose requests hold a
+    slot for ``holding`` seconds on average (squared coefficient of variation ``scv``).
+
+    ``population``: at most this many requests can be at the service at once, because
+    every request comes from a caller's busy slot (:func:`caller_population`); the queue
+    is then truncated there (the truncated M/·/c/K distribution) without rejections — a
+    request that finds every caller slot busy waits in the caller's queue instead."""
+    name = model_name(load_balancing, replicas, concurrency, scv, queue_limit)
+    servers = replicas * concurrency
+    breaking = servers / holding if holding > 0 else math.inf
+    common: dict[str, Any] = {"arrival_rate": lam, "holding_time": holding, "holding_scv": scv,
+                              "replicas": replicas, "concurrency": concurrency}
+    if not math.isfinite(holding):
+        return QueueState(name, math.inf, 1.0, math.inf, 0.0, 0.0, UNSTABLE_WAIT, **common)
+    rho = lam * holding / servers if servers > 0 else (math.inf if lam > 0 else 0.0)
+    if lam <= 0.0 or holding <= 0.0:
+        return QueueState(name, rho if lam > 0 else 0.0, 0.0, 0.0, 0.0, breaking, NO_WAIT, **common)
+    if servers <= 0:
+        return QueueState(name, math.inf, 1.0, math.inf, 1.0, 0.0, UNSTABLE_WAIT, **common)
+    mu = 1.0 / holding
+    pooled = load_balancing == "least_requests" or (load_balancing == "power_of_two" and replicas <= 2)
+    # queue places: per replica, or of the pool; the callers' population bounds them too
+    limit = None if queue_limit is None else (replicas * queue_limit if pooled else queue_limit)
+    by_callers = False
+    if population is not None:
+        room = population - servers if pooled else population - concurrency
+        room = max(0, room)
+        if limit is None or room < limit:
+            limit, by_callers = room, True
+    if by_callers and limit == 0:
+        sol = Solution(NO_WAIT)
+    elif load_balancing == "round_robin":
+        sol = round_robin_queue(lam, mu, replicas, concurrency, limit)
+    elif pooled:
+        sol = pooled_queue(lam, mu, servers, limit)
+    else:
+        sol = power_of_two_queue(lam, mu, replicas, concurrency, limit)
+    ca2 = 1.0 / replicas if load_balancing == "round_robin" else 1.0
+    if by_callers:
+        sol = Solution(sol.wait, 0.0)
+        if limit == 0 or sol.wait.ahead:  # the truncation binds (else the free queue was used)
+            name = name[:-1] + f"; ≤ {population} in flight from callers)"
+    w = sol.wait
+    if not w.unstable and abs(scv - 1.0) > 1e-9:
+        w = WaitDistribution(w.p_wait, w.rate, w.ahead, (ca2 + scv) / (ca2 + 1.0))
+    return QueueState(name, rho, w.p_wait, w.mean(), sol.p_reject, breaking, w, **common)
+
+
+# ------------------------------------------------------------------ arrival rates
+
+
+def expected_tries(attempts: int, failure_rate: float) -> float:
+    """Expected tries of a call with ``attempts`` tries that are all retried, each failing
+    independently with probability p: (1 − p^attempts) / (1 − p) — the closed form that
+    ``callpolicy.expected_tries`` reduces to for fail-fast errors (kept for the formulas)."""
+    if failure_rate >= 1.0:
+        return float(attempts)
+    return (1.0 - failure_rate**attempts) / (1.0 - failure_rate)
+
+
+def _try_failure(failure_rate: float, rejected: Mapping[str, float], edge: Edge) -> float:
+    reject = rejected.get(edge.callee_service, 0.0)
+    return 1.0 - (1.0 - failure_rate) * (1.0 - reject)
+
+
+def offered_rates(
+    model: Model, failure_rate: float = 0.0, rejected: Mapping[str, float] | None = None
+) -> dict[str, float]:
+    """Requests per second arriving at every operation — **the** arrival-rate definition.
+
+    Entrypoint rates × per_request along every call × expected tries (from
+    ``callpolicy.expected_tries``, which honours retry_on; each try fails with probability 1
+    − (1 − failure_rate)(1 − the callee service's rejection probability)), plus fallback
+    traffic (rate × per_request × P(all tries fail) to a call's fallback operation, solved
+    as a fixed point since a fallback target may lie anywhere in the graph), plus topic
+    traffic (a publisher's rate × its composed availability, handed to every consumer's
+    handler; ``analysis.topics``)."""
+    from meshwright.analysis.availability import composed_availability
+
+    rej = rejected or {}
+    avail = composed_availability(model)
+    base = entry_rates(model)
+    dag = call_dag(model)
+    fallbacks = [
+        e for es in dag.declared.values() for e in es
+        if e.call.fallback and "." in e.call.fallback and e.call.fallback in dag.declared
+    ]
+
+    def weight(e: Edge) -> float:
+        return e.call.per_request * callpolicy.expected_tries(e.call, _try_failure(failure_rate, rej, e))
+
+    rates = propagate_with_topics(model, base, weight, lambda op: avail[op].composed)
+    for _ in range(MAX_ITERATIONS if fallbacks else 0):
+        sources = dict(base)
+        for e in fallbacks:
+            p_fail = _try_failure(failure_rate, rej, e) ** total_attempts(e.call)
+            target = str(e.call.fallback)
+            sources[target] = sources.get(target, 0.0) + rates[e.caller] * e.call.per_request * p_fail
+        new = propagate_with_topics(model, sources, weight, lambda op: avail[op].composed)
+        done = all(abs(new[o] - rates[o]) <= TOLERANCE * max(1.0, rates[o]) for o in rates)
+        rates = new
+        if done:
+            break
+    return rates
+
+
+# ------------------------------------------------------------------ holding times
+
+
+def service_time_moments(st: ServiceTime) -> tuple[float, float]:
+    """(mean, variance) of a service time."""
+    m = st.mean
+    if st.kind == "deterministic" or m == 0:
+        return m, 0.0
+    if st.kind == "exponential":
+        return m, m * m
+    _, sigma = lognormal_params(m, st.p99 if st.p99 is not None else m)
+    return m, m * m * math.expm1(sigma * sigma)
+
+
+def _max_moments(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
+    """(mean, variance) of the larger of two independent times, by Clark's normal
+    approximation ("The greatest of a finite set of random variables", Oper. Res. 9, 1961)."""
+    (m1, v1), (m2, v2) = a, b
+    if not (math.isfinite(m1) and math.isfinite(m2)):
+        return math.inf, math.inf
+    s = math.sqrt(v1 + v2)
+    if s <= 0.0:
+        return max(m1, m2), 0.0
+    alpha = (m1 - m2) / s
+    cdf = 0.5 * math.erfc(-alpha / math.sqrt(2.0))
+    pdf = math.exp(-alpha * alpha / 2.0) / math.sqrt(2.0 * math.pi)
+    mean = m1 * cdf + m2 * (1 - cdf) + s * pdf
+    second = (m1 * m1 + v1) * cdf + (m2 * m2 + v2) * (1 - cdf) + (m1 + m2) * s * pdf
+    return mean, max(0.0, second - mean * mean)
+
+
+def _repeat(mv: tuple[float, float], k: float) -> tuple[float, float]:
+    """⌊k⌋ independent copies plus one more with probability k − ⌊k⌋."""
+    m, v = mv
+    whole = math.floor(k)
+    f = k - whole
+    mean = k * m
+    var = whole * v + f * (v + m * m) - (f * m) ** 2
+    return mean, var
+
+
+# ------------------------------------------------------------------ the whole model
+
+
+@dataclass(frozen=True)
+class Queueing:
+    """Queues of every service at the fixed point of rates, rejections and waits."""
+
+    operation_rates: dict[str, float]
+    services: dict[str, QueueState]
+    holding: dict[str, tuple[float, float]]
+    """(mean, variance) of every operation's time in service (own work + its calls)."""
+    iterations: int = 0
+
+    def wait(self, service: str) -> WaitDistribution:
+        return self.services[service].wait
+
+
+def service_holding(model: Model, rates: Mapping[str, float], holding: Mapping[str, tuple[float, float]],
+                    name: str) -> tuple[float, float, float]:
+    """(arrival rate, mean holding time, squared coefficient of variation) of a service:
+    the rate-weighted mixture of its operations' holding times (equal weights idle)."""
+    ops = [f"{name}.{o}" for _, o, _ in model.services[name].operations()]
+    if not ops:
+        return 0.0, 0.0, 1.0
+    lam = sum(rates.get(o, 0.0) for o in ops)
+    weights = [rates.get(o, 0.0) / lam for o in ops] if lam > 0 else [1.0 / len(ops)] * len(ops)
+    mean = sum(w * holding[o][0] for w, o in zip(weights, ops, strict=True))
+    if not math.isfinite(mean):
+        return lam, math.inf, 1.0
+    second = sum(w * (holding[o][1] + holding[o][0] ** 2) for w, o in zip(weights, ops, strict=True))
+    scv = second / (mean * mean) - 1.0 if mean > 0 else 1.0
+    return lam, mean, max(0.0, scv)
+
+
+def queue_of(
+    svc: Service, lam: float, holding: float, scv: float, replicas: int | None = None,
+    population: int | None = None,
+) -> QueueState:
+    """:func:`service_queue` with the service's runtime (``replicas`` overrides the count)."""
+    rt = svc.runtime
+    return service_queue(lam, holding, scv, rt.replicas if replicas is None else replicas,
+                         rt.concurrency, rt.load_balancing, rt.queue_limit, population)
+
+
+def caller_population(model: Model) -> dict[str, int | None]:
+    """Per service, how many requests can be at it at once when all its traffic comes from
+    synchronous calls: Σ over calling services of replicas × concurrency × the calls to it
+    one slot has in flight at most (a parallel group's copies); None (unbounded) for a
+    service that entrypoints or topics feed, or that calls itself."""
+    from meshwright.analysis.topics import topic_edges
+
+    dag = call_dag(model)
+    fed = {op.split(".", 1)[0] for op in entry_rates(model)}
+    fed |= {t.handler.split(".", 1)[0] for t in topic_edges(model)}
+    per_caller: dict[tuple[str, str], int] = {}
+    for op, groups in dag.groups.items():
+        for group in groups:
+            counts: dict[str, int] = {}
+            for e in group:
+                counts[e.callee_service] = counts.get(e.callee_service, 0) + (
+                    math.ceil(e.call.per_request) if len(group) > 1 else 1
+                )
+            for callee, n in counts.items():
+                key = (op.split(".", 1)[0], callee)
+                per_caller[key] = max(per_caller.get(key, 0), n)
+    out: dict[str, int | None] = {}
+    for name in model.services:
+        callers = [(c, n) for (c, callee), n in per_caller.items() if callee == name]
+        if name in fed or not callers or any(c == name for c, _ in callers):
+            out[name] = None
+            continue
+        total = 0
+        for c, n in callers:
+            rt = model.services[c].runtime
+            total += rt.replicas * rt.concurrency * n
+        out[name] = total
+    return out
+
+
+def queueing(model: Model, failure_rate: float = 0.0) -> Queueing:
+    """Every service's queue, with rates, rejections and waits solved together (memoised
+    per model and failure rate)."""
+    return memoised(model, f"queueing:{failure_rate!r}", lambda: _solve_model(model, failure_rate))
+
+
+def _solve_model(model: Model, failure_rate: float) -> Queueing:
+    dag = call_dag(model)
+    cut = {id(e) for e in dag.cut}
+    own = {
+        f"{s}.{o}": service_time_moments(op.service_time)
+        for s, svc in model.services.items()
+        for _, o, op in svc.operations()
+    }
+    population = caller_population(model)
+    waits: dict[str, tuple[float, float]] = {s: (0.0, 0.0) for s in model.services}
+    rejected: dict[str, float] = {}
+    queues: dict[str, QueueState] = {}
+    holding: dict[str, tuple[float, float]] = {}
+    rates: dict[str, float] = {}
+    it = 0
+    for it in range(1, MAX_ITERATIONS + 1):  # noqa: B007 (reported)
+        rates = offered_rates(model, failure_rate, rejected)
+        holding = {}
+        for op in dag.order:
+            m, v = own.get(op, (0.0, 0.0))
+            for group in dag.groups[op]:
+                parts = []
+                for e in group:
+                    wm, wv = waits[e.callee_service]
+                    hm, hv = own[e.callee] if id(e) in cut else holding[e.callee]
+                    parts.append(_repeat((wm + hm, wv + hv), e.call.per_request))
+                best = parts[0]
+                for p in parts[1:]:
+                    best = _max_moments(best, p)
+                m, v = m + best[0], v + best[1]
+            holding[op] = (m, v)
+        queues = {}
+        for name, svc in model.services.items():
+            lam, h, scv = service_holding(model, rates, holding, name)
+            queues[name] = queue_of(svc, lam, h, scv, population=population[name])
+        new_waits = {}
+        for name, q in queues.items():
+            mean = q.wait.mean()
+            second = q.wait.second_moment()
+            new_waits[name] = (mean, second - mean * mean if math.isfinite(second) else math.inf)
+        new_rej = {s: q.p_reject for s, q in queues.items() if q.p_reject > 0}
+        done = _close(new_waits, waits) and _close(
+            {s: (r, 0.0) for s, r in new_rej.items()}, {s: (r, 0.0) for s, r in rejected.items()}
+        )
+        waits, rejected = new_waits, new_rej
+        if done:
+            break
+    return Queueing(rates, queues, holding, it)
+
+
+def _close(a: Mapping[str, tuple[float, float]], b: Mapping[str, tuple[float, float]]) -> bool:
+    for k in set(a) | set(b):
+        x, y = a.get(k, (0.0, 0.0))[0], b.get(k, (0.0, 0.0))[0]
+        if math.isinf(x) and math.isinf(y):
+            continue
+        if not (abs(x - y) <= TOLERANCE * max(abs(x), abs(y), 1e-12)):
+            return False
+    return True
