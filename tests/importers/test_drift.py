@@ -1,4 +1,4 @@
-"""`meshwright drift MODEL --against kubernetes PATH`: the drift check."""
+"""`meshwright diff MODEL --against kubernetes PATH`: the drift check."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ HAND = ROOT / "examples" / "online-boutique"
 
 
 def _diff(*args: str) -> tuple[int, list[dict[str, str]]]:
-    r = run("drift", *args, "--format", "json")
+    r = run("diff", *args, "--format", "json")
     assert r.returncode in (0, 1), r.stderr
     return r.returncode, json.loads(r.stdout)["differences"]
 
@@ -52,5 +52,5 @@ def test_drift_names_the_service_edge_image_replicas_port_and_timeout(tmp_path: 
         ("edge", "recommendationservice → currencyservice", "no call", "calls"),
         ("timeout", "checkoutservice → paymentservice", "none", "3s"),
     }
-    r = run("drift", str(HAND), str(manifests))
+    r = run("diff", str(HAND), "--against", "kubernetes", str(manifests))
     assert r.returncode == 1 and "differences" in r.stdout and "Traceback" not in r.stderr

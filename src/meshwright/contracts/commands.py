@@ -115,5 +115,5 @@ def _write_model(doc: dict[str, Any], out: Path | None, note: str) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    """Add the `diff` and `import` commands to the CLI."""
-    app.command("diff")(diff)
+    """Nothing to add: `import proto|openapi` are on the shared `import` group, and `diff`
+    (importers.commands) calls :func:`diff` for two models."""

@@ -137,18 +137,38 @@ class Against(StrEnum):
 
 
 def diff_command(
-    model: Annotated[Path, typer.Argument(help="Model file (mesh.yaml) or model directory.")],
+    model: Annotated[Path, typer.Argument(help="Model file (mesh.yaml) or model directory (OLD).")],
     paths: Annotated[list[Path], typer.Argument(
-        help="What runs: manifests, Kustomize directories or a compose file.")],
-    against: Annotated[Against, typer.Option("--against", help="What PATH holds.")] = Against.kubernetes,
+        help="NEW, another model; or with --against, what runs: manifests, Kustomize "
+             "directories or a compose file.")],
+    against: Annotated[Against | None, typer.Option(
+        "--against", help="PATH holds what runs (a drift check), not a second model.")] = None,
     istio: Istio = None,
     format: FormatOpt = Format.text,
 ) -> None:
-    """Drift check: where the running system's files differ from the model (a service, an
-    edge, a datastore, an image, replicas, ports, a timeout). Exit code 1 when they differ.
+    """Compare a model with its next version, or with what runs.
 
-    Example: `meshwright drift examples/online-boutique --against kubernetes deploy/`.
+    `meshwright diff OLD NEW`: the contract changes from model OLD to model NEW that break a
+    caller or a consumer (see the contracts docs); exit 1 when any.
+
+    `meshwright diff MODEL --against kubernetes|compose PATH... [--istio PATH]`: the drift
+    check, where the running system's files differ from the model (a service, an edge, a
+    datastore, an image, replicas, ports, a timeout); exit 1 when they differ.
+
+    Example: `meshwright diff examples/online-boutique --against kubernetes deploy/`.
     """
+    if against is None and not istio:
+        if len(paths) != 1:
+            raise UsageError(
+                "diff OLD NEW compares two models; to compare a model with what runs, add "
+                "--against kubernetes or --against compose"
+            )
+        from meshwright.contracts.commands import Format as ContractFormat
+        from meshwright.contracts.commands import diff as contract_diff
+
+        contract_diff(model, paths[0], ContractFormat(format.value))
+        return
+    against = against or Against.kubernetes
     loaded = load_model(model)
     builder = ModelBuilder(loaded.model.system)
     if against is Against.compose:
@@ -175,5 +195,6 @@ def diff_command(
 
 
 def register(root: typer.Typer) -> None:
-    """Add the `drift` check to the CLI (the `import` subcommands are on the shared group)."""
-    root.command("drift")(diff_command)
+    """Add `diff` (contract changes and the drift check) to the CLI; the `import`
+    subcommands are on the shared group."""
+    root.command("diff")(diff_command)
