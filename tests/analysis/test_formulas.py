@@ -8,18 +8,23 @@ import math
 import pytest
 from scipy.special import logsumexp
 
-from meshwright.analysis.availability import budget_minutes, fallback_availability, retry_availability
+from meshwright.analysis.availability import budget_minutes, call_availability, fallback_availability
 from meshwright.analysis.capacity import erlang_b, erlang_c, expected_tries, replicas_needed
 from meshwright.analysis.cost import GIB, Prices
 from meshwright.analysis.distributions import Z99, lognormal_params, p99, quantile
 from meshwright.analysis.latency import tail_at_scale
 from meshwright.model import ServiceTime
+from meshwright.model.types import Call
 
 
 def test_retry_availability_is_one_minus_joint_failure() -> None:
-    assert retry_availability(0.99, 1) == pytest.approx(0.99)
-    assert retry_availability(0.99, 3) == pytest.approx(1 - 0.01**3)
-    assert retry_availability(0.9, 2) == pytest.approx(0.99)
+    def retried(a: float, attempts: int) -> float:
+        c = Call.model_validate({"to": "b.Get", "retries": attempts})
+        return call_availability(c, a)
+
+    assert retried(0.99, 1) == pytest.approx(0.99)
+    assert retried(0.99, 3) == pytest.approx(1 - 0.01**3)
+    assert retried(0.9, 2) == pytest.approx(0.99)
 
 
 def test_fallback_fails_only_when_both_fail() -> None:

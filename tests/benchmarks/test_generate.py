@@ -9,6 +9,7 @@ import networkx as nx
 import pytest
 
 from conftest import ROOT
+from meshwright.callpolicy import semantics
 from meshwright.graph import edges, service_graph
 from meshwright.model import Model, load_model, load_text
 
@@ -40,12 +41,13 @@ def test_generated_timeouts_cover_retries_of_idempotent_operations(model50: Mode
     for edge in edges(model50):
         call = edge.call
         assert call.timeout is not None
-        if call.retries is not None and call.attempts > 1:
+        app = semantics(call).app
+        if app.retries:
             retried += 1
             callee = model50.operation(edge.callee)
             assert callee is not None and callee.idempotent
-            assert call.retries.per_try_timeout is not None
-            budget = call.attempts * call.retries.per_try_timeout + call.retries.worst_case_backoff()
+            assert app.per_try_timeout is not None
+            budget = app.schedule(app.per_try_timeout)
             assert budget <= call.timeout + 1e-9
     assert retried > 0
 

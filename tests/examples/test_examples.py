@@ -15,6 +15,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from conftest import EXAMPLES, ROOT
+from meshwright.callpolicy import semantics
 from meshwright.graph import calls_from, edges, operation_names, service_graph
 from meshwright.model import LoadedModel, Model, load_model
 from meshwright.model.units import parse_cpu, parse_memory
@@ -56,11 +57,11 @@ def test_shop_retries_fit_their_timeouts_and_only_repeat_idempotent_operations(s
         call = edge.call
         callee = shop.operation(edge.callee)
         assert call.timeout is not None, edge.path
-        if call.attempts > 1:
+        app = semantics(call).app
+        if app.retries:
             assert callee is not None and callee.idempotent, edge.path
-            retries = call.retries
-            assert retries is not None and retries.per_try_timeout is not None
-            budget = retries.attempts * retries.per_try_timeout + retries.worst_case_backoff()
+            assert app.per_try_timeout is not None
+            budget = app.schedule(app.per_try_timeout)
             assert budget <= call.timeout + 1e-9, edge.path
 
 

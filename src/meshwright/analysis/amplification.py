@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from meshwright.analysis.callgraph import call_dag, entry_rates, memoised, total_attempts
+from meshwright.analysis.callgraph import call_dag, composition_order, entry_rates, memoised
+from meshwright.callpolicy import Failure, expected_tries, max_tries, semantics
 from meshwright.graph import Edge
-from meshwright.model.types import Model
+from meshwright.model.types import Call, Model
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def max_amplification(model: Model) -> dict[str, tuple[float, Edge | None]]:
     for op in dag.order:
         factor, via = 1.0, None
         for e in dag.calls[op]:
-            f = total_attempts(e.call) * best[e.callee][0]
+            f = max_tries(e.call) * best[e.callee][0]
             if f > factor:
                 factor, via = f, e
         best[op] = (factor, via)
@@ -68,18 +69,24 @@ def failing_operations(model: Model, failed_service: str) -> set[str]:
     caller of a failing operation that has no fallback (or whose fallback fails too)."""
     dag = call_dag(model)
     failing: set[str] = set()
-    for op in dag.order:
+    for op in composition_order(model).order:
         if op.split(".", 1)[0] == failed_service:
             failing.add(op)
             continue
         for e in dag.calls[op]:
             if e.callee not in failing:
                 continue
-            target = e.call.fallback or ""
-            if not e.call.has_fallback or ("." in target and target in failing):
+            sem = semantics(e.call)
+            if not sem.has_fallback or (sem.fallback is not None and sem.fallback in failing):
                 failing.add(op)
                 break
     return failing
+
+
+def down_tries(call: Call) -> float:
+    """Tries of a call to a service that is down (every try fails as ``unavailable``):
+    all of them where both layers retry that kind, fewer where ``retry_on`` does not."""
+    return expected_tries(call, {Failure.unavailable: 1.0})
 
 
 @dataclass(frozen=True)
@@ -88,7 +95,7 @@ class _FlatGraph:
 
     ops: list[str]
     service_of: list[str]
-    calls: list[tuple[int, int, float, int]]
+    calls: list[tuple[int, int, float, float]]
     """(caller index, callee index, per_request, total tries), callers in topological order."""
     sources: list[float]
 
@@ -99,7 +106,7 @@ def _flat(model: Model) -> _FlatGraph:
         ops = list(reversed(dag.order))
         index = {op: i for i, op in enumerate(ops)}
         calls = [
-            (index[op], index[e.callee], e.call.per_request, total_attempts(e.call))
+            (index[op], index[e.callee], e.call.per_request, down_tries(e.call))
             for op in ops
             for e in dag.calls[op]
         ]
@@ -123,7 +130,8 @@ def _service_rates(flat: _FlatGraph, weights: list[float]) -> dict[str, float]:
 
 def retry_storm(model: Model, failed_service: str) -> dict[str, float]:
     """Load factor on every service (storm rate / normal rate) when ``failed_service`` fails
-    completely and every caller of a failing operation uses all its tries.
+    completely and every caller of a failing operation uses the tries its ``retry_on``
+    allows for an unavailable callee (all of them by default).
 
     Base traffic is the entrypoints' (else 1 req/s at each uncalled operation). A failed
     service makes no calls itself; every other call is still made (an upper bound: real

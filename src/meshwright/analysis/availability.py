@@ -6,31 +6,38 @@ Statistics with Reliability, Queuing and Computer Science Applications*, ch. 3):
 - failures of services, and of successive tries of a call, are **independent**; real
   outages are often correlated, so retried availabilities are upper bounds;
 - an operation succeeds when it is itself up and every synchronous call it makes succeeds
-  (series system); a call made ``per_request = k`` times must succeed k times (a^k);
-- a call with ``retries`` / ``mesh_retries`` succeeds if any of its tries does
-  (:func:`retry_availability`);
-- a ``fallback`` to another operation succeeds when either succeeds (parallel system); a
+  (series system); a call made ``per_request = k = ⌊k⌋ + f`` times must succeed every
+  time: a^⌊k⌋ × (1 − f + f·a);
+- a call's tries, ``retry_on``, application × mesh nesting and deadlines follow
+  ``meshwright.callpolicy`` (the one definition of what a call does): a callee's failures
+  fail fast (kind ``error``), and a try times out with the probability that the callee's
+  latency (Monte Carlo, see ``latency``) exceeds the try's deadline; a retry budget
+  grants the share of retries it allows at the call's steady rate (``request_rates``);
+- a ``fallback`` to another operation is called when the call has finally failed:
+  a + (1 − a) × f with f the target's *composed* availability (operations are composed
+  in an order where fallback targets come first, ``callgraph.composition_order``); a
   ``cache`` or ``static`` fallback is served by the caller itself, so the call costs no
-  availability (the degraded answer counts as an answer);
+  availability (the degraded answer counts as an answer); a fallback closing a cycle
+  uses its target's intrinsic availability (and MW215 reports it);
 - asynchronous work (topics) is not on the request path and is excluded;
 - a call that closes a cycle uses its callee's intrinsic availability.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from meshwright.analysis.callgraph import call_dag, total_attempts
-from meshwright.graph import Edge, operation_names
+import numpy as np
+
+from meshwright import callpolicy
+from meshwright.analysis.callgraph import call_dag, composition_order, memoised, request_rates
+from meshwright.callpolicy import Failure
+from meshwright.graph import operation_names
 from meshwright.model.types import Call, Model
 
 MINUTES_PER_30_DAYS = 30 * 24 * 60.0
-
-
-def retry_availability(a: float, attempts: int) -> float:
-    """Success probability of a call with ``attempts`` independent tries: 1 − (1 − a)^attempts."""
-    return 1.0 - (1.0 - a) ** attempts
 
 
 def fallback_availability(primary: float, fallback: float) -> float:
@@ -79,14 +86,10 @@ class OperationAvailability:
 
 
 def call_availability(call: Call, callee: float, fallback: float | None = None) -> float:
-    """Availability of one repetition of a call, given its callee's availability and, for a
-    fallback to another operation, that operation's (None: cache/static, answered locally)."""
-    a = retry_availability(callee, total_attempts(call))
-    if not call.has_fallback:
-        return a
-    if fallback is None:
-        return 1.0
-    return fallback_availability(a, fallback)
+    """Availability of one repetition of a call whose callee is available with ``callee``
+    (its failures fail fast), ``fallback`` being the composed availability of a fallback
+    operation (see ``callpolicy.repetition_success``)."""
+    return callpolicy.repetition_success(call, {Failure.error: 1.0 - callee}, fallback)
 
 
 def _intrinsic(model: Model, operation: str) -> float:
@@ -95,22 +98,34 @@ def _intrinsic(model: Model, operation: str) -> float:
 
 def composed_availability(model: Model) -> dict[str, OperationAvailability]:
     """Composed availability of every operation, keyed ``service.operation``."""
+    return memoised(model, "composed_availability", lambda: _composed(model))
+
+
+def _composed(model: Model) -> dict[str, OperationAvailability]:
     dag = call_dag(model)
-    cut_by_op: dict[str, list[Edge]] = {}
-    for e in dag.cut:
-        cut_by_op.setdefault(e.caller, []).append(e)
+    composition = composition_order(model)
+    cut = {id(e) for e in dag.cut}
+    cut_fallback = {id(e) for e in composition.fallback_cut}
+    exceeds = _timeout_probabilities(model)
+    rates = request_rates(model)
     composed: dict[str, float] = {}
     out: dict[str, OperationAvailability] = {}
-    for op in dag.order:
+    for op in composition.order:
         intrinsic = _intrinsic(model, op)
         value = intrinsic
         worst: tuple[float, str] | None = None
-        calls = [(e, False) for e in dag.calls[op]] + [(e, True) for e in cut_by_op.get(op, ())]
-        for e, in_cycle in calls:
-            callee = _intrinsic(model, e.callee) if in_cycle else composed[e.callee]
-            target = e.call.fallback or ""
-            fallback = composed.get(target, _intrinsic(model, target)) if "." in target else None
-            factor = call_availability(e.call, callee, fallback) ** e.call.per_request
+        for e in dag.declared[op]:
+            callee = _intrinsic(model, e.callee) if id(e) in cut else composed[e.callee]
+            sem = callpolicy.semantics(e.call)
+            fallback: float | None = None
+            if sem.fallback is not None:
+                fallback = (
+                    _intrinsic(model, sem.fallback)
+                    if id(e) in cut_fallback
+                    else composed.get(sem.fallback, _intrinsic(model, sem.fallback))
+                )
+            mix = callpolicy.proxy_mix(e.call, 1.0 - callee, exceeds(e.callee))
+            factor = callpolicy.call_success(e.call, mix, fallback, rates.get(op))
             value *= factor
             loss = 1.0 - factor
             if loss > 0 and (worst is None or loss > worst[0]):
@@ -126,3 +141,28 @@ def composed_availability(model: Model) -> dict[str, OperationAvailability]:
             costliest_loss=worst[0] if worst else 0.0,
         )
     return {op: out[op] for op in operation_names(model)}
+
+
+def _timeout_probabilities(model: Model) -> Callable[[str], Callable[[float], float] | None]:
+    """For each callee: P(one try of it lasts longer than d), from the latency Monte
+    Carlo, computed only for callees of calls with a deadline."""
+    dag = call_dag(model)
+    timed = {
+        e.callee
+        for es in dag.declared.values()
+        for e in es
+        if callpolicy.semantics(e.call).try_deadline is not None
+    }
+    if not timed:
+        return lambda _op: None
+    from meshwright.analysis.latency import try_samples
+
+    samples = try_samples(model, timed)
+
+    def exceeds(op: str) -> Callable[[float], float] | None:
+        x = samples.get(op)
+        if x is None:
+            return None
+        return lambda d: float(np.count_nonzero(x > d)) / len(x)
+
+    return exceeds

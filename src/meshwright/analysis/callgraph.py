@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from meshwright import callpolicy
 from meshwright.graph import Edge, call_groups, calls_from, operation_names
 from meshwright.memo import memoised as memoised  # re-exported: analyses memoise through here
-from meshwright.model.types import Call, Model
+from meshwright.model.types import Model
 
 
 @dataclass(frozen=True)
@@ -115,10 +116,55 @@ def _components(all_calls: Mapping[str, list[Edge]]) -> tuple[tuple[str, ...], .
     )
 
 
-def total_attempts(call: Call) -> int:
-    """Tries of the callee per call: application attempts × mesh-proxy attempts."""
-    mesh = call.mesh_retries.attempts if call.mesh_retries else 1
-    return call.attempts * mesh
+@dataclass(frozen=True)
+class Composition:
+    """An order for composing operations over calls *and* fallbacks (availability,
+    latency with fallbacks): every kept callee and every fallback target comes before the
+    operations that use it."""
+
+    order: tuple[str, ...]
+    fallback_cut: tuple[Edge, ...]
+    """Calls whose operation fallback closes a cycle (the target reaches the caller again
+    through calls or fallbacks); composition uses the target's intrinsic values."""
+
+
+def composition_order(model: Model) -> Composition:
+    """The composition order (memoised per model): the call DAG's kept edges plus every
+    operation fallback, with the fallbacks inside a strongly connected component cut (the
+    kept calls alone are acyclic, so cutting those fallbacks leaves a DAG)."""
+    return memoised(model, "composition_order", lambda: _compose(model))
+
+
+def _compose(model: Model) -> Composition:
+    dag = call_dag(model)
+    g: nx.DiGraph = nx.DiGraph()
+    g.add_nodes_from(dag.order)
+    fallbacks: list[Edge] = []
+    for op in dag.order:
+        for e in dag.calls[op]:
+            g.add_edge(e.callee, op)
+        for e in dag.declared[op]:
+            target = callpolicy.semantics(e.call).fallback
+            if target is not None and target in g:
+                fallbacks.append(e)
+                g.add_edge(target, op)
+    comp = {op: i for i, members in enumerate(nx.strongly_connected_components(g)) for op in members}
+    cut = tuple(
+        e for e in fallbacks if comp[callpolicy.semantics(e.call).fallback or ""] == comp[e.caller]
+    )
+    for e in cut:
+        target = callpolicy.semantics(e.call).fallback or ""
+        if g.has_edge(target, e.caller) and not any(
+            c.callee == target for c in dag.calls[e.caller]
+        ):
+            g.remove_edge(target, e.caller)
+    rank = {op: i for i, op in enumerate(dag.order)}
+    order = tuple(nx.lexicographical_topological_sort(g, key=rank.__getitem__))
+    return Composition(order=order, fallback_cut=cut)
+
+
+total_attempts = callpolicy.max_tries
+"""Most tries of the callee per call (``callpolicy.max_tries``)."""
 
 
 def entry_rates(model: Model) -> dict[str, float]:
@@ -127,6 +173,25 @@ def entry_rates(model: Model) -> dict[str, float]:
     for ep in model.entrypoints:
         rates[ep.operation] = rates.get(ep.operation, 0.0) + ep.rate
     return rates
+
+
+def request_rates(model: Model) -> dict[str, float]:
+    """Requests per second of every operation from the entrypoints, × ``per_request``
+    down the kept calls, without retries or fallbacks (memoised): the steady rate the
+    retry budgets of ``callpolicy`` are measured against."""
+
+    def compute() -> dict[str, float]:
+        dag = call_dag(model)
+        rates = dict.fromkeys(dag.order, 0.0)
+        for op, r in entry_rates(model).items():
+            if op in rates:
+                rates[op] += r
+        for op in reversed(dag.order):
+            for e in dag.calls[op]:
+                rates[e.callee] += rates[op] * e.call.per_request
+        return rates
+
+    return memoised(model, "request_rates", compute)
 
 
 def by_service(model: Model, per_operation: Mapping[str, float]) -> dict[str, float]:

@@ -2,15 +2,15 @@
 
 An operation takes its own service time, plus each execution group of its calls in
 sequence (a parallel group takes its slowest call), a call made ``per_request = k`` times
-taking ⌊k⌋ sequential repetitions plus one more with probability k − ⌊k⌋. Timeouts
-truncate: a try is cut at its per-try timeout and retried (after the backoff, with its
-jitter) while attempts remain; the whole call is cut at its timeout. Failures other than
-slowness are not modelled here (see availability).
+taking ⌊k⌋ sequential repetitions plus one more with probability k − ⌊k⌋. Each repetition's
+tries, deadlines and retries follow ``meshwright.callpolicy`` (mesh tries inside each
+application try, a timed-out try retried only by the layers whose ``retry_on`` retries
+timeouts); a repetition whose tries all timed out runs its fallback operation (its
+composed latency). Failures other than slowness are not modelled here (see availability).
 """
 
 from __future__ import annotations
 
-import math
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,10 +19,11 @@ from typing import ClassVar
 import numpy as np
 import numpy.typing as npt
 
+from meshwright import callpolicy
 from meshwright.analysis import distributions
-from meshwright.analysis.callgraph import call_dag, memoised
+from meshwright.analysis.callgraph import call_dag, composition_order, memoised
 from meshwright.graph import Edge
-from meshwright.model.types import Backoff, Call, Model
+from meshwright.model.types import Model
 
 Samples = npt.NDArray[np.float32]
 
@@ -140,7 +141,7 @@ class _Sampler:
 
     def run(self, targets: Iterable[str]) -> None:
         needed = self._reachable(targets)
-        for op in self.dag.order:
+        for op in composition_order(self.model).order:
             if op in needed and op not in self.doubled:
                 self.doubled[op] = _twice(self._operation(op))
 
@@ -153,6 +154,10 @@ class _Sampler:
                 continue
             seen.add(op)
             stack.extend(e.callee for e in self.dag.calls[op])
+            stack.extend(
+                t for e in self.dag.declared[op]
+                if (t := callpolicy.semantics(e.call).fallback) is not None and t in self.dag.calls
+            )
         return seen
 
     def _own(self, operation: str) -> Samples:
@@ -180,42 +185,24 @@ class _Sampler:
 
     def _call(self, e: Edge, rng: np.random.Generator) -> Samples:
         base = _twice(self._own(e.callee)) if id(e) in self.cut else self.doubled[e.callee]
-        k = e.call.per_request
-        whole = math.floor(k)
+        whole, frac = callpolicy.repetitions(e.call.per_request)
         total = np.zeros(self.n, dtype=np.float32)
         for _ in range(whole):
-            total += self._timed_call(e.call, base, rng)
-        if k > whole:
-            total += self._timed_call(e.call, base, rng) * (self._uniform(rng) < k - whole)
+            total += self._timed_call(e, base, rng)
+        if frac > 0:
+            total += self._timed_call(e, base, rng) * (self._uniform(rng) < frac)
         return total
 
-    def _timed_call(self, call: Call, base: Samples, rng: np.random.Generator) -> Samples:
-        """One repetition of a call: tries cut at the per-try timeout and retried while
-        attempts remain (backoff with jitter between), the whole capped at the timeout."""
-        retries = call.retries or call.mesh_retries
-        per_try = retries.per_try_timeout if retries else None
-        first = _draw(base, rng)
-        if retries is None or per_try is None:
-            return np.minimum(first, call.timeout) if call.timeout is not None else first
-        t = np.minimum(first, per_try)
-        pending = first > per_try
-        for i in range(1, retries.attempts):
-            if not pending.any():
-                break
-            d = _draw(base, rng)
-            wait = self._backoff(retries.backoff, i, rng) if retries.backoff else 0.0
-            t += np.where(pending, wait + np.minimum(d, per_try), np.float32(0.0))
-            pending &= d > per_try
-        return np.minimum(t, call.timeout) if call.timeout is not None else t
-
-    def _backoff(self, backoff: Backoff, retry: int, rng: np.random.Generator) -> Samples | float:
-        """The wait before retry number ``retry``: the delay bound with the policy's jitter."""
-        top = backoff.delay(retry)
-        if backoff.jitter == "full":
-            return self._uniform(rng) * top
-        if backoff.jitter == "equal":
-            return top / 2 + self._uniform(rng) * (top / 2)
-        return top
+    def _timed_call(self, e: Edge, base: Samples, rng: np.random.Generator) -> Samples:
+        """One repetition of a call: its tries as ``callpolicy.sample_repetition`` runs
+        them; a repetition whose tries all timed out runs its fallback operation."""
+        t, failed = callpolicy.sample_repetition(
+            e.call, lambda: _draw(base, rng), lambda: self._uniform(rng)
+        )
+        target = callpolicy.semantics(e.call).fallback
+        if target is not None and target in self.doubled and failed.any():
+            t = t + np.where(failed, _draw(self.doubled[target], rng), np.float32(0.0))
+        return t
 
 
 def _twice(x: Samples) -> Samples:
@@ -229,12 +216,28 @@ def _draw(doubled: Samples, rng: np.random.Generator) -> Samples:
     return doubled[shift : shift + n]
 
 
+def try_samples(model: Model, operations: Iterable[str], samples: int = DEFAULT_SAMPLES,
+                seed: int = 0) -> dict[str, Samples]:
+    """Latency samples of one try of each operation (shared with the latency analysis):
+    the availability analysis reads P(try > deadline) from them."""
+    ops = sorted(set(operations))
+    sampler = _shared_sampler(model, samples, seed)
+    sampler.run(ops)
+    return {op: sampler.sample(op) for op in ops}
+
+
+def _shared_sampler(model: Model, samples: int, seed: int) -> _Sampler:
+    """One sampler per (model, samples, seed): an operation's sample does not depend on
+    which operations are asked for together, so every caller shares the work."""
+    return memoised(model, f"sampler:{samples}:{seed}", lambda: _Sampler(model, samples, seed))
+
+
 def latency_distributions(
     model: Model, operations: Iterable[str], samples: int = DEFAULT_SAMPLES, seed: int = 0
 ) -> dict[str, LatencyResult]:
     """Latency of several operations from one shared, seeded Monte Carlo run."""
     ops = list(operations)
-    sampler = _Sampler(model, samples, seed)
+    sampler = _shared_sampler(model, samples, seed)
     sampler.run(ops)
     cp, fan = critical_path_times(model), fan_outs(model)
     out = {}

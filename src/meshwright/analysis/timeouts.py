@@ -3,8 +3,9 @@ caller's timeout leaves room for it.
 
 Worst case of an operation = p99 of its own service time + for each execution group the
 longest call (parallel calls overlap), a call repeated ``per_request = k`` times counting
-⌈k⌉ times in sequence. Worst case of a call = every try (application tries × mesh tries)
-runs to its per-try bound, plus the longest backoffs, capped by the call's timeout. This
+⌈k⌉ times in sequence. Worst case of a call (``callpolicy.worst_case``) = every try
+(application tries × mesh tries) runs to its per-try bound, plus the longest backoffs,
+capped by the call's timeout. This
 is the budget analysis of the "timeouts must shrink down the call chain" rule (Nygard,
 *Release It!*, 2nd ed., ch. 5 "Timeouts"; Google SRE book, ch. 22).
 
@@ -16,14 +17,14 @@ neither on the order of the model nor on where a walk enters the cycle.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import ClassVar
 
+from meshwright import callpolicy
 from meshwright.analysis import distributions
 from meshwright.analysis.callgraph import call_dag, memoised
 from meshwright.graph import Edge
-from meshwright.model.types import Call, Model
+from meshwright.model.types import Model
 
 TOLERANCE = 1e-9
 """Seconds of rounding ignored when comparing durations."""
@@ -65,51 +66,10 @@ class CallBudget:
         return self.slack is not None and self.slack < -TOLERANCE
 
 
-def own_retry_time(call: Call, callee_worst_case: float) -> float:
-    """attempts × per-try bound + worst-case backoff; the per-try bound is the per-try
-    timeout, else the call timeout, else the callee's worst case."""
-    retries = call.retries
-    per_try = retries.per_try_timeout if retries and retries.per_try_timeout is not None else None
-    bound = per_try if per_try is not None else call.timeout
-    if bound is None:
-        bound = callee_worst_case
-    backoff = retries.worst_case_backoff() if retries else 0.0
-    return call.attempts * bound + backoff
-
-
-def _mesh_retry_time(call: Call, callee_worst_case: float) -> float | None:
-    mesh = call.mesh_retries
-    if mesh is None:
-        return None
-    per_try = mesh.per_try_timeout if mesh.per_try_timeout is not None else callee_worst_case
-    return mesh.attempts * min(per_try, callee_worst_case) + mesh.worst_case_backoff()
-
-
-def call_needs(call: Call, callee_worst_case: float) -> float:
-    """attempts × (per-try timeout, else one worst-case try incl. mesh retries) + backoffs."""
-    retries = call.retries
-    if retries and retries.per_try_timeout is not None:
-        per_try = retries.per_try_timeout
-    else:
-        mesh = _mesh_retry_time(call, callee_worst_case)
-        per_try = mesh if mesh is not None else callee_worst_case
-    return call.attempts * per_try + (retries.worst_case_backoff() if retries else 0.0)
-
-
-def call_worst_case(call: Call, callee_worst_case: float) -> float:
-    """The longest a caller waits on one repetition of ``call``: every try runs to its
-    bound (per-try timeout, mesh tries), plus backoffs, capped by the timeout."""
-    one_try = _mesh_retry_time(call, callee_worst_case)
-    if one_try is None:
-        one_try = callee_worst_case
-    retries = call.retries
-    bound = retries.per_try_timeout if retries and retries.per_try_timeout is not None else None
-    if bound is None:
-        bound = call.timeout
-    if bound is not None:
-        one_try = min(one_try, bound)
-    total = call.attempts * one_try + (retries.worst_case_backoff() if retries else 0.0)
-    return min(total, call.timeout) if call.timeout is not None else total
+own_retry_time = callpolicy.app_schedule
+"""attempts × per-try bound + worst-case backoff (see ``callpolicy.app_schedule``)."""
+call_needs = callpolicy.call_needs
+call_worst_case = callpolicy.worst_case
 
 
 def _own_p99(model: Model, operation: str) -> float:
@@ -152,7 +112,8 @@ def _worst_case_times(model: Model) -> tuple[dict[str, float], dict[str, float]]
                     callee = inside[e.callee]
                 else:
                     continue
-                longest = max(longest, math.ceil(e.call.per_request) * call_worst_case(e.call, callee))
+                reps = callpolicy.ceil_repetitions(e.call.per_request)
+                longest = max(longest, reps * call_worst_case(e.call, callee))
             t += longest
         return t
 
@@ -177,7 +138,7 @@ def call_budgets(model: Model) -> list[CallBudget]:
         callee = callee_worst_case(model, e)
         own = own_retry_time(call, callee)
         needs = call_needs(call, callee)
-        per_try = call.retries.per_try_timeout if call.retries else None
+        per_try = callpolicy.semantics(call).app.per_try_timeout
         out.append(
             CallBudget(
                 edge=e,
@@ -188,7 +149,7 @@ def call_budgets(model: Model) -> list[CallBudget]:
                 needs=needs,
                 per_try_timeout=per_try,
                 per_try_slack=None if per_try is None else per_try - callee,
-                mesh_retry_time=_mesh_retry_time(call, callee),
+                mesh_retry_time=callpolicy.mesh_sequence_worst(call, callee),
                 worst_case=call_worst_case(call, callee),
             )
         )

@@ -155,14 +155,22 @@ class RetryBudget(Strict):
         return data
 
 
+RetryOn = Literal[
+    "5xx", "gateway_error", "reset", "connect_failure", "refused", "unavailable", "timeout",
+    "rate_limited",
+]
+"""The retry_on vocabulary; what each word retries is defined in ``meshwright.callpolicy``."""
+DEFAULT_RETRY_ON: tuple[RetryOn, ...] = ("unavailable", "reset", "5xx")
+
+
 class Retries(Strict):
     shorthand_schema = {"type": "integer", "minimum": 1, "description": "shorthand: attempts"}
     attempts: int = Field(ge=1, le=100, description="Total tries, the first one included.")
     per_try_timeout: Duration | None = Field(None, description="Deadline of each single try.")
     backoff: Backoff | None = Field(None, description="Waits between tries.")
-    retry_on: list[str] = Field(
-        default_factory=lambda: ["unavailable", "reset", "5xx"],
-        description="Failure kinds that trigger a retry.",
+    retry_on: list[RetryOn] = Field(
+        default_factory=lambda: list(DEFAULT_RETRY_ON),
+        description="Failure kinds that trigger a retry (see docs/call-semantics.md).",
     )
     budget: RetryBudget | None = Field(None, description="Cap on retries as a share of requests.")
 
@@ -172,12 +180,6 @@ class Retries(Strict):
         if isinstance(data, int) and not isinstance(data, bool):
             return {"attempts": data}
         return data
-
-    def worst_case_backoff(self) -> float:
-        """Sum of the maximum waits between tries."""
-        if self.backoff is None:
-            return 0.0
-        return sum(self.backoff.delay(i) for i in range(1, self.attempts))
 
 
 class CircuitBreaker(Strict):
@@ -267,11 +269,6 @@ class Call(CallPolicy):
     @property
     def has_fallback(self) -> bool:
         return self.fallback not in (None, "none")
-
-    @property
-    def attempts(self) -> int:
-        """Application tries of this call (1 without retries)."""
-        return self.retries.attempts if self.retries else 1
 
 
 # --------------------------------------------------------------------------- services

@@ -166,7 +166,8 @@ def translate(
             got = _value_at(raw, path)
             suggestion = did_you_mean(str(got), expected)
             hint = suggestion or "allowed: " + ", ".join(expected)
-            msg = f"invalid value {got!r} for {path[-1]}"
+            named = [p for p in path if isinstance(p, str)]
+            msg = f"invalid value {got!r} for {named[-1] if named else path[-1]}"
         elif kind in ("dict_type", "model_type", "model_attributes_type"):
             msg = f"{where} must be a mapping (key: value pairs)"
             names = fields_at(path, root)

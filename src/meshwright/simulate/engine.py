@@ -18,12 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
+from meshwright.callpolicy import RetryLayer, semantics
 from meshwright.graph import call_groups, calls_from, consumers, published_topics
 from meshwright.model.types import Model
 from meshwright.simulate.distributions import Random, sampler_for
 from meshwright.simulate.network import (
     BULKHEAD,
     CB_OPEN,
+    CONNECT,
     ERROR,
     KIND_NAMES,
     LB_LEAST,
@@ -41,6 +43,7 @@ from meshwright.simulate.network import (
     CallPlan,
     EntryState,
     Job,
+    LayerPlan,
     OpPlan,
     Replica,
     Station,
@@ -138,8 +141,8 @@ class Engine:
                 if target is None:
                     continue
                 cp = CallPlan(edge.caller, edge.callee, edge.call, target)
-                fb = edge.call.fallback
-                if fb and fb in self.plans:
+                fb = semantics(edge.call).fallback
+                if fb is not None and fb in self.plans:
                     cp.fallback_target = self.plans[fb]
                     cp.fallback_static = False
                 if cp.breaker is not None:
@@ -392,14 +395,14 @@ class Engine:
             if ctx.phase == 1:
                 self._call_done(ctx, ok)
                 return
+            if not ok:
+                self._proxy_failed(ctx, kind)
+                return
+            ctx.running = False
             self._release(ctx)
-            plan = ctx.plan
-            if plan.breaker is not None:
-                plan.breaker.record(self.now, ok)
-            if ok:
-                self._call_done(ctx, True)
-            else:
-                self._attempt_failed(ctx, kind)
+            if ctx.plan.breaker is not None:
+                ctx.plan.breaker.record(self.now, True)
+            self._call_done(ctx, True)
         elif pk == P_ENTRY:
             series = job.parent.series
             b = self.rec.bucket(self.now)
@@ -428,20 +431,23 @@ class Engine:
     # ------------------------------------------------------------------ calls
 
     def _call(self, job: Job, c: CallPlan) -> None:
+        """One repetition of a call, as ``meshwright.callpolicy`` defines it: application
+        tries, each through the proxy's tries, under the overall deadline."""
         ctx = CallCtx(job, c)
-        if c.budget is not None:
-            c.budget.note_call(self.now)
+        if c.app.budget is not None:
+            c.app.budget.note_call(self.now)
         if c.timeout is not None:
             ctx.deadline = self.now + c.timeout
             self.at(ctx.deadline, self._deadline, ctx)
-        self._try(ctx)
+        self._app_try(ctx)
 
-    def _try(self, ctx: CallCtx) -> None:
+    def _app_try(self, ctx: CallCtx) -> None:
+        """Start an application try: the caller's own guards, then the proxy."""
         if ctx.phase != 0 or ctx.job.dead:
             return
         c = ctx.plan
         if c.limiter is not None and not c.limiter.take(self.now):
-            self._attempt_failed(ctx, THROTTLED)
+            self._app_failed(ctx, THROTTLED, counted=False)
             return
         bh = c.bulkhead
         if bh is not None:
@@ -449,7 +455,7 @@ class Engine:
                 if len(bh.waiting) < bh.max_queue:
                     bh.waiting.append(ctx)
                 else:
-                    self._attempt_failed(ctx, BULKHEAD)
+                    self._app_failed(ctx, BULKHEAD, counted=False)
                 return
             bh.in_flight += 1
             ctx.in_bulkhead = True
@@ -460,35 +466,59 @@ class Engine:
         now = self.now
         if c.breaker is not None and not c.breaker.allow(now):
             self._release(ctx)
-            self._attempt_failed(ctx, CB_OPEN)
+            self._app_failed(ctx, CB_OPEN, counted=False)
             return
+        ctx.running = True
+        ctx.mesh_attempt = 1
+        ctx.app_deadline = None
+        if c.app.per_try is not None:
+            ctx.app_deadline = now + c.app.per_try
+            self.at(ctx.app_deadline, self._app_timeout, (ctx, ctx.app_attempt))
+        if c.mesh.budget is not None:
+            c.mesh.budget.note_call(now)
+        self._proxy_try((ctx, ctx.app_attempt))
+
+    def _proxy_try(self, arg: tuple[CallCtx, int]) -> None:
+        """One try of the callee by the caller's proxy, inside the application try."""
+        ctx, attempt = arg
+        if ctx.phase != 0 or ctx.job.dead or not ctx.running or ctx.app_attempt != attempt:
+            return
+        c = ctx.plan
+        now = self.now
         child = Job(c.target, now, ctx, P_CALL)
         ctx.current = child
-        if c.per_try is not None:
-            self.at(now + c.per_try, self._per_try, (ctx, child))
+        if c.mesh.per_try is not None:
+            self.at(now + c.mesh.per_try, self._mesh_timeout, (ctx, child))
         if self.partitions and self.partitions[frozenset((c.caller, c.callee))]:
             self.at(now + CONNECT_TIMEOUT, self._lost, child)
             return
         self._submit(child)
 
     def _lost(self, child: Job) -> None:
-        self._reply(child, False, UNAVAILABLE)
+        self._reply(child, False, CONNECT)
 
-    def _per_try(self, arg: tuple[CallCtx, Job]) -> None:
+    def _mesh_timeout(self, arg: tuple[CallCtx, Job]) -> None:
         ctx, child = arg
         if ctx.phase != 0 or ctx.current is not child:
             return
         ctx.current = None
-        self._release(ctx)
-        if ctx.plan.breaker is not None:
-            ctx.plan.breaker.record(self.now, False)
-        self._attempt_failed(ctx, TIMEOUT)
+        self._proxy_failed(ctx, TIMEOUT)
+
+    def _app_timeout(self, arg: tuple[CallCtx, int]) -> None:
+        """The application try's deadline: the proxy's try in flight is abandoned."""
+        ctx, attempt = arg
+        if ctx.phase != 0 or not ctx.running or ctx.app_attempt != attempt:
+            return
+        ctx.current = None
+        self.rec.failures[ctx.job.plan.station.name][KIND_NAMES[TIMEOUT]] += 1
+        self._app_try_failed(ctx, TIMEOUT)
 
     def _deadline(self, ctx: CallCtx) -> None:
         if ctx.phase != 0:
             return
-        if ctx.current is not None:
+        if ctx.running:
             ctx.current = None
+            ctx.running = False
             self._release(ctx)
             if ctx.plan.breaker is not None:
                 ctx.plan.breaker.record(self.now, False)
@@ -514,37 +544,75 @@ class Engine:
                 self._dispatch(w)
                 break
 
-    def _attempt_failed(self, ctx: CallCtx, kind: int) -> None:
+    def _proxy_failed(self, ctx: CallCtx, kind: int) -> None:
+        """A try of the callee failed: the proxy retries it (mesh ``retry_on``, tries
+        left, budget, the retry starting before the application try's and the call's
+        deadlines), else the application try fails with this kind."""
         c = ctx.plan
         now = self.now
         self.rec.failures[ctx.job.plan.station.name][KIND_NAMES[kind]] += 1
-        if (
-            ctx.attempt < c.attempts
-            and kind in c.retry_kinds
-            and not ctx.job.dead
-            and (c.budget is None or c.budget.try_retry(now))
-        ):
-            delay = self._backoff(c, ctx.attempt)
-            if ctx.deadline is None or now + delay < ctx.deadline:
-                ctx.attempt += 1
-                ctx.job.plan.station.series.retries[self.rec.bucket(now)] += 1
-                if delay > 0:
-                    self.at(now + delay, self._try, ctx)
-                else:
-                    self._try(ctx)
-                return
-        self._call_failed(ctx)
+        limit = ctx.deadline if ctx.app_deadline is None else (
+            ctx.app_deadline if ctx.deadline is None else min(ctx.app_deadline, ctx.deadline)
+        )
+        delay = self._retry_delay(ctx, c.mesh, ctx.mesh_attempt, kind, limit)
+        if delay is None:
+            self._app_try_failed(ctx, kind)
+            return
+        ctx.mesh_attempt += 1
+        if delay > 0:
+            self.at(now + delay, self._proxy_try, (ctx, ctx.app_attempt))
+        else:
+            self._proxy_try((ctx, ctx.app_attempt))
 
-    def _backoff(self, c: CallPlan, retry: int) -> float:
-        """The wait before retry number ``retry``: the model's delay, jittered."""
-        if c.backoff is None:
-            return 0.0
-        d = c.backoff.delay(retry)
-        if c.jitter == 0:
-            return d * self.rand.uniform()
-        if c.jitter == 1:
-            return d / 2 + d / 2 * self.rand.uniform()
-        return d
+    def _retry_delay(
+        self, ctx: CallCtx, layer: LayerPlan, attempt: int, kind: int, limit: float | None
+    ) -> float | None:
+        """The backoff before a layer's retry, or None when it does not retry: tries left,
+        the kind in its retry_on, its budget allows it, and the retry starts before
+        ``limit``. A retry is counted in the caller's series."""
+        now = self.now
+        if (
+            attempt >= layer.attempts
+            or kind not in layer.kinds
+            or ctx.job.dead
+            or (layer.budget is not None and not layer.budget.try_retry(now))
+        ):
+            return None
+        delay = self._backoff(layer.layer, attempt)
+        if limit is not None and now + delay >= limit:
+            return None
+        ctx.job.plan.station.series.retries[self.rec.bucket(now)] += 1
+        return delay
+
+    def _app_try_failed(self, ctx: CallCtx, kind: int) -> None:
+        ctx.running = False
+        self._release(ctx)
+        if ctx.plan.breaker is not None:
+            ctx.plan.breaker.record(self.now, False)
+        self._app_failed(ctx, kind, counted=True)
+
+    def _app_failed(self, ctx: CallCtx, kind: int, counted: bool) -> None:
+        """An application try failed: retried (application ``retry_on``, tries left,
+        budget, the retry starting before the deadline), else the repetition failed."""
+        c = ctx.plan
+        now = self.now
+        if not counted:
+            self.rec.failures[ctx.job.plan.station.name][KIND_NAMES[kind]] += 1
+        delay = self._retry_delay(ctx, c.app, ctx.app_attempt, kind, ctx.deadline)
+        if delay is None:
+            self._call_failed(ctx)
+            return
+        ctx.app_attempt += 1
+        if delay > 0:
+            self.at(now + delay, self._app_try, ctx)
+        else:
+            self._app_try(ctx)
+
+    def _backoff(self, layer: RetryLayer, retry: int) -> float:
+        """The wait before retry ``retry`` of a layer (a uniform is drawn only for jitter)."""
+        if layer.backoff is None or layer.backoff.jitter == "none":
+            return layer.delay(retry)
+        return layer.jittered(retry, self.rand.uniform())
 
     def _call_failed(self, ctx: CallCtx) -> None:
         c = ctx.plan

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
-from meshwright.model.types import Call, Retries, Service
+from meshwright.callpolicy import Failure, RetryLayer, repetitions, semantics
+from meshwright.model.types import Call, Service
 from meshwright.simulate.distributions import Sampler
 from meshwright.simulate.policies import (
     BulkheadState,
@@ -18,25 +19,19 @@ from meshwright.simulate.policies import (
 )
 from meshwright.simulate.recorder import Series
 
-# outcome kinds of a try: a response (ok, 5xx error), a lost connection (unavailable, reset),
-# a per-try timeout, or a refusal by the service's or the caller's own policies
-OK, ERROR, UNAVAILABLE, RESET, TIMEOUT, RATE_LIMITED, CB_OPEN, BULKHEAD, THROTTLED = range(9)
+# outcome kinds of a try: a response (ok, 5xx error), a lost connection (unavailable, reset,
+# connect failure), a per-try timeout, or a refusal by the service's or the caller's own
+# policies; callpolicy.Failure names the retryable ones
+OK, ERROR, UNAVAILABLE, RESET, TIMEOUT, RATE_LIMITED, CB_OPEN, BULKHEAD, THROTTLED, CONNECT = range(10)
 KIND_NAMES = ("ok", "error", "unavailable", "reset", "timeout", "rate_limited", "circuit_open",
-              "bulkhead_full", "throttled")
-_RETRY_ON: dict[str, tuple[int, ...]] = {
-    "5xx": (ERROR, UNAVAILABLE),
-    "gateway-error": (UNAVAILABLE,),
-    "unavailable": (UNAVAILABLE,),
-    "connect-failure": (UNAVAILABLE,),
-    "refused-stream": (UNAVAILABLE,),
-    "reset": (RESET,),
-    "internal": (ERROR,),
-    "retriable-4xx": (RATE_LIMITED,),
-    "429": (RATE_LIMITED,),
-    "resource-exhausted": (RATE_LIMITED, UNAVAILABLE),
-    "rate_limited": (RATE_LIMITED,),
-    "timeout": (TIMEOUT,),
-    "deadline-exceeded": (TIMEOUT,),
+              "bulkhead_full", "throttled", "connect_failure")
+_FAILURE_KIND = {
+    Failure.error: ERROR,
+    Failure.unavailable: UNAVAILABLE,
+    Failure.reset: RESET,
+    Failure.timeout: TIMEOUT,
+    Failure.rate_limited: RATE_LIMITED,
+    Failure.connect_failure: CONNECT,
 }
 
 # who waits for a job
@@ -44,7 +39,6 @@ P_CALL, P_ENTRY, P_CONSUMER = 0, 1, 2
 # load balancers
 LB_RR, LB_LEAST, LB_P2C = 0, 1, 2
 _LB = {"round_robin": LB_RR, "least_requests": LB_LEAST, "power_of_two": LB_P2C}
-_JITTER = {"full": 0, "equal": 1, "none": 2}
 
 
 class Replica:
@@ -121,36 +115,37 @@ class OpPlan:
         self.publishes: list[TopicGroup] = []
 
 
-class CallPlan:
-    """One call edge with its policy state (breaker, bulkhead, limiter, budget)."""
+class LayerPlan:
+    """One retry layer of a call (``callpolicy.RetryLayer``) with its budget's state."""
 
-    __slots__ = ("attempts", "backoff", "breaker", "budget", "bulkhead", "callee",
-                 "caller", "copies", "fallback_static", "fallback_target", "frac", "jitter",
-                 "label", "limiter", "per_try", "retry_kinds", "target", "timeout")
+    __slots__ = ("attempts", "budget", "kinds", "layer", "per_try")
+
+    def __init__(self, layer: RetryLayer) -> None:
+        self.layer = layer
+        self.attempts = layer.attempts
+        self.per_try = layer.per_try_timeout
+        self.kinds = frozenset(_FAILURE_KIND[k] for k in layer.retry_on)
+        b = layer.budget
+        self.budget = RetryBudgetState(b.ratio, b.min_per_second) if b is not None else None
+
+
+class CallPlan:
+    """One call edge with its semantics (``callpolicy``) and policy state (breaker,
+    bulkhead, limiter, retry budgets)."""
+
+    __slots__ = ("app", "breaker", "bulkhead", "callee", "caller", "copies", "fallback_static",
+                 "fallback_target", "frac", "label", "limiter", "mesh", "target", "timeout")
 
     def __init__(self, caller: str, callee: str, call: Call, target: OpPlan) -> None:
+        sem = semantics(call)
         self.label = f"{caller} -> {callee}"
         self.caller = caller.split(".", 1)[0]
         self.callee = callee.split(".", 1)[0]
         self.target = target
-        self.copies = int(call.per_request)
-        self.frac = call.per_request - self.copies
-        self.timeout = call.timeout
-        retries: Retries | None = call.retries
-        mesh = call.mesh_retries
-        self.attempts = call.attempts * (mesh.attempts if mesh else 1)
-        self.per_try = (retries.per_try_timeout if retries else None) or (
-            mesh.per_try_timeout if mesh else None
-        )
-        backoff = (retries.backoff if retries else None) or (mesh.backoff if mesh else None)
-        self.backoff = backoff
-        self.jitter = _JITTER[backoff.jitter] if backoff else 2
-        kinds = {TIMEOUT}
-        for word in (retries.retry_on if retries else []) + (mesh.retry_on if mesh else []):
-            kinds.update(_RETRY_ON.get(word.lower(), ()))
-        self.retry_kinds = frozenset(kinds)
-        budget = (retries.budget if retries else None) or (mesh.budget if mesh else None)
-        self.budget = RetryBudgetState(budget.ratio, budget.min_per_second) if budget else None
+        self.copies, self.frac = repetitions(sem.per_request)
+        self.timeout = sem.timeout
+        self.app = LayerPlan(sem.app)
+        self.mesh = LayerPlan(sem.mesh)
         self.breaker = CircuitBreakerState(call.circuit_breaker) if call.circuit_breaker else None
         self.bulkhead = (
             BulkheadState(call.bulkhead.max_concurrent, call.bulkhead.max_queue)
@@ -161,7 +156,7 @@ class CallPlan:
             TokenBucket(call.rate_limit.rate, call.rate_limit.bucket) if call.rate_limit else None
         )
         self.fallback_target: OpPlan | None = None
-        self.fallback_static = call.has_fallback
+        self.fallback_static = sem.has_fallback
 
 
 class Job:
@@ -184,16 +179,22 @@ class Job:
 
 
 class CallCtx:
-    """One logical call (all its tries and its fallback) made by a job."""
+    """One repetition of a call made by a job: its application tries, each with its
+    proxy's tries, then its fallback."""
 
-    __slots__ = ("attempt", "current", "deadline", "in_bulkhead", "job", "phase", "plan")
+    __slots__ = ("app_attempt", "app_deadline", "current", "deadline", "in_bulkhead", "job",
+                 "mesh_attempt", "phase", "plan", "running")
 
     def __init__(self, job: Job, plan: CallPlan) -> None:
         self.job = job
         self.plan = plan
-        self.attempt = 1
+        self.app_attempt = 1
+        self.mesh_attempt = 1
+        self.running = False
+        """An application try is in progress (its deadline timer is live)."""
         self.current: Job | None = None
         self.deadline: float | None = None
+        self.app_deadline: float | None = None
         self.in_bulkhead = False
         self.phase = 0  # 0 trying, 1 fallback, 2 done
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from meshwright.callpolicy import semantics
 from meshwright.check.context import RuleContext, call_sites
 from meshwright.check.rule import Hit, Rule, Severity
 
@@ -45,6 +46,8 @@ class RetriesWithoutPerTryTimeout(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         for sname, path, call in call_sites(ctx.model):
-            for key, retries in (("retries", call.retries), ("mesh_retries", call.mesh_retries)):
-                if retries is not None and retries.attempts > 1 and retries.per_try_timeout is None:
-                    yield Hit((*path, key), f"call {sname} → {call.to} retries with no per-try timeout")
+            for layer in semantics(call).layers:
+                if layer.retries and layer.per_try_timeout is None:
+                    yield Hit(
+                        (*path, layer.key), f"call {sname} → {call.to} retries with no per-try timeout"
+                    )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from meshwright.callpolicy import semantics
 from meshwright.check.context import RuleContext, call_sites
 from meshwright.check.rule import Hit, Rule, Severity
 
@@ -52,10 +53,10 @@ class RetryNonIdempotent(Rule):
             target = ctx.model.operation(call.to)
             if target is None or target.idempotent:
                 continue
-            for key, retries in (("retries", call.retries), ("mesh_retries", call.mesh_retries)):
-                if retries is not None and retries.attempts > 1:
+            for layer in semantics(call).layers:
+                if layer.retries:
                     yield Hit(
-                        (*path, key),
-                        f"call {sname} → {call.to} retries ({retries.attempts} attempts) "
+                        (*path, layer.key),
+                        f"call {sname} → {call.to} retries ({layer.attempts} attempts) "
                         "an operation that is not idempotent",
                     )

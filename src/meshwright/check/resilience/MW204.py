@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from meshwright.analysis.timeouts import own_retry_time
 from meshwright.analysis.wording import plural
+from meshwright.callpolicy import app_schedule, semantics
 from meshwright.check.context import RuleContext, call_sites
 from meshwright.check.rule import Hit, Rule, Severity
 from meshwright.model.units import format_duration
@@ -54,15 +54,15 @@ class RetriesExceedTimeout(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         for sname, path, call in call_sites(ctx.model):
-            r = call.retries
-            if call.timeout is None or r is None or r.attempts < 2 or r.per_try_timeout is None:
+            app = semantics(call).app
+            if call.timeout is None or not app.retries or app.per_try_timeout is None:
                 continue
-            needed = own_retry_time(call, 0.0)
+            needed = app_schedule(call, 0.0)
             if needed > call.timeout + 1e-9:
                 yield Hit(
                     (*path, "retries"),
-                    f"call {sname} → {call.to}: {plural(r.attempts, 'try', 'tries')} × "
-                    f"{format_duration(r.per_try_timeout)} + backoff "
-                    f"{format_duration(r.worst_case_backoff())} = {format_duration(needed)} "
+                    f"call {sname} → {call.to}: {plural(app.attempts, 'try', 'tries')} × "
+                    f"{format_duration(app.per_try_timeout)} + backoff "
+                    f"{format_duration(app.worst_case_backoff())} = {format_duration(needed)} "
                     f"exceeds the timeout {format_duration(call.timeout)}",
                 )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from meshwright.callpolicy import try_deadline_field
 from meshwright.check.context import RuleContext
 from meshwright.check.rule import Hit, Rule, Severity
 from meshwright.model.units import format_duration
@@ -65,11 +66,13 @@ class TimeoutInversion(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         for b in ctx.call_budgets:
-            bound = b.per_try_timeout if b.per_try_timeout is not None else b.timeout
-            if bound is None or bound >= b.callee_worst_case - 1e-9:
+            deadline = try_deadline_field(b.edge.call)
+            if deadline is None or deadline[0] >= b.callee_worst_case - 1e-9:
                 continue
-            what = "per-try timeout" if b.per_try_timeout is not None else "timeout"
-            key = ("retries", "per_try_timeout") if b.per_try_timeout is not None else ("timeout",)
+            bound, key = deadline
+            what = {"mesh_retries": "mesh per-try timeout", "retries": "per-try timeout"}.get(
+                key[0], "timeout"
+            )
             yield Hit(
                 (*b.edge.path, *key),
                 f"call {b.edge.caller_service} → {b.edge.callee}: {what} {format_duration(bound)} is "

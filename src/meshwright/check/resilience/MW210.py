@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from meshwright.callpolicy import semantics
 from meshwright.check.context import RuleContext, call_sites
 from meshwright.check.rule import Hit, Rule, Severity
 
@@ -54,8 +55,9 @@ class MeshAndApplicationRetries(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         for sname, path, call in call_sites(ctx.model):
-            if call.attempts > 1 and call.mesh_retries is not None and call.mesh_retries.attempts > 1:
-                factor = call.attempts * call.mesh_retries.attempts
+            sem = semantics(call)
+            if sem.app.retries and sem.mesh.retries:
+                factor = sem.max_tries
                 yield Hit(
                     (*path, "mesh_retries"),
                     f"call {sname} → {call.to} is retried by the application and the mesh "

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from meshwright.callpolicy import semantics
 from meshwright.check.context import RuleContext, call_sites
 from meshwright.check.rule import Hit, Rule, Severity
 
@@ -48,5 +49,6 @@ class RetriesWithoutBackoff(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         for sname, path, call in call_sites(ctx.model):
-            if call.retries is not None and call.retries.attempts > 1 and call.retries.backoff is None:
+            app = semantics(call).app
+            if app.retries and app.backoff is None:
                 yield Hit((*path, "retries"), f"call {sname} → {call.to} retries with no backoff")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from meshwright.callpolicy import semantics
 from meshwright.check.context import RuleContext, call_sites
 from meshwright.check.rule import Hit, Rule, Severity
 
@@ -50,6 +51,9 @@ class BackoffWithoutJitter(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         for sname, path, call in call_sites(ctx.model):
-            for key, r in (("retries", call.retries), ("mesh_retries", call.mesh_retries)):
-                if r is not None and r.attempts > 1 and r.backoff is not None and r.backoff.jitter == "none":
-                    yield Hit((*path, key, "backoff"), f"call {sname} → {call.to} backs off without jitter")
+            for layer in semantics(call).layers:
+                if layer.retries and layer.backoff is not None and layer.backoff.jitter == "none":
+                    yield Hit(
+                        (*path, layer.key, "backoff"),
+                        f"call {sname} → {call.to} backs off without jitter",
+                    )

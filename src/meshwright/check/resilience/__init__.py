@@ -14,6 +14,7 @@ from meshwright.check.resilience.MW211 import MeshRetriesWithoutMesh
 from meshwright.check.resilience.MW212 import RetriesWithoutBackoff
 from meshwright.check.resilience.MW213 import TimeoutAboveLatencySlo
 from meshwright.check.resilience.MW214 import BackoffWithoutJitter
+from meshwright.check.resilience.MW215 import FallbackCycle
 
 RULES = (
     CallWithoutTimeout,
@@ -30,4 +31,5 @@ RULES = (
     RetriesWithoutBackoff,
     TimeoutAboveLatencySlo,
     BackoffWithoutJitter,
+    FallbackCycle,
 )
