@@ -22,6 +22,7 @@ class EmitTarget(StrEnum):
     helm = "helm"
     compose = "compose"
     docker = "docker"
+    istio = "istio"
     all = "all"
 
 
