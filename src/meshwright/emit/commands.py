@@ -29,6 +29,7 @@ class EmitTarget(StrEnum):
     protobuf = "protobuf"
     vault = "vault"
     observability = "observability"
+    istio = "istio"
     all = "all"
 
 

@@ -27,10 +27,12 @@ TARGET_MODULES: tuple[str, ...] = (
     "meshwright.emit.protobuf",
     "meshwright.emit.vault",
     "meshwright.emit.observability",
+    "meshwright.emit.istio",
 )
 """Modules that register emit targets, imported in this order."""
 
 EmitFn = Callable[[Model], list[Artifact]]
+SelectFn = Callable[[Model], bool]
 
 
 @dataclass(frozen=True)
@@ -40,16 +42,23 @@ class Target:
     name: str
     description: str
     emit: EmitFn
+    selects: SelectFn | None = None
+    """When set, ``build`` (and ``emit all``) writes this target only for models it
+    selects (a mesh target for its ``platform.mesh``); ``emit <name>`` always writes it."""
+
+    def selected(self, model: Model) -> bool:
+        return self.selects is None or self.selects(model)
 
 
 _TARGETS: dict[str, Target] = {}
 
 
-def target(name: str, description: str) -> Callable[[EmitFn], EmitFn]:
-    """Register ``emit(model) -> list[Artifact]`` as the target ``name``."""
+def target(name: str, description: str, selects: SelectFn | None = None) -> Callable[[EmitFn], EmitFn]:
+    """Register ``emit(model) -> list[Artifact]`` as the target ``name`` (``selects``: see
+    :attr:`Target.selects`)."""
 
     def register(fn: EmitFn) -> EmitFn:
-        _TARGETS[name] = Target(name, description, fn)
+        _TARGETS[name] = Target(name, description, fn, selects)
         return fn
 
     return register
@@ -72,10 +81,15 @@ def emit_target(name: str, model: Model) -> list[Artifact]:
 
 
 def emit_all(model: Model) -> list[Artifact]:
-    """Artifacts of every target, each under a directory named for its target."""
+    """Artifacts of every target the model selects, each under a directory named for its target."""
     refuse_clashes(model)
     view = network_view(model)
-    return [Artifact(f"{t.name}/{a.path}", a.content) for t in targets() for a in t.emit(view)]
+    return [
+        Artifact(f"{t.name}/{a.path}", a.content)
+        for t in targets()
+        if t.selected(model)
+        for a in t.emit(view)
+    ]
 
 
 def network_view(model: Model) -> Model:

@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+from meshwright.emit.istio import notes as mesh_notes
 from meshwright.emit.names import ensure_distinct_names
-from meshwright.emit.registry import emit_all, targets
+from meshwright.emit.registry import emit_all, network_view, targets
 from meshwright.pipeline import BuildContext, StageResult, stage
 
 
-@stage("emit", "Kubernetes (Kustomize), Helm chart, Dockerfiles, compose.yaml and observability")
+@stage(
+    "emit",
+    "Kubernetes (Kustomize), Helm chart, Dockerfiles, compose.yaml, observability, broker topology, "
+    "contracts, Vault policies and the mesh (Istio)",
+)
 def emit_stage(ctx: BuildContext) -> StageResult:
     ensure_distinct_names(ctx.loaded)
     artifacts = emit_all(ctx.loaded.model)
-    counts = {t.name: sum(a.path.startswith(f"{t.name}/") for a in artifacts) for t in targets()}
+    model = ctx.loaded.model
+    chosen = [t for t in targets() if t.selected(model)]
+    counts = {t.name: sum(a.path.startswith(f"{t.name}/") for a in artifacts) for t in chosen}
+    skipped = [t.name for t in targets() if not t.selected(model)]
+    summary = ", ".join(f"{n} {name}" for name, n in counts.items()) + " files"
+    if skipped:
+        summary += f" ({', '.join(skipped)}: not selected by the model's platform)"
+    inexact = mesh_notes(network_view(model)) if "istio" in counts else []
+    if inexact:
+        summary += f"; istio: {len(inexact)} model policies Istio cannot express exactly (istio/NOTES.md)"
     return StageResult(
         name="emit",
-        summary=", ".join(f"{n} {name}" for name, n in counts.items()) + " files",
+        summary=summary,
         data=counts,
         artifacts=artifacts,
     )
