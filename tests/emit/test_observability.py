@@ -47,7 +47,7 @@ services:
   api:
     apis:
       - {name: Api, protocol: http, port: 8080, operations: {Get: {}}}
-      - {name: Rpc, protocol: grpc, port: 9090, operations: {Put: {}}}
+      - {name: Rpc, protocol: grpc, port: 9000, operations: {Put: {}}}
     slo: {availability: 99.5, latency: {p50: 20ms, p95: 120ms}, window: 7d}
   worker:
     apis:

@@ -78,7 +78,8 @@ def test_aliases_of_plain_policies_stay_allowed() -> None:
         "calls: [{to: api.Get, timeout: 300ms}]",
         "calls: [{to: api.Get, timeout: 300ms, retries: &r {attempts: 2}}]",
     ).replace("apis: [{name: A,", "calls: []\n    apis: [{name: A,")
-    assert load_text(text, "m.yaml").model.services["web"].calls[0].attempts == 2
+    retries = load_text(text, "m.yaml").model.services["web"].calls[0].retries
+    assert retries is not None and retries.attempts == 2
 
 
 @pytest.mark.parametrize(
