@@ -14,3 +14,7 @@ apt-get install -y -qq --no-install-recommends rabbitmq-server >/dev/null
 apt-get install -y -qq --no-install-recommends protobuf-compiler >/dev/null
 # promtool and amtool: emit observability's rule, rule-test and Alertmanager checks
 apt-get install -y -qq --no-install-recommends prometheus prometheus-alertmanager >/dev/null
+# etcd-server: `publish etcd` is tested against a real etcd
+apt-get install -y -qq --no-install-recommends etcd-server etcd-client >/dev/null
+# graphviz: the report's and `diagram`'s layouts; chromium: the report is tested in a real browser
+apt-get install -y -qq --no-install-recommends graphviz chromium fonts-dejavu-core >/dev/null
