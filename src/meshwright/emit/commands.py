@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from meshwright.console import OutputFormat as Format
 from meshwright.console import console, err_console
 from meshwright.emit.names import ensure_distinct_names
 from meshwright.emit.registry import emit_all, emit_target
@@ -31,11 +32,6 @@ class EmitTarget(StrEnum):
     observability = "observability"
     istio = "istio"
     all = "all"
-
-
-class Format(StrEnum):
-    text = "text"
-    json = "json"
 
 
 def emit(
