@@ -12,20 +12,23 @@ from typing import Any
 import hcl2
 import pytest
 from hcl2 import SerializationOptions
+from typer.testing import CliRunner
 
 from emit.crd_schemas import validate_resource
 from emit.helpers import check_golden, fixture_model
 from meshwright.authorization import allowed_callers
 from meshwright.callpolicy import RETRY_ON_RENDERING, mesh_route_policy
+from meshwright.cli import app
 from meshwright.emit import emit_all
 from meshwright.emit.consul import notes
 from meshwright.emit.mesh_notes import MeshNote
 from meshwright.emit.registry import emit_target, network_view
+from meshwright.emit.stage import emit_stage
 from meshwright.emit.yamltext import load_all
 from meshwright.graph import edges
 from meshwright.model import Model, load_model
 from meshwright.model.types import Discovery, Mesh
-from meshwright.pipeline import Artifact
+from meshwright.pipeline import Artifact, BuildContext
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 OBJ = dict[str, Any]
@@ -395,3 +398,24 @@ def test_online_boutique_calls_without_timeouts_are_said() -> None:
 def test_artifacts_are_text() -> None:
     arts: list[Artifact] = emit_target("consul", fixture_model())
     assert all(isinstance(a.content, str) and a.content.endswith("\n") for a in arts)
+
+
+def test_build_summary_counts_the_notes(tmp_path: Path) -> None:
+    path = tmp_path / "mesh.yaml"
+    path.write_text(MESH_RETRIES, encoding="utf-8")
+    loaded = load_model(path)
+    result = emit_stage(BuildContext(loaded=loaded))
+    count = len(notes(network_view(loaded.model)))
+    assert count > 0
+    assert f"consul: {count} model policies Consul cannot express exactly (consul/NOTES.md)" in result.summary
+    assert any(a.path == "consul/NOTES.md" for a in result.artifacts)
+
+
+def test_emit_consul_command_writes_the_files(tmp_path: Path) -> None:
+    done = CliRunner().invoke(
+        app, ["emit", "consul", str(EXAMPLES / "shop"), "-o", str(tmp_path), "--format", "json"]
+    )
+    assert done.exit_code == 0, done.output
+    files = json.loads(done.stdout)["files"]
+    assert "kubernetes/mesh.yaml" in files and "config/1-proxy-defaults-global.hcl" in files
+    assert (tmp_path / "config" / "4-service-router-catalog.json").is_file()
