@@ -70,6 +70,10 @@ def _yaml(model: Model, docs: list[Entry]) -> str:
     return "---\n".join("".join(f"# {c}\n" for c in e.comments) + dump(e.resource(ns)) for e in docs)
 
 
+def _dotted(note: MeshNote) -> str:
+    return ".".join(str(p) for p in note.path)
+
+
 def render(model: Model) -> tuple[list[Artifact], list[MeshNote]]:
     """The target's files and its notes."""
     rendered = entries(model)
@@ -78,7 +82,8 @@ def render(model: Model) -> tuple[list[Artifact], list[MeshNote]]:
     for e in sorted(every, key=lambda e: e.file_name):
         out.append(Artifact(f"config/{e.file_name}.hcl", e.hcl()))
         out.append(Artifact(f"config/{e.file_name}.json", e.json()))
-    body = "".join(f"- {n.message}\n" for n in rendered.notes) or "Every model policy is expressed exactly.\n"
+    body = "".join(f"- {n.message} (`{_dotted(n)}`)\n" for n in rendered.notes)
+    body = body or "Every model policy is expressed exactly.\n"
     out.append(
         Artifact("NOTES.md", f"# Consul: what the model says that Consul cannot express exactly\n\n{body}")
     )
