@@ -419,3 +419,10 @@ def test_emit_consul_command_writes_the_files(tmp_path: Path) -> None:
     files = json.loads(done.stdout)["files"]
     assert "kubernetes/mesh.yaml" in files and "config/1-proxy-defaults-global.hcl" in files
     assert (tmp_path / "config" / "4-service-router-catalog.json").is_file()
+
+
+@pytest.mark.parametrize("name", ["shop", "online-boutique"])
+def test_notes_are_the_same_for_the_model_and_its_network_view(name: str) -> None:
+    # the mesh rules read notes from the loaded model, build from the network view
+    model = _example(name)
+    assert notes(model) == notes(network_view(model))
