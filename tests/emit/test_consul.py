@@ -434,3 +434,21 @@ def test_notes_are_the_same_for_the_model_and_its_network_view(name: str) -> Non
     # the mesh rules read notes from the loaded model, build from the network view
     model = _example(name)
     assert notes(model) == notes(network_view(model))
+
+
+def test_rate_limits_are_per_instance_and_said(tmp_path: Path) -> None:
+    text = MESH_RETRIES.replace(
+        "  admin:\n",
+        "  admin:\n    rate_limit: {rate: 100/s, burst: 30}\n    runtime: {replicas: 4}\n",
+    ).replace("{operation: web.Home, rate: 10/s}", "{operation: web.Home, rate: 10/s, rate_limit: 50/s}")
+    model = _meshy(tmp_path, text)
+    admin = _entries(model)[("service-defaults", "admin")]
+    assert admin["RateLimits"] == {"InstanceLevel": {"RequestsPerSecond": 25, "RequestsMaxBurst": 25}}
+    found = {n.path: n.message for n in notes(network_view(model))}
+    assert "per instance over 4 replica(s)" in found[("services", "admin", "rate_limit")]
+    assert "not rendered by the consul target" in found[("entrypoints", 0, "rate_limit")]
+    assert "rateLimits" in next(
+        d["spec"]
+        for d in _resources(model)
+        if d["kind"] == "ServiceDefaults" and d["metadata"]["name"] == "admin"
+    )

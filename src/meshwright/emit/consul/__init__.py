@@ -61,6 +61,16 @@ def entries(model: Model) -> Rendered:
             *routers,
             *service_intentions(model, name),
         ]
+    notes.extend(
+        MeshNote(
+            "consul",
+            ("entrypoints", i, "rate_limit"),
+            f"entrypoint {e.label}: rate_limit is not rendered by the consul target "
+            "(Consul's ingress gateway has no rate limit); enforce it at the gateway",
+        )
+        for i, e in enumerate(model.entrypoints)
+        if e.rate_limit is not None
+    )
     unique = list(dict.fromkeys(notes))
     return Rendered(files, unique)
 

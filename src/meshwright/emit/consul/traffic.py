@@ -11,6 +11,8 @@ catch-all route serves traffic the model does not describe, with mesh retries of
 
 from __future__ import annotations
 
+import math
+
 from meshwright.emit.consul.entries import Entry, Obj
 from meshwright.emit.consul.naming import consul_service, consul_services, operation_match, protocol
 from meshwright.emit.consul.routes import NO_POLICY, Destination, render_call
@@ -153,6 +155,30 @@ def upstream_overrides(model: Model, service: str) -> tuple[list[Obj], list[str]
     return overrides, comments, notes
 
 
+def instance_rate_limit(model: Model, service: str) -> tuple[Obj | None, list[MeshNote]]:
+    """``RateLimits`` for the service's ``rate_limit``: the model's limit is service-wide,
+    Consul's is per instance (an Enterprise feature), so each instance gets an equal share
+    of the rate and burst over the service's (minimum) replicas; a note says so."""
+    svc = model.services[service]
+    limit = svc.rate_limit
+    if limit is None:
+        return None, []
+    replicas = max(1, svc.runtime.replicas)
+    rate = max(1, math.floor(limit.rate / replicas))
+    burst = max(rate, math.ceil(limit.bucket / replicas))
+    text = (
+        f"{service}: rate_limit {limit.rate:g}/s is service-wide; Consul limits each instance "
+        f"(Consul Enterprise), written as {rate}/s and a burst of {burst} per instance over "
+        f"{replicas} replica(s)"
+    )
+    if svc.runtime.autoscale is not None:
+        text += ", the autoscaler's minimum: more replicas admit more"
+    if len(consul_services(model, service)) > 1:
+        text += "; each of its Consul services has its own limit"
+    limits = {"InstanceLevel": {"RequestsPerSecond": rate, "RequestsMaxBurst": burst}}
+    return limits, [MeshNote(MESH, ("services", service, "rate_limit"), text)]
+
+
 def service_defaults(model: Model, service: str) -> tuple[list[Entry], list[MeshNote]]:
     """One ServiceDefaults per Consul service of ``service``; the first (or, for a service
     without a networked API, a ``tcp`` one) carries its upstream limits."""
@@ -164,12 +190,16 @@ def service_defaults(model: Model, service: str) -> tuple[list[Entry], list[Mesh
         if overrides:
             body["UpstreamConfig"] = {"Overrides": overrides}
         return [Entry("service-defaults", dns_name(service), body, comments)], notes
+    rate_limits, rate_notes = instance_rate_limit(model, service)
+    notes = [*notes, *rate_notes]
     for i, (name, api) in enumerate(named):
         body = {"Protocol": protocol(api)}
-        these: list[str] = []
+        these: list[str] = [n.message for n in rate_notes]
+        if rate_limits is not None:
+            body["RateLimits"] = rate_limits
         if i == 0 and overrides:
             body["UpstreamConfig"] = {"Overrides": overrides}
-            these = comments
+            these = [*these, *comments]
         if len(named) > 1:
             these = [f"API {api.name} (port {api.listen_port}) of {service}", *these]
         out.append(Entry("service-defaults", name, body, list(these)))

@@ -1,3 +1,4 @@
+# web-bff: rate_limit 2000/s is service-wide; Consul limits each instance (Consul Enterprise), written as 333/s and a burst of 333 per instance over 6 replica(s), the autoscaler's minimum: more replicas admit more
 # web-bff.Home -> recommendation.ForCustomer: circuit_breaker.half_open_requests: Consul returns an ejected host after BaseEjectionTime, unprobed
 # web-bff.ProductPage -> catalog.GetProduct shares web-bff's limits and health checks for catalog, taken from web-bff.Home -> catalog.ListFeatured
 # web-bff.Home -> catalog.ListFeatured: circuit_breaker.half_open_requests: Consul returns an ejected host after BaseEjectionTime, unprobed
@@ -13,6 +14,12 @@
 Kind = "service-defaults"
 Name = "web-bff"
 Protocol = "http"
+RateLimits = {
+  InstanceLevel = {
+    RequestsPerSecond = 333
+    RequestsMaxBurst = 333
+  }
+}
 UpstreamConfig = {
   Overrides = [
     {
