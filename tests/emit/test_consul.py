@@ -452,3 +452,17 @@ def test_rate_limits_are_per_instance_and_said(tmp_path: Path) -> None:
         for d in _resources(model)
         if d["kind"] == "ServiceDefaults" and d["metadata"]["name"] == "admin"
     )
+
+
+def test_every_note_is_also_a_comment_in_the_files(model: Model) -> None:
+    files = _files(model)
+    for suffix in (".hcl", ".yaml"):
+        comments = {
+            line[2:]
+            for path, text in files.items()
+            if path.endswith(suffix)
+            for line in text.splitlines()
+            if line.startswith("# ")
+        }
+        for n in notes(network_view(model)):
+            assert any(len(c) > 20 and n.message.endswith(c) for c in comments), (suffix, n)

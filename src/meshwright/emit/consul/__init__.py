@@ -53,24 +53,15 @@ def entries(model: Model) -> Rendered:
     for name in model.services:
         defaults, default_notes = service_defaults(model, name)
         routers, router_notes = service_routers(model, name)
-        notes.extend(default_notes)
-        notes.extend(router_notes)
-        files[dns_name(name)] = [
-            *defaults,
-            *service_resolvers(model, name),
-            *routers,
-            *service_intentions(model, name),
-        ]
-    notes.extend(
-        MeshNote(
-            "consul",
-            ("entrypoints", i, "rate_limit"),
-            f"entrypoint {e.label}: rate_limit is not rendered by the consul target "
-            "(Consul's ingress gateway has no rate limit); enforce it at the gateway",
-        )
-        for i, e in enumerate(model.entrypoints)
-        if e.rate_limit is not None
-    )
+        intentions, intention_notes = service_intentions(model, name)
+        notes.extend([*default_notes, *router_notes, *intention_notes])
+        files[dns_name(name)] = [*defaults, *service_resolvers(model, name), *routers, *intentions]
+    said = {n.path for n in notes}
+    for i, e in enumerate(model.entrypoints):
+        if e.rate_limit is not None and ("entrypoints", i, "rate_limit") not in said:
+            text = f"entrypoint {e.label}: rate_limit is not rendered by the consul target"
+            proxy.comments.append(text)
+            notes.append(MeshNote("consul", ("entrypoints", i, "rate_limit"), text))
     unique = list(dict.fromkeys(notes))
     return Rendered(files, unique)
 

@@ -11,6 +11,7 @@ from meshwright.authorization import allowed_callers
 from meshwright.emit.consul.entries import Entry, Obj
 from meshwright.emit.consul.naming import INGRESS_GATEWAY, consul_services, operation_match
 from meshwright.emit.istio.security import public_operations
+from meshwright.emit.mesh_notes import MeshNote
 from meshwright.emit.wiring import dns_name
 from meshwright.model.types import Api, Model
 
@@ -29,12 +30,32 @@ def _permissions(api: Api, operations: list[str]) -> list[Obj]:
     return [{"Action": "allow", "HTTP": operation_match(api, op)} for op in operations]
 
 
-def service_intentions(model: Model, service: str) -> list[Entry]:
-    """One intention per Consul service of ``service`` that anyone may call."""
+def edge_rate_limits(model: Model, service: str, api: Api) -> list[MeshNote]:
+    """Notes for the ``rate_limit`` of entrypoints into ``api`` of ``service``: Consul's
+    ingress gateway has none, so the consul target does not render them."""
+    return [
+        MeshNote(
+            "consul",
+            ("entrypoints", i, "rate_limit"),
+            f"entrypoint {e.label}: rate_limit is not rendered by the consul target "
+            "(Consul's ingress gateway has no rate limit); enforce it at the gateway",
+        )
+        for i, e in enumerate(model.entrypoints)
+        if e.rate_limit is not None
+        and e.operation.partition(".")[::2] in {(service, o) for o in api.operations}
+    ]
+
+
+def service_intentions(model: Model, service: str) -> tuple[list[Entry], list[MeshNote]]:
+    """One intention per Consul service of ``service`` that anyone may call, and notes for
+    the edge rate limits of its entrypoints."""
     callers = allowed_callers(model, service)
     public = public_operations(model, service)
     out: list[Entry] = []
+    notes: list[MeshNote] = []
     for name, api in consul_services(model, service):
+        edge_notes = edge_rate_limits(model, service, api)
+        notes.extend(edge_notes)
         sources: list[Obj] = []
         for caller, ops in callers.items():
             mine = [o for o in ops if o in api.operations]
@@ -61,7 +82,10 @@ def service_intentions(model: Model, service: str) -> list[Entry]:
                     "service-intentions",
                     name,
                     {"Sources": sources},
-                    ["allowed: exactly the calls of the model its authorization permits"],
+                    [
+                        "allowed: exactly the calls of the model its authorization permits",
+                        *(n.message for n in edge_notes),
+                    ],
                 )
             )
-    return out
+    return out, notes

@@ -197,8 +197,9 @@ def service_defaults(model: Model, service: str) -> tuple[list[Entry], list[Mesh
         these: list[str] = [n.message for n in rate_notes]
         if rate_limits is not None:
             body["RateLimits"] = rate_limits
-        if i == 0 and overrides:
-            body["UpstreamConfig"] = {"Overrides": overrides}
+        if i == 0:
+            if overrides:
+                body["UpstreamConfig"] = {"Overrides": overrides}
             these = [*these, *comments]
         if len(named) > 1:
             these = [f"API {api.name} (port {api.listen_port}) of {service}", *these]
