@@ -31,6 +31,7 @@ class EmitTarget(StrEnum):
     vault = "vault"
     observability = "observability"
     istio = "istio"
+    consul = "consul"
     all = "all"
 
 
