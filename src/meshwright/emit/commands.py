@@ -30,6 +30,8 @@ class EmitTarget(StrEnum):
     vault = "vault"
     observability = "observability"
     istio = "istio"
+    linkerd = "linkerd"
+    linkerd_profiles = "linkerd-profiles"
     all = "all"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from meshwright.emit.istio import notes as mesh_notes
+from meshwright.emit.linkerd import notes as linkerd_notes
 from meshwright.emit.names import ensure_distinct_names
 from meshwright.emit.registry import emit_all, network_view, targets
 from meshwright.pipeline import BuildContext, StageResult, stage
@@ -26,6 +27,11 @@ def emit_stage(ctx: BuildContext) -> StageResult:
     inexact = mesh_notes(network_view(model)) if "istio" in counts else []
     if inexact:
         summary += f"; istio: {len(inexact)} model policies Istio cannot express exactly (istio/NOTES.md)"
+    linkerd_inexact = linkerd_notes(network_view(model)) if "linkerd" in counts else []
+    if linkerd_inexact:
+        summary += (
+            f"; linkerd: {len(linkerd_inexact)} model policies Linkerd cannot express exactly (linkerd/NOTES.md)"
+        )
     return StageResult(
         name="emit",
         summary=summary,
