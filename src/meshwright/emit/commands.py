@@ -32,6 +32,7 @@ class EmitTarget(StrEnum):
     istio = "istio"
     linkerd = "linkerd"
     linkerd_profiles = "linkerd-profiles"
+    etcd = "etcd"
     all = "all"
 
 

@@ -29,6 +29,7 @@ TARGET_MODULES: tuple[str, ...] = (
     "meshwright.emit.observability",
     "meshwright.emit.istio",
     "meshwright.emit.linkerd",
+    "meshwright.emit.etcd",
 )
 """Modules that register emit targets, imported in this order."""
 

@@ -29,9 +29,8 @@ def emit_stage(ctx: BuildContext) -> StageResult:
         summary += f"; istio: {len(inexact)} model policies Istio cannot express exactly (istio/NOTES.md)"
     linkerd_inexact = linkerd_notes(network_view(model)) if "linkerd" in counts else []
     if linkerd_inexact:
-        summary += (
-            f"; linkerd: {len(linkerd_inexact)} model policies Linkerd cannot express exactly (linkerd/NOTES.md)"
-        )
+        n = len(linkerd_inexact)
+        summary += f"; linkerd: {n} model policies Linkerd cannot express exactly (linkerd/NOTES.md)"
     return StageResult(
         name="emit",
         summary=summary,
