@@ -17,6 +17,7 @@ from meshwright.callpolicy import RETRY_ON_RENDERING, mesh_route_policy
 from meshwright.emit import emit_all
 from meshwright.emit.linkerd import notes
 from meshwright.emit.linkerd.routes import GRPC_CONDITIONS, HTTP_CONDITIONS
+from meshwright.emit.linkerd.security import public_operations
 from meshwright.emit.registry import emit_target, network_view
 from meshwright.emit.wiring import dns_name
 from meshwright.emit.yamltext import load_all
@@ -227,56 +228,55 @@ def test_application_retries_only_leave_linkerd_retries_off(tmp_path: Path) -> N
     assert put == {"timeout.linkerd.io/request": "500ms"}
 
 
-def _authorized(model: Model, service: str) -> dict[str, set[str]]:
-    """Caller → operations of ``service`` its AuthorizationPolicies allow."""
-    view = network_view(model)
-    svc = view.services[service]
+def _authorized(model: Model, service: str, authn_kind: str = "MeshTLSAuthentication") -> dict[str, set[str]]:
+    """Caller (ServiceAccount, or the NetworkAuthentication's name) → operations of
+    ``service`` its AuthorizationPolicies allow."""
+    svc = network_view(model).services[service]
     docs = _docs(model)
-    inbound = {
-        d["metadata"]["name"]: d["spec"]["rules"][0]["matches"][0]["method"]
-        for d in docs
-        if d["kind"] == "GRPCRoute" and d["spec"]["parentRefs"][0]["kind"] == "Server"
-    }
     servers = {d["metadata"]["name"]: d["spec"] for d in docs if d["kind"] == "Server"}
+    inbound = {
+        d["metadata"]["name"]: (d["spec"]["parentRefs"][0]["name"], d["spec"]["rules"][0]["matches"][0])
+        for d in docs
+        if d["kind"] == "HTTPRoute" and d["spec"]["parentRefs"][0]["kind"] == "Server"
+    }
     identities = {
         d["metadata"]["name"]: d["spec"]["identityRefs"] for d in docs if d["kind"] == "MeshTLSAuthentication"
     }
+    mine = {"app.kubernetes.io/name": dns_name(service)}
     got: dict[str, set[str]] = {}
     for d in docs:
         if d["kind"] != "AuthorizationPolicy":
             continue
         target = d["spec"]["targetRef"]
         [authn] = d["spec"]["requiredAuthenticationRefs"]
-        if authn["kind"] != "MeshTLSAuthentication":
+        if authn["kind"] != authn_kind:
             continue
-        [ref] = identities[authn["name"]]
-        assert ref["kind"] == "ServiceAccount"
-        caller = ref["name"]
-        if target["kind"] == "GRPCRoute":
-            method = inbound[target["name"]]
-            api = (
-                next(a for a in svc.apis if a.name == method["service"])
-                if any(a.name == method["service"] for a in svc.apis)
-                else None
-            )
-            if api is None or not any(
-                s["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": dns_name(service)}
-                for n, s in servers.items()
-                if n.startswith(dns_name(service))
-            ):
-                continue
-            if target["name"].startswith(dns_name(service) + "-") and method["method"] in api.operations:
-                got.setdefault(caller, set()).add(method["method"])
+        if authn_kind == "MeshTLSAuthentication":
+            [ref] = identities[authn["name"]]
+            assert ref["kind"] == "ServiceAccount"
+            caller = ref["name"]
         else:
-            spec = servers[target["name"]]
-            if spec["podSelector"]["matchLabels"] != {"app.kubernetes.io/name": dns_name(service)}:
-                continue
-            got.setdefault(caller, set()).update(
-                o
-                for a in svc.apis
-                if a.networked and a.protocol == "http" and f"http-{a.listen_port}" == spec["port"]
-                for o in a.operations
-            )
+            caller = authn["name"]
+        assert target["group"] == "policy.linkerd.io"
+        if target["kind"] == "HTTPRoute":
+            server, match = inbound[target["name"]]
+        else:
+            assert target["kind"] == "Server"
+            server, match = target["name"], None
+        spec = servers[server]
+        if spec["podSelector"]["matchLabels"] != mine:
+            continue
+        [api] = [a for a in svc.apis if f"{a.protocol}-{a.listen_port}" == spec["port"]]
+        if match is None:  # the whole port
+            assert api.protocol == "http"
+            got.setdefault(caller, set()).update(api.operations)
+        elif match["path"]["type"] == "Exact":
+            assert api.protocol == "grpc" and match["method"] == "POST"
+            api_name, _, op = match["path"]["value"][1:].rpartition("/")
+            assert api_name == api.name and op in api.operations
+            got.setdefault(caller, set()).add(op)
+        else:
+            assert match["path"] == {"type": "PathPrefix", "value": "/grpc.health.v1.Health"}
     return got
 
 
@@ -300,7 +300,19 @@ def test_authorization_allows_exactly_the_permitted_calls(model: Model) -> None:
 def test_denied_calls_get_no_authorization(tmp_path: Path) -> None:
     model = _meshy(tmp_path)
     assert _authorized(model, "api") == {"web": {"Get", "Put"}}
+    assert _authorized(model, "api", "NetworkAuthentication") == {}
     assert not any(d["metadata"]["name"].endswith("-from-batch") for d in _docs(model))
+
+
+def test_only_public_entrypoint_operations_accept_any_client(model: Model) -> None:
+    view = network_view(model)
+    for name, svc in view.services.items():
+        public = set(public_operations(view, name))
+        got = _authorized(model, name, "NetworkAuthentication").get("any-client", set())
+        ports = {a.name for a in svc.apis if a.protocol == "http" and public & set(a.operations)}
+        assert got == {o for o in public if svc.api_of(o).protocol == "grpc"} | {  # type: ignore[union-attr]
+            o for a in svc.apis if a.name in ports for o in a.operations
+        }, name
 
 
 def test_servers_deny_by_default_and_the_metrics_port_is_open(model: Model) -> None:

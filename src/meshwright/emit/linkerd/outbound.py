@@ -24,7 +24,11 @@ from meshwright.graph import Edge, edges
 from meshwright.model.types import Api, Model
 
 Obj = dict[str, Any]
-GATEWAY_API = "gateway.networking.k8s.io/v1"
+GRPC_ROUTE = "gateway.networking.k8s.io/v1alpha2"
+"""GRPCRoute's version in the Gateway API CRDs Linkerd 2.16 installs and reads."""
+HTTP_ROUTE = "policy.linkerd.io/v1beta3"
+"""Linkerd's own HTTPRoute: always installed with Linkerd, read for retry and timeout
+annotations like the Gateway API one, and ignored by other Gateway API controllers."""
 
 
 @dataclass
@@ -63,7 +67,7 @@ def _route(model: Model, kind: str, name: str, service: str, api: Api, rule: Obj
         meta["annotations"] = dict(sorted(ann.items()))
     backend = {"name": dns_name(service), "port": api.call_port}
     return {
-        "apiVersion": GATEWAY_API,
+        "apiVersion": GRPC_ROUTE if kind == "GRPCRoute" else HTTP_ROUTE,
         "kind": kind,
         "metadata": meta,
         "spec": {"parentRefs": [_parent(model, service, api)], "rules": [{**rule, "backendRefs": [backend]}]},

@@ -3,8 +3,10 @@ whose callers and operations are exactly :func:`meshwright.authorization.allowed
 (call graph ∩ authorization), each caller authenticated by a MeshTLSAuthentication of its
 ServiceAccount (the kubernetes target's, named like the service).
 
-gRPC operations are authorized per method: an inbound GRPCRoute per called method (parent:
-the Server) and one AuthorizationPolicy per allowed caller of it; a request matching no
+gRPC operations are authorized per method: an inbound HTTPRoute (``policy.linkerd.io``,
+parent: the Server) matching the method's path ``POST /<api>/<Method>`` per called method,
+and one AuthorizationPolicy per allowed caller of it (AuthorizationPolicies target
+HTTPRoutes since Linkerd 2.12; GRPCRoute targets came later); a request matching no
 inbound route is refused. The model names no HTTP paths, so an HTTP operation is
 authorized by its API's Server (a comment says so). The metrics port (Prometheus, health
 checks) and the gRPC health service of the probed API accept any client; public
@@ -19,7 +21,7 @@ from typing import Any
 from meshwright.authorization import allowed_callers
 from meshwright.emit.kubernetes.labels import namespace, selector, system_labels
 from meshwright.emit.kubernetes.workload import port_name, probe_action
-from meshwright.emit.linkerd.outbound import GATEWAY_API, Rendered
+from meshwright.emit.linkerd.outbound import HTTP_ROUTE, Rendered
 from meshwright.emit.wiring import dns_name
 from meshwright.model.types import Api, Model
 
@@ -104,16 +106,17 @@ def _policy(model: Model, name: str, target: Obj, authn: Obj) -> Obj:
 
 
 def _inbound_route(model: Model, name: str, service: str, api: Api, method: str | None) -> Obj:
-    match: Obj = {"type": "Exact", "service": api.name if method is not None else GRPC_HEALTH}
-    if method is not None:
-        match["method"] = method
+    if method is None:
+        path = {"type": "PathPrefix", "value": f"/{GRPC_HEALTH}"}
+    else:
+        path = {"type": "Exact", "value": f"/{api.name}/{method}"}
     return {
-        "apiVersion": GATEWAY_API,
-        "kind": "GRPCRoute",
+        "apiVersion": HTTP_ROUTE,
+        "kind": "HTTPRoute",
         "metadata": _meta(model, name),
         "spec": {
             "parentRefs": [{"group": POLICY, "kind": "Server", "name": server_name(service, api)}],
-            "rules": [{"matches": [{"method": match}]}],
+            "rules": [{"matches": [{"path": path, "method": "POST"}]}],
         },
     }
 
@@ -147,7 +150,7 @@ def authorizations(model: Model, service: str) -> list[Rendered]:
                         _policy(
                             model,
                             name,
-                            _target("GRPCRoute", name),
+                            _target("HTTPRoute", name),
                             _authn("NetworkAuthentication", ANY_CLIENT),
                         )
                     )
@@ -156,12 +159,12 @@ def authorizations(model: Model, service: str) -> list[Rendered]:
                 name = dns_name(f"{service}-{op}-inbound")
                 out.append(Rendered(_inbound_route(model, name, service, api, op)))
                 for caller in callers[op]:
-                    out.append(_allow(model, name, _target("GRPCRoute", name), caller))
+                    out.append(_allow(model, name, _target("HTTPRoute", name), caller))
             continue
         allowed = sorted({c for op in ops for c in callers[op]})
         server = server_name(service, api)
         for caller in allowed:
-            rendered = _allow(model, server, _target("Server", server, POLICY), caller)
+            rendered = _allow(model, server, _target("Server", server), caller)
             mine = [op for op in ops if caller in callers[op]]
             rendered.comments.append(
                 f"HTTP operations {', '.join(mine)} are allowed by port {api.listen_port}: "
@@ -171,7 +174,7 @@ def authorizations(model: Model, service: str) -> list[Rendered]:
     return out
 
 
-def _target(kind: str, name: str, group: str = "gateway.networking.k8s.io") -> Obj:
+def _target(kind: str, name: str, group: str = POLICY) -> Obj:
     return {"group": group, "kind": kind, "name": name}
 
 
