@@ -4,12 +4,14 @@ allows exactly call graph ∩ authorization."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from cli_runner import run
 from emit.crd_schemas import validate_resource
 from emit.helpers import check_golden, fixture_model
 from meshwright.authorization import allowed_callers
@@ -19,11 +21,13 @@ from meshwright.emit.linkerd import notes
 from meshwright.emit.linkerd.routes import GRPC_CONDITIONS, HTTP_CONDITIONS
 from meshwright.emit.linkerd.security import public_operations
 from meshwright.emit.registry import emit_target, network_view
+from meshwright.emit.stage import emit_stage
 from meshwright.emit.wiring import dns_name
 from meshwright.emit.yamltext import load_all
 from meshwright.graph import edges
 from meshwright.model import Model, load_model
 from meshwright.model.types import Mesh
+from meshwright.pipeline import BuildContext
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 OBJ = dict[str, Any]
@@ -368,3 +372,36 @@ def test_mtls_false_is_said(tmp_path: Path) -> None:
     model = load_model(path).model
     assert [n.path for n in notes(model) if n.path[0] == "platform"] == [("platform", "mtls")]
     assert "platform.mtls is false" in _file(model, "NOTES.md")
+
+
+def test_every_note_names_the_model_place_it_comes_from(tmp_path: Path) -> None:
+    path = tmp_path / "mesh.yaml"
+    path.write_text(MESH_RETRIES, encoding="utf-8")
+    loaded = load_model(path)
+    found = notes(loaded.model)
+    assert found
+    for n in found:
+        assert n.path[0] == "services" and ("services", n.path[1]) in loaded.sources.values, n
+        if "calls" in n.path:
+            call = n.path[: n.path.index("calls") + 2]
+            assert call in loaded.sources.values, n
+            if len(n.path) > len(call) and n.path[len(call)] == "mesh_retries":
+                assert (*call, "mesh_retries") in loaded.sources.values, n
+
+
+def test_build_summary_counts_the_linkerd_notes(tmp_path: Path) -> None:
+    path = tmp_path / "mesh.yaml"
+    path.write_text(MESH_RETRIES, encoding="utf-8")
+    loaded = load_model(path)
+    result = emit_stage(BuildContext(loaded=loaded))
+    assert result.data["linkerd"] == len(emit_target("linkerd", loaded.model))
+    n = len(notes(network_view(loaded.model)))
+    assert f"linkerd: {n} model policies Linkerd cannot express exactly (linkerd/NOTES.md)" in result.summary
+
+
+def test_emit_linkerd_command_writes_the_files(tmp_path: Path) -> None:
+    done = run("emit", "linkerd", str(EXAMPLES / "shop"), "-o", str(tmp_path / "out"), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    files = json.loads(done.stdout)["files"]
+    assert {"mesh.yaml", "NOTES.md", "cart.yaml"} <= set(files)
+    assert (tmp_path / "out" / "cart.yaml").is_file()
