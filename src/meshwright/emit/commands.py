@@ -32,6 +32,9 @@ class EmitTarget(StrEnum):
     observability = "observability"
     istio = "istio"
     consul = "consul"
+    linkerd = "linkerd"
+    linkerd_profiles = "linkerd-profiles"
+    etcd = "etcd"
     all = "all"
 
 

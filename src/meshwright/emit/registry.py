@@ -29,6 +29,8 @@ TARGET_MODULES: tuple[str, ...] = (
     "meshwright.emit.observability",
     "meshwright.emit.istio",
     "meshwright.emit.consul",
+    "meshwright.emit.linkerd",
+    "meshwright.emit.etcd",
 )
 """Modules that register emit targets, imported in this order."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from meshwright.emit.consul import notes as consul_notes
 from meshwright.emit.istio import notes as mesh_notes
+from meshwright.emit.linkerd import notes as linkerd_notes
 from meshwright.emit.names import ensure_distinct_names
 from meshwright.emit.registry import emit_all, network_view, targets
 from meshwright.pipeline import BuildContext, StageResult, stage
@@ -32,6 +33,10 @@ def emit_stage(ctx: BuildContext) -> StageResult:
         summary += (
             f"; consul: {len(consul_inexact)} model policies Consul cannot express exactly (consul/NOTES.md)"
         )
+    linkerd_inexact = linkerd_notes(network_view(model)) if "linkerd" in counts else []
+    if linkerd_inexact:
+        n = len(linkerd_inexact)
+        summary += f"; linkerd: {n} model policies Linkerd cannot express exactly (linkerd/NOTES.md)"
     return StageResult(
         name="emit",
         summary=summary,
