@@ -570,10 +570,27 @@ class Context(Nullable):
 class Topic(Nullable):
     partitions: int = Field(default=3, ge=1, le=B.MAX_PARTITIONS)
     replication: int = Field(default=3, ge=1, le=B.MAX_REPLICATION)
+    min_insync_replicas: int | None = Field(
+        default=None,
+        ge=1,
+        le=B.MAX_REPLICATION,
+        description=(
+            "Kafka's min.insync.replicas: replicas that must acknowledge a write; "
+            "default: replication - 1 (at least 1)."
+        ),
+    )
     retention: Duration = Field(7 * 86400.0, description="How long messages are kept.")
     key: str | None = Field(None, description="Partition key field.")
     dead_letter: bool = Field(default=False, description="This topic is a dead-letter topic.")
     suppress: Suppressions = Field(default_factory=dict)
+
+    @property
+    def insync_replicas(self) -> int:
+        """Kafka's min.insync.replicas: as declared, else one below the replication factor
+        (so a write survives the loss of one broker), at least 1."""
+        if self.min_insync_replicas is not None:
+            return self.min_insync_replicas
+        return max(1, self.replication - 1)
 
 
 class RateStep(Strict):
