@@ -94,6 +94,14 @@ class SecretStore(StrEnum):
     kubernetes = "kubernetes"
 
 
+class SecretsDelivery(StrEnum):
+    """How Vault secrets reach the pods (``platform.secrets: vault`` only)."""
+
+    operator = "operator"
+    external_secrets = "external-secrets"
+    agent = "agent"
+
+
 class Telemetry(Strict):
     metrics: Literal["prometheus", "none"] = "prometheus"
     dashboards: Literal["grafana", "none"] = "grafana"
@@ -108,6 +116,14 @@ class Platform(Strict):
     broker: Broker = Field(Broker.none, description="Message broker for topics.")
     discovery: Discovery = Field(Discovery.kubernetes, description="Service discovery.")
     secrets: SecretStore = Field(SecretStore.kubernetes, description="Where secret values live.")
+    secrets_delivery: SecretsDelivery | None = Field(
+        default=None,
+        description=(
+            "With secrets: vault, how secrets reach the pods: operator (Vault Secrets "
+            "Operator, the default), external-secrets (External Secrets Operator) or agent "
+            "(Vault Agent injector annotations on the Deployments)."
+        ),
+    )
     telemetry: Telemetry = Field(Telemetry(), description="Metrics, dashboards, tracing, logs.")
     mtls: bool | None = Field(
         default=None,
@@ -115,6 +131,22 @@ class Platform(Strict):
     )
     namespace: str | None = Field(default=None, description="Kubernetes namespace; default: system.")
     kubernetes_version: str = "1.30"
+
+    @model_validator(mode="after")
+    def _delivery_needs_vault(self) -> Platform:
+        if self.secrets_delivery is not None and self.secrets is not SecretStore.vault:
+            raise ValueError(
+                "secrets_delivery applies only to `secrets: vault`: remove it, or set "
+                "`secrets: vault`"
+            )
+        return self
+
+    @property
+    def vault_delivery(self) -> SecretsDelivery | None:
+        """How Vault secrets reach the pods; None when secrets are not in Vault."""
+        if self.secrets is not SecretStore.vault:
+            return None
+        return self.secrets_delivery or SecretsDelivery.operator
 
     @property
     def mtls_enabled(self) -> bool:
