@@ -17,6 +17,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema as cs
 
 from meshwright.model import bounds as B
+from meshwright.model.payload import PayloadSchema, check_payload_schema
 from meshwright.model.units import Cpu, Duration, Memory, Percentage, Rate
 
 FORMAT_VERSION = 1
@@ -363,7 +364,18 @@ class Operation(Nullable):
     writes: list[str] = Field(default_factory=list, description="Datastores this operation writes.")
     publishes: list[str] = Field(default_factory=list, description="Topics this operation publishes.")
     outbox: bool = Field(default=False, description="Events are published via a transactional outbox.")
+    request: PayloadSchema | None = Field(
+        default=None, description="JSON Schema of the request payload; contracts use it."
+    )
+    response: PayloadSchema | None = Field(
+        default=None, description="JSON Schema of the response payload; contracts use it."
+    )
     suppress: Suppressions = Field(default_factory=dict)
+
+    @field_validator("request", "response")
+    @classmethod
+    def _payload(cls, value: PayloadSchema | None) -> PayloadSchema | None:
+        return None if value is None else check_payload_schema(value)
 
 
 class Api(Strict):
@@ -614,7 +626,15 @@ class Topic(Nullable):
     retention: Duration = Field(7 * 86400.0, description="How long messages are kept.")
     key: str | None = Field(None, description="Partition key field.")
     dead_letter: bool = Field(default=False, description="This topic is a dead-letter topic.")
+    message: PayloadSchema | None = Field(
+        default=None, description="JSON Schema of the messages' payload; contracts use it."
+    )
     suppress: Suppressions = Field(default_factory=dict)
+
+    @field_validator("message")
+    @classmethod
+    def _payload(cls, value: PayloadSchema | None) -> PayloadSchema | None:
+        return None if value is None else check_payload_schema(value)
 
     @property
     def insync_replicas(self) -> int:
