@@ -58,13 +58,13 @@ def test_changed_port_is_breaking_and_located(tmp_path: Path) -> None:
         ("services/fraud.yaml", {r"idempotent: true": "idempotent: false"}, "fraud.", "no-longer-idempotent"),
         (
             "mesh.yaml",
-            {r"order-confirmed: \{partitions: 16": "order-confirmed: {partitions: 8"},
+            {r"partitions: 16\n": "partitions: 8\n"},
             "order-confirmed",
             "fewer-partitions",
         ),
         (
             "mesh.yaml",
-            {r"14d, key: order_id\}\n  order-cancelled": "14d, key: id}\n  order-cancelled"},
+            {r"key: order_id\n    message:": "key: id\n    message:"},
             "order-confirmed",
             "changed-key",
         ),
@@ -73,6 +73,29 @@ def test_changed_port_is_breaking_and_located(tmp_path: Path) -> None:
             {r"publishes: \[shipment-created\]": "publishes: []"},
             "shipment-created",
             "topic-without-producer",
+        ),
+        (
+            "services/orders.yaml",
+            {r"required: \[order_id\]\n": "required: []\n"},
+            "orders.CreateOrder",
+            "removed-required-field",
+        ),
+        (
+            "services/orders.yaml",
+            {
+                r"required: \[order_id\], properties: \{order_id: \{type: string\}\}": (
+                    "required: [order_id, tenant], "
+                    "properties: {order_id: {type: string}, tenant: {type: string}}"
+                )
+            },
+            "orders.GetOrder",
+            "new-required-field",
+        ),
+        (
+            "mesh.yaml",
+            {r"required: \[order_id, customer_id, total_cents\]": "required: [order_id, customer_id]"},
+            "order-confirmed",
+            "removed-required-field",
         ),
     ],
 )
