@@ -58,13 +58,13 @@ def test_changed_port_is_breaking_and_located(tmp_path: Path) -> None:
         ("services/fraud.yaml", {r"idempotent: true": "idempotent: false"}, "fraud.", "no-longer-idempotent"),
         (
             "mesh.yaml",
-            {r"partitions: 16\n": "partitions: 8\n"},
+            {r"order-confirmed: \{partitions: 16": "order-confirmed: {partitions: 8"},
             "order-confirmed",
             "fewer-partitions",
         ),
         (
             "mesh.yaml",
-            {r"key: order_id\n    message:": "key: id\n    message:"},
+            {r"14d, key: order_id\}\n  order-cancelled": "14d, key: id}\n  order-cancelled"},
             "order-confirmed",
             "changed-key",
         ),
@@ -93,8 +93,8 @@ def test_changed_port_is_breaking_and_located(tmp_path: Path) -> None:
         ),
         (
             "mesh.yaml",
-            {r"required: \[order_id, customer_id, total_cents\]": "required: [order_id, customer_id]"},
-            "order-confirmed",
+            {r"required: \[order_id, carrier, tracking_id\]": "required: [order_id, carrier]"},
+            "shipment-created",
             "removed-required-field",
         ),
     ],

@@ -69,8 +69,8 @@ def test_operations_are_the_models_senders_and_receivers() -> None:
     assert channel["bindings"]["kafka"]["partitions"] == 16
     assert channel["bindings"]["kafka"]["topicConfiguration"]["retention.ms"] == 14 * 86400 * 1000
     model = load_model(EXAMPLES / "shop").model
-    message = doc["components"]["messages"]["order-confirmed-message"]
-    assert message["payload"] == model.topics["order-confirmed"].message
+    message = doc["components"]["messages"]["shipment-created-message"]
+    assert message["payload"] == model.topics["shipment-created"].message
     assert "description" not in message
     undeclared = doc["components"]["messages"]["order-cancelled-message"]
     assert model.topics["order-cancelled"].message is None
