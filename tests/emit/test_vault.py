@@ -189,7 +189,7 @@ def test_secrets_delivery_needs_vault_and_a_known_value(tmp_path: Path) -> None:
     path.write_text("meshwright: 1\nsystem: s\nplatform:\n  secrets: kubernetes\n  secrets_delivery: agent\n")
     done = run("validate", str(path))
     assert done.returncode == 2 and "secrets_delivery applies only to `secrets: vault`" in done.stderr
-    assert f"{path}:4:" in done.stderr  # the platform mapping
+    assert f"{path}:5:21:" in done.stderr  # at secrets_delivery
     path.write_text("meshwright: 1\nsystem: s\nplatform:\n  secrets: vault\n  secrets_delivery: sidecar\n")
     done = run("validate", str(path))
     assert done.returncode == 2 and f"{path}:5:" in done.stderr

@@ -12,7 +12,15 @@ from collections.abc import Iterator
 from enum import StrEnum
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema as cs
 
@@ -133,14 +141,19 @@ class Platform(Strict):
     namespace: str | None = Field(default=None, description="Kubernetes namespace; default: system.")
     kubernetes_version: str = "1.30"
 
-    @model_validator(mode="after")
-    def _delivery_needs_vault(self) -> Platform:
-        if self.secrets_delivery is not None and self.secrets is not SecretStore.vault:
+    @field_validator("secrets_delivery")
+    @classmethod
+    def _delivery_needs_vault(
+        cls, value: SecretsDelivery | None, info: ValidationInfo
+    ) -> SecretsDelivery | None:
+        if "secrets" not in info.data:
+            return value  # `secrets` itself is invalid: that error is reported
+        if value is not None and info.data["secrets"] is not SecretStore.vault:
             raise ValueError(
                 "secrets_delivery applies only to `secrets: vault`: remove it, or set "
                 "`secrets: vault`"
             )
-        return self
+        return value
 
     @property
     def vault_delivery(self) -> SecretsDelivery | None:
