@@ -144,6 +144,23 @@ def test_generated_tests_catch_a_wrong_threshold(shop_out: Path, tmp_path: Path)
     assert "page-1h fires" in result.stdout + result.stderr
 
 
+def test_low_traffic_guard_is_what_keeps_a_trickle_of_failures_silent(
+    shop_out: Path, tmp_path: Path
+) -> None:
+    """Without the guard, the generated low-traffic case fails: one bad request in 5m of a
+    quiet service (a 100 % error ratio) would page."""
+    src = shop_out / "prometheus" / "rules"
+    rules = (src / "checkout-availability.rules.yaml").read_text()
+    guard = ' and slo:sli_bad_requests:increase5m{slo="checkout-availability"} >= 5'
+    assert rules.count(guard) == 1, rules
+    (tmp_path / "checkout-availability.rules.yaml").write_text(rules.replace(guard, ""))
+    shutil.copy(src / "checkout-availability.test.yaml", tmp_path)
+    result = run(tool("promtool"), "test", "rules", "checkout-availability.test.yaml", cwd=tmp_path)
+    assert result.returncode != 0
+    out = result.stdout + result.stderr
+    assert "low traffic: every request fails" in out and "page-1h" in out
+
+
 def test_burn_alerts_of_a_30_day_slo_are_the_workbooks(shop_out: Path) -> None:
     group = load_all((shop_out / "prometheus/rules/checkout-availability.rules.yaml").read_text())[0][
         "groups"
@@ -153,15 +170,20 @@ def test_burn_alerts_of_a_30_day_slo_are_the_workbooks(shop_out: Path) -> None:
         for r in group["rules"]
         if r.get("alert") == "SLOErrorBudgetBurn"
     }
+    sel = '{slo="checkout-availability"}'
+
+    def expr(long: str, short: str, threshold: str) -> str:
+        return (
+            f"slo:sli_error:ratio_rate{long}{sel} > {threshold} and "
+            f"slo:sli_error:ratio_rate{short}{sel} > {threshold} and "
+            f"slo:sli_bad_requests:increase{short}{sel} >= 5"  # the low-traffic guard
+        )
+
     assert found == {
-        ("1h", "5m", "page"): 'slo:sli_error:ratio_rate1h{slo="checkout-availability"} > 0.0144 and '
-        'slo:sli_error:ratio_rate5m{slo="checkout-availability"} > 0.0144',
-        ("6h", "30m", "page"): 'slo:sli_error:ratio_rate6h{slo="checkout-availability"} > 0.006 and '
-        'slo:sli_error:ratio_rate30m{slo="checkout-availability"} > 0.006',
-        ("1d", "2h", "ticket"): 'slo:sli_error:ratio_rate1d{slo="checkout-availability"} > 0.003 and '
-        'slo:sli_error:ratio_rate2h{slo="checkout-availability"} > 0.003',
-        ("3d", "6h", "ticket"): 'slo:sli_error:ratio_rate3d{slo="checkout-availability"} > 0.001 and '
-        'slo:sli_error:ratio_rate6h{slo="checkout-availability"} > 0.001',
+        ("1h", "5m", "page"): expr("1h", "5m", "0.0144"),
+        ("6h", "30m", "page"): expr("6h", "30m", "0.006"),
+        ("1d", "2h", "ticket"): expr("1d", "2h", "0.003"),
+        ("3d", "6h", "ticket"): expr("3d", "6h", "0.001"),
     }
     records = [r["record"] for r in group["rules"] if "record" in r]
     windows = ["5m", "30m", "1h", "2h", "6h", "1d", "3d", "30d"]
@@ -253,11 +275,36 @@ def test_every_custom_resource_matches_its_schema(out_name: str, request: pytest
 
 
 def test_a_service_monitor_per_service_on_the_metrics_port(shop: Model, shop_out: Path) -> None:
-    monitors = load_all((shop_out / "prometheus" / "servicemonitors.yaml").read_text())
-    served = [n for n, s in shop.services.items() if any(a.networked for a in s.apis)]
-    assert "notification" not in served  # a consumer only: no port, no metrics endpoint
-    assert sorted(m["metadata"]["name"] for m in monitors) == sorted(served)
-    assert {e["port"] for m in monitors for e in m["spec"]["endpoints"]} == {"metrics"}
+    """Every workload, the event consumer ``notification`` too, is scraped: its
+    ServiceMonitor selects the Kubernetes Service of ``emit kubernetes`` that carries the
+    port named ``metrics`` at ``runtime.metrics_port``."""
+    from meshwright.emit.conventions import metrics_port
+    from meshwright.emit.kubernetes.labels import namespace
+    from meshwright.emit.kubernetes.workload import service
+    from meshwright.emit.registry import network_view
+
+    platform = network_view(shop)  # what the emitters see
+    monitors = {
+        m["metadata"]["name"]: m
+        for m in load_all((shop_out / "prometheus" / "servicemonitors.yaml").read_text())
+    }
+    assert not any(a.networked for a in shop.services["notification"].apis)  # events only
+    assert sorted(monitors) == sorted(shop.services)
+    for name, svc in platform.services.items():
+        monitor = monitors[name]
+        k8s = service(platform, name, svc)
+        assert k8s is not None
+        labels = k8s["metadata"]["labels"]
+        assert monitor["spec"]["selector"]["matchLabels"].items() <= labels.items()
+        assert monitor["spec"]["namespaceSelector"]["matchNames"] == [namespace(shop)]  # kustomize's
+        [endpoint] = monitor["spec"]["endpoints"]
+        [port] = [p for p in k8s["spec"]["ports"] if p["name"] == endpoint["port"]]
+        assert port["port"] == metrics_port(svc)
+    contract = load_all((shop_out / "metrics-contract.yaml").read_text())[0]["services"]
+    assert contract["notification"] == {
+        "endpoint": {"port": 9090, "port_name": "metrics", "path": "/metrics"},
+        "histograms": [],
+    }
 
 
 # --------------------------------------------------------------------------- grafana

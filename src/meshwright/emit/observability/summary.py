@@ -9,7 +9,7 @@ from typing import Any
 from meshwright.emit.conventions import METRICS_PATH, METRICS_PORT_NAME, metrics_port
 from meshwright.emit.observability.prometheus_rules import SloRules, describe
 from meshwright.emit.observability.semconv import SERVICE_LABEL, buckets, number, server_metrics
-from meshwright.emit.observability.service_monitors import monitored
+from meshwright.emit.observability.service_monitors import scraped_services
 from meshwright.emit.observability.sli import duration
 from meshwright.emit.observability.tracing import slow_thresholds
 from meshwright.emit.wiring import dns_name
@@ -19,10 +19,11 @@ Obj = dict[str, Any]
 
 
 def metrics_contract(model: Model) -> Obj:
-    """Per monitored service: the endpoint and every histogram it must expose."""
+    """Per workload: the metrics endpoint and every histogram it must expose (none for a
+    service without a gRPC or HTTP API: its endpoint serves only its own metrics)."""
     tracing = slow_thresholds(model)
     services: Obj = {}
-    for name in monitored(model):
+    for name in scraped_services(model):
         svc = model.services[name]
         extra = (tracing[name],) if name in tracing else ()
         services[dns_name(name)] = {

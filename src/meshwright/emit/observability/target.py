@@ -17,7 +17,7 @@ from meshwright.emit.observability import (
     summary,
     tracing,
 )
-from meshwright.emit.observability.service_monitors import monitored, service_monitor
+from meshwright.emit.observability.service_monitors import monitored, scraped_services, service_monitor
 from meshwright.emit.registry import target
 from meshwright.emit.wiring import dns_name
 from meshwright.emit.yamltext import dump, dump_all
@@ -44,11 +44,8 @@ def prometheus_files(model: Model) -> list[Artifact]:
     """ServiceMonitors, rule files with their promtool tests, PrometheusRules,
     Alertmanager configuration and runbooks."""
     slos = prometheus_rules.slo_rules(model)
-    out = [
-        Artifact(
-            "prometheus/servicemonitors.yaml", dump_all(service_monitor(model, n) for n in monitored(model))
-        )
-    ]
+    monitors = dump_all(service_monitor(model, n) for n in scraped_services(model))
+    out = [Artifact("prometheus/servicemonitors.yaml", monitors)]
     for rules in slos:
         rule_file = f"{rules.name}.rules.yaml"
         out.append(Artifact(f"prometheus/rules/{rule_file}", dump(prometheus_rules.rule_file(rules))))
