@@ -37,6 +37,17 @@ SCHEMA_OF = {
     "Kibana": "kibana_v1.json",
 }
 
+CORE_KINDS = {
+    "ConfigMap",
+    "NetworkPolicy",
+    "Namespace",
+    "ServiceAccount",
+    "Role",
+    "RoleBinding",
+    "DaemonSet",
+}
+"""Kubernetes' own kinds, validated by kubernetes-validate (the Kubernetes target's tool)."""
+
 EDGE_MODEL = """
 meshwright: 1
 system: edge
@@ -144,9 +155,7 @@ def test_generated_tests_catch_a_wrong_threshold(shop_out: Path, tmp_path: Path)
     assert "page-1h fires" in result.stdout + result.stderr
 
 
-def test_low_traffic_guard_is_what_keeps_a_trickle_of_failures_silent(
-    shop_out: Path, tmp_path: Path
-) -> None:
+def test_low_traffic_guard_is_what_keeps_a_trickle_of_failures_silent(shop_out: Path, tmp_path: Path) -> None:
     """Without the guard, the generated low-traffic case fails: one bad request in 5m of a
     quiet service (a 100 % error ratio) would page."""
     src = shop_out / "prometheus" / "rules"
@@ -263,15 +272,79 @@ def _resources(out: Path) -> list[dict[str, Any]]:
 @pytest.mark.parametrize("out_name", ["shop_out", "edge_out"])
 def test_every_custom_resource_matches_its_schema(out_name: str, request: pytest.FixtureRequest) -> None:
     out: Path = request.getfixturevalue(out_name)
+    import kubernetes_validate
+
     kinds = set()
     for obj in _resources(out):
-        if obj["kind"] in ("ConfigMap", "NetworkPolicy", "Kustomization"):
-            continue  # core kinds: kubernetes_validate checks them below
+        if obj["kind"] == "Kustomization":
+            continue  # kubectl kustomize renders it (test_kustomization_renders_every_resource)
+        if obj["kind"] in CORE_KINDS:
+            kubernetes_validate.validate(obj, kubernetes_validate.latest_version(), strict=True)
+            continue
         schema = json.loads((SCHEMAS / SCHEMA_OF[obj["kind"]]).read_text())
         jsonschema.validators.validator_for(schema)(schema).validate(obj)
         kinds.add(obj["kind"])
     expected = set(SCHEMA_OF) - ({"Jaeger"} if out_name == "edge_out" else set())
     assert kinds == expected
+
+
+def test_fluent_bit_daemon_set_runs_with_its_config_rbac_and_credentials(shop: Model, shop_out: Path) -> None:
+    """The DaemonSet mounts the generated configuration, the paths the configuration names
+    (tail database, CA) and the host's logs; its ServiceAccount may read exactly the pods of
+    the system's namespace; it may reach Elasticsearch through the default-deny."""
+    from meshwright.emit.kubernetes.labels import namespace
+
+    objs = {
+        (o["kind"], o["metadata"]["name"]): o
+        for o in load_all((shop_out / "logging/fluent-bit.yaml").read_text())
+    }
+    ns, logging_ns = namespace(shop), f"{namespace(shop)}-logging"
+    assert (
+        objs["Namespace", logging_ns]["metadata"]["labels"]["pod-security.kubernetes.io/enforce"]
+        == "privileged"
+    )
+    ds = objs["DaemonSet", "fluent-bit"]
+    cm = objs["ConfigMap", "fluent-bit-config"]
+    assert ds["metadata"]["namespace"] == cm["metadata"]["namespace"] == logging_ns
+    pod = ds["spec"]["template"]["spec"]
+    assert (
+        ds["spec"]["selector"]["matchLabels"].items() <= ds["spec"]["template"]["metadata"]["labels"].items()
+    )
+    [container] = pod["containers"]
+    mounts = {m["name"]: m for m in container["volumeMounts"]}
+    volumes = {v["name"]: v for v in pod["volumes"]}
+    assert set(mounts) == set(volumes)
+    assert volumes[mounts["config"]["name"]]["configMap"]["name"] == "fluent-bit-config"
+    assert mounts["config"]["mountPath"] == "/fluent-bit/etc/"
+    conf = cm["data"]["fluent-bit.conf"]
+    assert conf == (shop_out / "logging/fluent-bit.conf").read_text()
+
+    def setting(key: str) -> str:
+        [value] = [line.split(None, 1)[1] for line in conf.splitlines() if line.split()[:1] == [key]]
+        return value
+
+    assert setting("DB").startswith(mounts["state"]["mountPath"] + "/")
+    assert volumes["state"]["hostPath"]["path"] == mounts["state"]["mountPath"]
+    assert setting("tls.ca_file") == mounts["es-ca"]["mountPath"] + "/ca.crt"
+    assert setting("Path").startswith(mounts["varlog"]["mountPath"] + "/containers/")
+    assert mounts["varlog"]["readOnly"] is True and container["securityContext"]["readOnlyRootFilesystem"]
+    assert setting("Host") == f"logs-es-http.{ns}.svc"  # ECK's HTTP Service, across namespaces
+    [env] = container["env"]
+    assert env["name"] == "ELASTICSEARCH_PASSWORD" and "${ELASTICSEARCH_PASSWORD}" in conf
+    assert env["valueFrom"]["secretKeyRef"]["name"] == volumes["es-ca"]["secret"]["secretName"]
+    # RBAC of the kubernetes filter: read pods of the system's namespace, nothing else.
+    role, binding = objs["Role", "fluent-bit"], objs["RoleBinding", "fluent-bit"]
+    assert role["metadata"]["namespace"] == binding["metadata"]["namespace"] == ns
+    assert role["rules"] == [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list", "watch"]}]
+    assert binding["roleRef"]["name"] == role["metadata"]["name"]
+    assert binding["subjects"] == [
+        {"kind": "ServiceAccount", "name": pod["serviceAccountName"], "namespace": logging_ns}
+    ]
+    assert objs["ServiceAccount", pod["serviceAccountName"]]["metadata"]["namespace"] == logging_ns
+    policy = objs["NetworkPolicy", "allow-fluent-bit-to-elasticsearch"]["spec"]
+    [peer] = policy["ingress"][0]["from"]
+    assert peer["podSelector"]["matchLabels"].items() <= ds["spec"]["template"]["metadata"]["labels"].items()
+    assert policy["ingress"][0]["ports"] == [{"port": int(setting("Port")), "protocol": "TCP"}]
 
 
 def test_a_service_monitor_per_service_on_the_metrics_port(shop: Model, shop_out: Path) -> None:
@@ -502,7 +575,7 @@ def test_kustomization_renders_every_resource(shop_out: Path) -> None:
 
     objects = kubectl_kustomize(shop_out)
     kinds = {o["kind"] for o in objects}
-    assert kinds == set(SCHEMA_OF) | {"ConfigMap", "NetworkPolicy"}
+    assert kinds == set(SCHEMA_OF) | CORE_KINDS
 
 
 def test_network_policies_open_only_the_telemetry_paths(shop_out: Path, edge_out: Path) -> None:

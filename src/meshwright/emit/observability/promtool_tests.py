@@ -56,9 +56,7 @@ def per_minute(rules: SloRules, alert: BurnAlert) -> float:
     return max(PER_MINUTE, float(math.ceil(needed / 1000) * 1000))
 
 
-def input_series(
-    rules: SloRules, bad_ratio: float, steps: int, rate: float = PER_MINUTE
-) -> list[Obj]:
+def input_series(rules: SloRules, bad_ratio: float, steps: int, rate: float = PER_MINUTE) -> list[Obj]:
     """Counters of the objective's first protocol: ``rate`` requests a minute,
     ``bad_ratio`` of them bad."""
     metric = rules.metrics[0]

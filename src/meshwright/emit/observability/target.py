@@ -7,6 +7,7 @@ import json
 
 from meshwright.emit.observability import (
     alertmanager,
+    fluent_bit,
     grafana,
     logs,
     network,
@@ -32,7 +33,7 @@ KUBERNETES_FILES = frozenset(
         "grafana/grafanadashboards.yaml",
         "tracing/opentelemetrycollector.yaml",
         "tracing/jaeger.yaml",
-        "logging/fluent-bit-configmap.yaml",
+        "logging/fluent-bit.yaml",
         "logging/eck.yaml",
         "kubernetes/network-policies.yaml",
     }
@@ -103,10 +104,10 @@ def tracing_files(model: Model) -> list[Artifact]:
 
 
 def logging_files(model: Model) -> list[Artifact]:
-    """Fluent Bit configuration, index template, ILM policy and ECK resources."""
+    """Fluent Bit configuration and DaemonSet, index template, ILM policy and ECK resources."""
     return [
         Artifact("logging/fluent-bit.conf", logs.fluent_bit_config(model)),
-        Artifact("logging/fluent-bit-configmap.yaml", dump(logs.config_map(model))),
+        Artifact("logging/fluent-bit.yaml", dump_all(fluent_bit.objects(model))),
         Artifact("logging/index-template.json", _json(logs.index_template(model))),
         Artifact("logging/ilm-policy.json", _json(logs.ilm_policy(model))),
         Artifact(
