@@ -204,6 +204,21 @@ def test_burn_alerts_of_a_30_day_slo_are_the_workbooks(shop_out: Path) -> None:
             assert r["annotations"]["runbook_url"].startswith("runbooks/checkout-availability.md#")
 
 
+@pytest.mark.parametrize("out_name", ["shop_out", "edge_out"])
+def test_every_runbook_url_resolves_to_a_section(out_name: str, request: pytest.FixtureRequest) -> None:
+    out: Path = request.getfixturevalue(out_name)
+    seen = 0
+    for path in sorted((out / "prometheus" / "rules").glob("*.rules.yaml")):
+        for rule in load_all(path.read_text())[0]["groups"][0]["rules"]:
+            if "alert" not in rule:
+                continue
+            page, _, anchor = rule["annotations"]["runbook_url"].partition("#")
+            text = (out / page).read_text()
+            assert f"\n## {anchor}\n" in text, (path.name, anchor)
+            seen += 1
+    assert seen
+
+
 def test_latency_sli_reads_the_bucket_at_the_threshold(shop_out: Path) -> None:
     text = (shop_out / "prometheus/rules/catalog-latency-p99.rules.yaml").read_text()
     assert 'le=~\\"150|150.0\\"' in text or 'le=~"150|150.0"' in text  # gRPC: milliseconds

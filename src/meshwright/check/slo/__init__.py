@@ -9,6 +9,7 @@ from meshwright.check.slo.MW306 import ServiceTimeAboveLatencySlo
 from meshwright.check.slo.MW307 import DependencySloWeaker
 from meshwright.check.slo.MW308 import SloWithoutMetrics
 from meshwright.check.slo.MW309 import BurnAlertsMissing
+from meshwright.check.slo.MW310 import BurnAlertsSilencedByLowTraffic
 
 RULES = (
     AvailabilityUnreachable,
@@ -20,4 +21,5 @@ RULES = (
     DependencySloWeaker,
     SloWithoutMetrics,
     BurnAlertsMissing,
+    BurnAlertsSilencedByLowTraffic,
 )
