@@ -10,6 +10,7 @@ from meshwright.check.slo.MW307 import DependencySloWeaker
 from meshwright.check.slo.MW308 import SloWithoutMetrics
 from meshwright.check.slo.MW309 import BurnAlertsMissing
 from meshwright.check.slo.MW310 import BurnAlertsSilencedByLowTraffic
+from meshwright.check.slo.MW311 import MetricsPortSetInConfig
 
 RULES = (
     AvailabilityUnreachable,
@@ -22,4 +23,5 @@ RULES = (
     SloWithoutMetrics,
     BurnAlertsMissing,
     BurnAlertsSilencedByLowTraffic,
+    MetricsPortSetInConfig,
 )
