@@ -59,7 +59,7 @@ services:
     apis:
       - {name: Api, protocol: http, port: 8080, operations: {Get: {}}}
       - {name: Rpc, protocol: grpc, port: 9000, operations: {Put: {}}}
-    slo: {availability: 99.5, latency: {p50: 20ms, p95: 120ms}, window: 7d}
+    slo: {availability: 99.5, latency: {p50: 20ms, p95: 120ms}, window: 7d, min_bad_requests: 3}
   worker:
     apis:
       - {name: Events, protocol: event, operations: {Handle: {}}}
