@@ -80,7 +80,8 @@ def test_workers_without_apis_are_probed_on_the_metrics_port_and_reach_the_broke
     assert scrape["from"][0]["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": "prometheus"}
     assert scrape["ports"] == [{"port": 9090, "protocol": "TCP"}]
     [doc] = load_all((out / "compose" / "compose.yaml").read_text(encoding="utf-8"))
-    assert set(doc["services"]) == {"invoicer", "scheduler", "rabbitmq", "cache"}
+    telemetry = {"otel-collector", "jaeger", "prometheus", "grafana"}  # default platform.telemetry
+    assert set(doc["services"]) == {"invoicer", "scheduler", "rabbitmq", "cache"} | telemetry
     assert doc["services"]["invoicer"]["healthcheck"]["test"][-1] == "http://127.0.0.1:9090/healthz"
     dockerfile = (out / "docker" / "invoicer" / "Dockerfile").read_text(encoding="utf-8")
     assert "EXPOSE 9090\n" in dockerfile and "http://127.0.0.1:9090/healthz" in dockerfile

@@ -37,6 +37,17 @@ SCHEMA_OF = {
     "Kibana": "kibana_v1.json",
 }
 
+CORE_KINDS = {
+    "ConfigMap",
+    "NetworkPolicy",
+    "Namespace",
+    "ServiceAccount",
+    "Role",
+    "RoleBinding",
+    "DaemonSet",
+}
+"""Kubernetes' own kinds, validated by kubernetes-validate (the Kubernetes target's tool)."""
+
 EDGE_MODEL = """
 meshwright: 1
 system: edge
@@ -48,7 +59,7 @@ services:
     apis:
       - {name: Api, protocol: http, port: 8080, operations: {Get: {}}}
       - {name: Rpc, protocol: grpc, port: 9000, operations: {Put: {}}}
-    slo: {availability: 99.5, latency: {p50: 20ms, p95: 120ms}, window: 7d}
+    slo: {availability: 99.5, latency: {p50: 20ms, p95: 120ms}, window: 7d, min_bad_requests: 3}
   worker:
     apis:
       - {name: Events, protocol: event, operations: {Handle: {}}}
@@ -144,6 +155,21 @@ def test_generated_tests_catch_a_wrong_threshold(shop_out: Path, tmp_path: Path)
     assert "page-1h fires" in result.stdout + result.stderr
 
 
+def test_low_traffic_guard_is_what_keeps_a_trickle_of_failures_silent(shop_out: Path, tmp_path: Path) -> None:
+    """Without the guard, the generated low-traffic case fails: one bad request in 5m of a
+    quiet service (a 100 % error ratio) would page."""
+    src = shop_out / "prometheus" / "rules"
+    rules = (src / "checkout-availability.rules.yaml").read_text()
+    guard = ' and slo:sli_bad_requests:increase5m{slo="checkout-availability"} >= 5'
+    assert rules.count(guard) == 1, rules
+    (tmp_path / "checkout-availability.rules.yaml").write_text(rules.replace(guard, ""))
+    shutil.copy(src / "checkout-availability.test.yaml", tmp_path)
+    result = run(tool("promtool"), "test", "rules", "checkout-availability.test.yaml", cwd=tmp_path)
+    assert result.returncode != 0
+    out = result.stdout + result.stderr
+    assert "low traffic: every request fails" in out and "page-1h" in out
+
+
 def test_burn_alerts_of_a_30_day_slo_are_the_workbooks(shop_out: Path) -> None:
     group = load_all((shop_out / "prometheus/rules/checkout-availability.rules.yaml").read_text())[0][
         "groups"
@@ -153,15 +179,20 @@ def test_burn_alerts_of_a_30_day_slo_are_the_workbooks(shop_out: Path) -> None:
         for r in group["rules"]
         if r.get("alert") == "SLOErrorBudgetBurn"
     }
+    sel = '{slo="checkout-availability"}'
+
+    def expr(long: str, short: str, threshold: str) -> str:
+        return (
+            f"slo:sli_error:ratio_rate{long}{sel} > {threshold} and "
+            f"slo:sli_error:ratio_rate{short}{sel} > {threshold} and "
+            f"slo:sli_bad_requests:increase{short}{sel} >= 5"  # the low-traffic guard
+        )
+
     assert found == {
-        ("1h", "5m", "page"): 'slo:sli_error:ratio_rate1h{slo="checkout-availability"} > 0.0144 and '
-        'slo:sli_error:ratio_rate5m{slo="checkout-availability"} > 0.0144',
-        ("6h", "30m", "page"): 'slo:sli_error:ratio_rate6h{slo="checkout-availability"} > 0.006 and '
-        'slo:sli_error:ratio_rate30m{slo="checkout-availability"} > 0.006',
-        ("1d", "2h", "ticket"): 'slo:sli_error:ratio_rate1d{slo="checkout-availability"} > 0.003 and '
-        'slo:sli_error:ratio_rate2h{slo="checkout-availability"} > 0.003',
-        ("3d", "6h", "ticket"): 'slo:sli_error:ratio_rate3d{slo="checkout-availability"} > 0.001 and '
-        'slo:sli_error:ratio_rate6h{slo="checkout-availability"} > 0.001',
+        ("1h", "5m", "page"): expr("1h", "5m", "0.0144"),
+        ("6h", "30m", "page"): expr("6h", "30m", "0.006"),
+        ("1d", "2h", "ticket"): expr("1d", "2h", "0.003"),
+        ("3d", "6h", "ticket"): expr("3d", "6h", "0.001"),
     }
     records = [r["record"] for r in group["rules"] if "record" in r]
     windows = ["5m", "30m", "1h", "2h", "6h", "1d", "3d", "30d"]
@@ -171,6 +202,21 @@ def test_burn_alerts_of_a_30_day_slo_are_the_workbooks(shop_out: Path) -> None:
     for r in group["rules"]:
         if "alert" in r:
             assert r["annotations"]["runbook_url"].startswith("runbooks/checkout-availability.md#")
+
+
+@pytest.mark.parametrize("out_name", ["shop_out", "edge_out"])
+def test_every_runbook_url_resolves_to_a_section(out_name: str, request: pytest.FixtureRequest) -> None:
+    out: Path = request.getfixturevalue(out_name)
+    seen = 0
+    for path in sorted((out / "prometheus" / "rules").glob("*.rules.yaml")):
+        for rule in load_all(path.read_text())[0]["groups"][0]["rules"]:
+            if "alert" not in rule:
+                continue
+            page, _, anchor = rule["annotations"]["runbook_url"].partition("#")
+            text = (out / page).read_text()
+            assert f"\n## {anchor}\n" in text, (path.name, anchor)
+            seen += 1
+    assert seen
 
 
 def test_latency_sli_reads_the_bucket_at_the_threshold(shop_out: Path) -> None:
@@ -241,10 +287,15 @@ def _resources(out: Path) -> list[dict[str, Any]]:
 @pytest.mark.parametrize("out_name", ["shop_out", "edge_out"])
 def test_every_custom_resource_matches_its_schema(out_name: str, request: pytest.FixtureRequest) -> None:
     out: Path = request.getfixturevalue(out_name)
+    import kubernetes_validate
+
     kinds = set()
     for obj in _resources(out):
-        if obj["kind"] in ("ConfigMap", "NetworkPolicy", "Kustomization"):
-            continue  # core kinds: kubernetes_validate checks them below
+        if obj["kind"] == "Kustomization":
+            continue  # kubectl kustomize renders it (test_kustomization_renders_every_resource)
+        if obj["kind"] in CORE_KINDS:
+            kubernetes_validate.validate(obj, kubernetes_validate.latest_version(), strict=True)
+            continue
         schema = json.loads((SCHEMAS / SCHEMA_OF[obj["kind"]]).read_text())
         jsonschema.validators.validator_for(schema)(schema).validate(obj)
         kinds.add(obj["kind"])
@@ -252,12 +303,96 @@ def test_every_custom_resource_matches_its_schema(out_name: str, request: pytest
     assert kinds == expected
 
 
+def test_fluent_bit_daemon_set_runs_with_its_config_rbac_and_credentials(shop: Model, shop_out: Path) -> None:
+    """The DaemonSet mounts the generated configuration, the paths the configuration names
+    (tail database, CA) and the host's logs; its ServiceAccount may read exactly the pods of
+    the system's namespace; it may reach Elasticsearch through the default-deny."""
+    from meshwright.emit.kubernetes.labels import namespace
+
+    objs = {
+        (o["kind"], o["metadata"]["name"]): o
+        for o in load_all((shop_out / "logging/fluent-bit.yaml").read_text())
+    }
+    ns, logging_ns = namespace(shop), f"{namespace(shop)}-logging"
+    assert (
+        objs["Namespace", logging_ns]["metadata"]["labels"]["pod-security.kubernetes.io/enforce"]
+        == "privileged"
+    )
+    ds = objs["DaemonSet", "fluent-bit"]
+    cm = objs["ConfigMap", "fluent-bit-config"]
+    assert ds["metadata"]["namespace"] == cm["metadata"]["namespace"] == logging_ns
+    pod = ds["spec"]["template"]["spec"]
+    assert (
+        ds["spec"]["selector"]["matchLabels"].items() <= ds["spec"]["template"]["metadata"]["labels"].items()
+    )
+    [container] = pod["containers"]
+    mounts = {m["name"]: m for m in container["volumeMounts"]}
+    volumes = {v["name"]: v for v in pod["volumes"]}
+    assert set(mounts) == set(volumes)
+    assert volumes[mounts["config"]["name"]]["configMap"]["name"] == "fluent-bit-config"
+    assert mounts["config"]["mountPath"] == "/fluent-bit/etc/"
+    conf = cm["data"]["fluent-bit.conf"]
+    assert conf == (shop_out / "logging/fluent-bit.conf").read_text()
+
+    def setting(key: str) -> str:
+        [value] = [line.split(None, 1)[1] for line in conf.splitlines() if line.split()[:1] == [key]]
+        return value
+
+    assert setting("DB").startswith(mounts["state"]["mountPath"] + "/")
+    assert volumes["state"]["hostPath"]["path"] == mounts["state"]["mountPath"]
+    assert setting("tls.ca_file") == mounts["es-ca"]["mountPath"] + "/ca.crt"
+    assert setting("Path").startswith(mounts["varlog"]["mountPath"] + "/containers/")
+    assert mounts["varlog"]["readOnly"] is True and container["securityContext"]["readOnlyRootFilesystem"]
+    assert setting("Host") == f"logs-es-http.{ns}.svc"  # ECK's HTTP Service, across namespaces
+    [env] = container["env"]
+    assert env["name"] == "ELASTICSEARCH_PASSWORD" and "${ELASTICSEARCH_PASSWORD}" in conf
+    assert env["valueFrom"]["secretKeyRef"]["name"] == volumes["es-ca"]["secret"]["secretName"]
+    # RBAC of the kubernetes filter: read pods of the system's namespace, nothing else.
+    role, binding = objs["Role", "fluent-bit"], objs["RoleBinding", "fluent-bit"]
+    assert role["metadata"]["namespace"] == binding["metadata"]["namespace"] == ns
+    assert role["rules"] == [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list", "watch"]}]
+    assert binding["roleRef"]["name"] == role["metadata"]["name"]
+    assert binding["subjects"] == [
+        {"kind": "ServiceAccount", "name": pod["serviceAccountName"], "namespace": logging_ns}
+    ]
+    assert objs["ServiceAccount", pod["serviceAccountName"]]["metadata"]["namespace"] == logging_ns
+    policy = objs["NetworkPolicy", "allow-fluent-bit-to-elasticsearch"]["spec"]
+    [peer] = policy["ingress"][0]["from"]
+    assert peer["podSelector"]["matchLabels"].items() <= ds["spec"]["template"]["metadata"]["labels"].items()
+    assert policy["ingress"][0]["ports"] == [{"port": int(setting("Port")), "protocol": "TCP"}]
+
+
 def test_a_service_monitor_per_service_on_the_metrics_port(shop: Model, shop_out: Path) -> None:
-    monitors = load_all((shop_out / "prometheus" / "servicemonitors.yaml").read_text())
-    served = [n for n, s in shop.services.items() if any(a.networked for a in s.apis)]
-    assert "notification" not in served  # a consumer only: no port, no metrics endpoint
-    assert sorted(m["metadata"]["name"] for m in monitors) == sorted(served)
-    assert {e["port"] for m in monitors for e in m["spec"]["endpoints"]} == {"metrics"}
+    """Every workload, the event consumer ``notification`` too, is scraped: its
+    ServiceMonitor selects the Kubernetes Service of ``emit kubernetes`` that carries the
+    port named ``metrics`` at ``runtime.metrics_port``."""
+    from meshwright.emit.conventions import metrics_port
+    from meshwright.emit.kubernetes.labels import namespace
+    from meshwright.emit.kubernetes.workload import service
+    from meshwright.emit.registry import network_view
+
+    platform = network_view(shop)  # what the emitters see
+    monitors = {
+        m["metadata"]["name"]: m
+        for m in load_all((shop_out / "prometheus" / "servicemonitors.yaml").read_text())
+    }
+    assert not any(a.networked for a in shop.services["notification"].apis)  # events only
+    assert sorted(monitors) == sorted(shop.services)
+    for name, svc in platform.services.items():
+        monitor = monitors[name]
+        k8s = service(platform, name, svc)
+        assert k8s is not None
+        labels = k8s["metadata"]["labels"]
+        assert monitor["spec"]["selector"]["matchLabels"].items() <= labels.items()
+        assert monitor["spec"]["namespaceSelector"]["matchNames"] == [namespace(shop)]  # kustomize's
+        [endpoint] = monitor["spec"]["endpoints"]
+        [port] = [p for p in k8s["spec"]["ports"] if p["name"] == endpoint["port"]]
+        assert port["port"] == metrics_port(svc)
+    contract = load_all((shop_out / "metrics-contract.yaml").read_text())[0]["services"]
+    assert contract["notification"] == {
+        "endpoint": {"port": 9090, "port_name": "metrics", "path": "/metrics"},
+        "histograms": [],
+    }
 
 
 # --------------------------------------------------------------------------- grafana
@@ -455,7 +590,7 @@ def test_kustomization_renders_every_resource(shop_out: Path) -> None:
 
     objects = kubectl_kustomize(shop_out)
     kinds = {o["kind"] for o in objects}
-    assert kinds == set(SCHEMA_OF) | {"ConfigMap", "NetworkPolicy"}
+    assert kinds == set(SCHEMA_OF) | CORE_KINDS
 
 
 def test_network_policies_open_only_the_telemetry_paths(shop_out: Path, edge_out: Path) -> None:

@@ -93,7 +93,7 @@ def test_network_policies_keep_container_ports() -> None:
 
 
 def test_compose_callers_dial_the_container_port() -> None:
-    [artifact] = emit_target("compose", _model())
+    [artifact] = [a for a in emit_target("compose", _model()) if a.path == "compose.yaml"]
     [doc] = load_all(str(artifact.content))
     assert doc["services"]["web"]["environment"]["MAIL_ADDR"] == "mail:8080"
     assert doc["services"]["web"]["ports"] == ["127.0.0.1:8080:8080"]

@@ -14,6 +14,14 @@ windows stay and the factors scale (as Sloth does), so each alert still means "t
 of the period's budget is gone". An alert fires when the error ratio over *both* its long
 and its short window exceeds ``factor × budget``.
 
+**Low traffic.** A ratio over few requests is noise: one failure among the two requests a
+quiet service gets in five minutes is a 50 % error ratio, far above every threshold. So an
+alert also needs at least ``min_bad_requests`` bad requests (``slo.min_bad_requests``,
+default 5) in its short window. At high traffic the guard never binds (a 99.9 % objective
+at 10 requests/s has 43 bad requests in the 5m window at the page threshold); for a quiet
+service a lone failure stays silent while a real outage (every request failing) still
+pages as soon as the short window has seen that many requests.
+
 An alert is left out, with the reason, when its long window is longer than the period (the
 period cannot hold it) or when ``factor × budget ≥ 1`` (an error ratio above 100 % never
 happens, so the alert could never fire).
@@ -70,6 +78,8 @@ class Objective:
     period: float
     quantile: str | None = None
     threshold: float | None = None
+    min_bad_requests: int = 1
+    """Bad requests an alert's short window must hold before the alert fires."""
 
     @property
     def name(self) -> str:
@@ -106,12 +116,30 @@ def objectives(service: str, slo: Slo) -> list[Objective]:
     """The objectives of one service's SLO, availability first, then p50, p95, p99."""
     out: list[Objective] = []
     if slo.availability is not None:
-        out.append(Objective(service, "availability", slo.availability / 100.0, slo.window))
+        out.append(
+            Objective(
+                service,
+                "availability",
+                slo.availability / 100.0,
+                slo.window,
+                min_bad_requests=slo.min_bad_requests,
+            )
+        )
     if slo.latency is not None:
         for field, q in QUANTILES.items():
             threshold = getattr(slo.latency, field)
             if threshold is not None:
-                out.append(Objective(service, "latency", q, slo.window, quantile=field, threshold=threshold))
+                out.append(
+                    Objective(
+                        service,
+                        "latency",
+                        q,
+                        slo.window,
+                        quantile=field,
+                        threshold=threshold,
+                        min_bad_requests=slo.min_bad_requests,
+                    )
+                )
     return out
 
 

@@ -529,6 +529,15 @@ class Slo(Strict):
     availability: Percentage | None = None
     latency: LatencyObjective | None = None
     window: Duration = 30 * 86400.0
+    min_bad_requests: int = Field(
+        default=5,
+        ge=1,
+        le=1_000_000,
+        description=(
+            "Low-traffic guard: a burn-rate alert fires only when its short window holds at "
+            "least this many bad requests, so a lone failure of a quiet service never pages."
+        ),
+    )
 
 
 class AuthorizationRule(Strict):

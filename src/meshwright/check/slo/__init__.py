@@ -9,6 +9,8 @@ from meshwright.check.slo.MW306 import ServiceTimeAboveLatencySlo
 from meshwright.check.slo.MW307 import DependencySloWeaker
 from meshwright.check.slo.MW308 import SloWithoutMetrics
 from meshwright.check.slo.MW309 import BurnAlertsMissing
+from meshwright.check.slo.MW310 import BurnAlertsSilencedByLowTraffic
+from meshwright.check.slo.MW311 import MetricsPortSetInConfig
 
 RULES = (
     AvailabilityUnreachable,
@@ -20,4 +22,6 @@ RULES = (
     DependencySloWeaker,
     SloWithoutMetrics,
     BurnAlertsMissing,
+    BurnAlertsSilencedByLowTraffic,
+    MetricsPortSetInConfig,
 )

@@ -23,6 +23,11 @@ ELASTIC_VERSION = "8.15.3"
 ECS_VERSION = "8.11.0"
 ELASTICSEARCH = "logs"
 """Name of the ECK Elasticsearch; its HTTP Service is ``logs-es-http``."""
+ES_PORT = 9200
+CA_DIR = "/etc/elasticsearch/certs"
+"""Where Fluent Bit finds the CA of the cluster's HTTP certificate (``ca.crt``)."""
+STATE_DIR = "/var/fluent-bit/state"
+"""Host directory of the tail input's position database (survives pod restarts)."""
 ROLLOVER_AGE = "1d"
 ROLLOVER_SIZE = "50gb"
 
@@ -75,7 +80,7 @@ def fluent_bit_config(model: Model) -> str:
                 ("Tag", "kube.*"),
                 ("Path", f"/var/log/containers/*_{ns}_*.log"),
                 ("multiline.parser", "docker, cri"),
-                ("DB", "/var/fluent-bit/state/tail.db"),
+                ("DB", f"{STATE_DIR}/tail.db"),
                 ("Mem_Buf_Limit", "50MB"),
                 ("Skip_Long_Lines", "On"),
                 ("Refresh_Interval", "10"),
@@ -129,11 +134,11 @@ def fluent_bit_config(model: Model) -> str:
             [
                 ("Name", "es"),
                 ("Match", "kube.*"),
-                ("Host", f"{ELASTICSEARCH}-es-http"),
-                ("Port", "9200"),
+                ("Host", f"{ELASTICSEARCH}-es-http.{ns}.svc"),
+                ("Port", str(ES_PORT)),
                 ("tls", "On"),
                 ("tls.verify", "On"),
-                ("tls.ca_file", "/etc/elasticsearch/certs/ca.crt"),
+                ("tls.ca_file", f"{CA_DIR}/ca.crt"),
                 ("HTTP_User", "elastic"),
                 ("HTTP_Passwd", "${ELASTICSEARCH_PASSWORD}"),
                 ("Index", data_stream(model)),
@@ -151,7 +156,7 @@ def fluent_bit_config(model: Model) -> str:
 
 
 def config_map(model: Model) -> Obj:
-    """The ConfigMap a Fluent Bit DaemonSet mounts at ``/fluent-bit/etc/``."""
+    """The ConfigMap the Fluent Bit DaemonSet (:mod:`.fluent_bit`) mounts at ``/fluent-bit/etc/``."""
     data = {"fluent-bit.conf": fluent_bit_config(model)}
     return resource(model, "v1", "ConfigMap", "fluent-bit-config", data, key="data")
 

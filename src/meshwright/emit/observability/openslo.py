@@ -4,8 +4,9 @@ Export: per service with an SLO, one ``kind: Service`` document and one ``kind: 
 objective, with an inline ratio indicator whose queries are the Prometheus queries of
 :mod:`.sli` (good/total for latency, bad/total for availability), a rolling time window of
 ``slo.window`` and ``budgetingMethod: Occurrences``. Annotations
-``meshwright.io/objective`` (availability | latency) and ``meshwright.io/threshold`` keep
-what OpenSLO has no field for, so the import is exact.
+``meshwright.io/objective`` (availability | latency), ``meshwright.io/threshold`` and
+``meshwright.io/min-bad-requests`` (the low-traffic guard, when not the default) keep what
+OpenSLO has no field for, so the import is exact.
 
 Import (:func:`load_openslo`): every ``kind: SLO`` document becomes part of its service's
 ``slo:``. Documents written by other tools (Sloth, Pyrra) import too: a latency objective is
@@ -37,6 +38,8 @@ Obj = dict[str, Any]
 API_VERSION = "openslo/v1"
 OBJECTIVE_KEY = "meshwright.io/objective"
 THRESHOLD_KEY = "meshwright.io/threshold"
+MIN_BAD_KEY = "meshwright.io/min-bad-requests"
+DEFAULT_MIN_BAD: int = Slo.model_fields["min_bad_requests"].default
 WINDOW = "{{.window}}"
 """The window placeholder of the queries (Sloth's and Pyrra's template syntax)."""
 
@@ -81,6 +84,8 @@ def slo_document(rules: SloRules) -> Obj:
     annotations: dict[str, str] = {OBJECTIVE_KEY: obj.kind}
     if obj.threshold is not None:
         annotations[THRESHOLD_KEY] = duration_text(obj.threshold)
+    if obj.min_bad_requests != DEFAULT_MIN_BAD:
+        annotations[MIN_BAD_KEY] = str(obj.min_bad_requests)
     return {
         "apiVersion": API_VERSION,
         "kind": "SLO",
@@ -124,6 +129,7 @@ class _Parts:
     availability: float | None = None
     window: float | None = None
     latency: dict[str, float] = field(default_factory=dict)
+    min_bad_requests: int | None = None
 
 
 _LE = re.compile(r'le=~?"([0-9.eE+-]+)')
@@ -225,6 +231,7 @@ def _objective(file: str, doc: CommentedMap, parts: _Parts) -> None:
                 "give every SLO of the service the same timeWindow",
             )
         parts.window = window
+    _min_bad(file, doc, parts)
     threshold = _threshold(file, doc)
     if threshold is None:
         if parts.availability is not None:
@@ -244,6 +251,26 @@ def _objective(file: str, doc: CommentedMap, parts: _Parts) -> None:
     if quantile in parts.latency:
         raise _fail(file, doc, "spec", f"a second {quantile} latency SLO for the same service", "keep one")
     parts.latency[quantile] = threshold
+
+
+def _min_bad(file: str, doc: CommentedMap, parts: _Parts) -> None:
+    """The low-traffic guard of ``meshwright.io/min-bad-requests``, one per service."""
+    annotations = _get(doc, "metadata", "annotations")
+    if not isinstance(annotations, dict) or MIN_BAD_KEY not in annotations:
+        return
+    text = str(annotations[MIN_BAD_KEY])
+    if not text.isdigit() or int(text) < 1:
+        raise _fail(file, annotations, MIN_BAD_KEY, f"{text!r} is not a whole number ≥ 1", "write e.g. '5'")
+    value = int(text)
+    if parts.min_bad_requests is not None and parts.min_bad_requests != value:
+        raise _fail(
+            file,
+            annotations,
+            MIN_BAD_KEY,
+            "the SLOs of one service have different min-bad-requests; the model has one",
+            "give every SLO of the service the same value",
+        )
+    parts.min_bad_requests = value
 
 
 def load_openslo(path: Path) -> dict[str, Slo]:
@@ -289,6 +316,8 @@ def load_openslo(path: Path) -> dict[str, Slo]:
         kwargs: Obj = {"availability": parts.availability, "latency": latency}
         if parts.window is not None:
             kwargs["window"] = parts.window
+        if parts.min_bad_requests is not None:
+            kwargs["min_bad_requests"] = parts.min_bad_requests
         out[service] = Slo(**kwargs)
     return out
 
@@ -302,4 +331,6 @@ def slo_block(slo: Slo) -> Obj:
         latency = slo.latency
         out["latency"] = {q: format_duration(t) for q in QUANTILES if (t := getattr(latency, q)) is not None}
     out["window"] = format_duration(slo.window)
+    if slo.min_bad_requests != DEFAULT_MIN_BAD:
+        out["min_bad_requests"] = slo.min_bad_requests
     return out

@@ -7,6 +7,8 @@ Per objective (see :mod:`meshwright.analysis.slo_math`) one rule group holds:
 - ``slo:objective:ratio``, ``slo:error_budget:ratio``, ``slo:current_burn_rate:ratio``
   (5m), ``slo:period_burn_rate:ratio`` and ``slo:period_error_budget_remaining:ratio``
   (Sloth's names, so existing Sloth dashboards read them);
+- ``slo:sli_bad_requests:increase<w>`` for the short window of every alert: the
+  low-traffic guard (an alert needs ``min_bad_requests`` bad requests in it);
 - the alert ``SLOErrorBudgetBurn`` once per workbook window the objective can have, with
   labels ``severity`` (page or ticket), ``slo``, ``service``, ``long_window``,
   ``short_window`` and a ``runbook_url`` into the generated runbook.
@@ -26,7 +28,7 @@ from meshwright.emit.observability.semconv import (
     selector,
     server_metrics,
 )
-from meshwright.emit.observability.sli import duration, error_ratio
+from meshwright.emit.observability.sli import bad_requests, duration, error_ratio
 from meshwright.emit.wiring import dns_name
 from meshwright.model.types import Model
 
@@ -72,6 +74,16 @@ def record_name(window: float) -> str:
     return f"slo:sli_error:ratio_rate{duration(window)}"
 
 
+def bad_record_name(window: float) -> str:
+    """``slo:sli_bad_requests:increase<window>``."""
+    return f"slo:sli_bad_requests:increase{duration(window)}"
+
+
+def guard_windows(rules: SloRules) -> list[float]:
+    """The short windows of the objective's alerts, each once, shortest first."""
+    return sorted({a.window.short_window for a in rules.alerts})
+
+
 def slo_labels(rules: SloRules) -> dict[str, str]:
     """Labels every series and alert of the objective carries."""
     obj = rules.objective
@@ -109,6 +121,10 @@ def recording_rules(rules: SloRules) -> list[Obj]:
         {"record": record_name(w), "expr": error_ratio(obj, rules.metrics, w), "labels": labels}
         for w in ratio_windows(obj.period)
     ]
+    out += [
+        {"record": bad_record_name(w), "expr": bad_requests(obj, rules.metrics, w), "labels": labels}
+        for w in guard_windows(rules)
+    ]
     sel = _match(rules)
     out += [
         {"record": "slo:objective:ratio", "expr": f"vector({number(obj.target)})", "labels": labels},
@@ -138,13 +154,15 @@ def runbook_path(rules: SloRules) -> str:
 
 
 def alert_rule(rules: SloRules, alert: BurnAlert) -> Obj:
-    """One burn-rate alert: both windows above ``factor × budget``."""
+    """One burn-rate alert: both windows above ``factor × budget``, and at least
+    ``min_bad_requests`` bad requests in the short window (the low-traffic guard)."""
     sel = _match(rules)
     w = alert.window
     threshold = number(alert.threshold)
     expr = (
         f"{record_name(w.long_window)}{sel} > {threshold}"
         f" and {record_name(w.short_window)}{sel} > {threshold}"
+        f" and {bad_record_name(w.short_window)}{sel} >= {rules.objective.min_bad_requests}"
     )
     share = number(w.budget_share * 100)
     obj = rules.objective
@@ -164,7 +182,9 @@ def alert_rule(rules: SloRules, alert: BurnAlert) -> Obj:
             ),
             "description": (
                 f"Objective: {describe(obj)} over {duration(obj.period)}. At this burn rate "
-                f"{share} % of the budget goes in {duration(w.long_window)}."
+                f"{share} % of the budget goes in {duration(w.long_window)}. Fires only with at "
+                f"least {obj.min_bad_requests} bad requests in {duration(w.short_window)} "
+                "(low-traffic guard)."
             ),
             "runbook_url": f"{runbook_path(rules)}#{alert_id(alert)}",
         },

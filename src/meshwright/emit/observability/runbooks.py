@@ -32,7 +32,9 @@ def runbook(rules: SloRules) -> str:
             f"{duration(w.short_window)} both exceed {number(a.threshold)} "
             f"({number(a.factor)}x the budget rate): "
             f"{number(w.budget_share * 100)} % of the {duration(obj.period)} budget is gone in "
-            f"{duration(w.long_window)} at this rate.",
+            f"{duration(w.long_window)} at this rate. It waits for at least {obj.min_bad_requests} bad "
+            f"requests in {duration(w.short_window)} (`slo.min_bad_requests`), so a lone failure of a "
+            "quiet service does not fire it.",
             "",
             "What to do: check the service's error and latency panels for the start of the burn, recent "
             "deploys and its dependencies' dashboards; a page means act now, a ticket means act this week.",
@@ -49,5 +51,5 @@ def runbook(rules: SloRules) -> str:
     if rules.omitted:
         lines += ["## Alerts this objective cannot have", ""]
         lines += [f"- {o.window.name}: {o.reason}." for o in rules.omitted]
-        lines.append("")
+        lines += ["", "`meshwright check` reports this as MW309 (slo.burn-alerts-missing).", ""]
     return "\n".join(lines)

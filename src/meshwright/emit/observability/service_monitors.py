@@ -1,6 +1,10 @@
-"""One ServiceMonitor per service with a networked API: scrape the metrics port by name.
+"""One ServiceMonitor per workload: scrape the metrics port by name.
 
-The endpoint is the Kubernetes Service's port named
+Every workload serves ``/metrics`` on its own metrics port (``runtime.metrics_port``, see
+:mod:`meshwright.emit.conventions`), event consumers without an API too, and with
+``telemetry.metrics: prometheus`` every workload's Kubernetes Service carries that port, so
+every workload gets a ServiceMonitor (no PodMonitor is needed). The endpoint is the
+Kubernetes Service's port named
 :data:`~meshwright.emit.conventions.METRICS_PORT_NAME`; a relabeling sets
 ``service="<service>"`` explicitly, the label every generated rule and dashboard selects
 on (see :mod:`.semconv`). Interval, timeout, scheme and path are set, not left to the
@@ -22,8 +26,14 @@ SCRAPE_INTERVAL = "30s"
 SCRAPE_TIMEOUT = "10s"
 
 
+def scraped_services(model: Model) -> list[str]:
+    """Every workload: each serves ``/metrics`` on its metrics port, so each is scraped."""
+    return sorted(model.services)
+
+
 def monitored(model: Model) -> list[str]:
-    """Services that serve requests over a port, so have a metrics endpoint to scrape."""
+    """Services that serve requests over a port, so expose the request-duration
+    histograms that RED dashboards and SLO rules read."""
     return [n for n, s in sorted(model.services.items()) if any(a.networked for a in s.apis)]
 
 

@@ -5,6 +5,9 @@ the service's protocols: for availability a bad request failed (5xx, gRPC server
 for latency it took longer than the threshold (not in the ``le`` bucket at the threshold).
 A protocol without traffic counts as zero (``or vector(0)``), so a service with no errors
 has a ratio of 0, not no value.
+
+The bad-request count over a window (``increase``, same matchers) feeds the low-traffic
+guard of the burn-rate alerts (``Objective.min_bad_requests``).
 """
 
 from __future__ import annotations
@@ -52,3 +55,28 @@ def error_ratio(objective: Objective, metrics: list[ServerMetric], window: float
         [_sum_rate(m.series("bucket"), selector(svc, le_matcher(objective.threshold, m)), w) for m in metrics]
     )
     return f"1 - (({good}) / ({total}))"
+
+
+def _sum_increase(series: str, sel: str, window: str) -> str:
+    return f"sum(increase({series}{sel}[{window}]))"
+
+
+def bad_requests(objective: Objective, metrics: list[ServerMetric], window: float) -> str:
+    """How many of the objective's requests were bad over ``window`` seconds."""
+    w = duration(window)
+    svc = objective.service
+    if objective.kind == "availability":
+        bad = [
+            _sum_increase(m.series("count"), selector(svc, f'{m.status_label}=~"{m.error_codes}"'), w)
+            for m in metrics
+        ]
+        return " + ".join(f"({b} or vector(0))" for b in bad)
+    assert objective.threshold is not None
+    total = _total([_sum_increase(m.series("count"), selector(svc), w) for m in metrics])
+    good = _total(
+        [
+            _sum_increase(m.series("bucket"), selector(svc, le_matcher(objective.threshold, m)), w)
+            for m in metrics
+        ]
+    )
+    return f"({total}) - ({good})"

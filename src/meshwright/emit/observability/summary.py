@@ -7,9 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from meshwright.emit.conventions import METRICS_PATH, METRICS_PORT_NAME, metrics_port
+from meshwright.emit.kubernetes.labels import namespace
+from meshwright.emit.observability.fluent_bit import CREDENTIALS, logging_namespace
+from meshwright.emit.observability.logs import ELASTICSEARCH
 from meshwright.emit.observability.prometheus_rules import SloRules, describe
 from meshwright.emit.observability.semconv import SERVICE_LABEL, buckets, number, server_metrics
-from meshwright.emit.observability.service_monitors import monitored
+from meshwright.emit.observability.service_monitors import scraped_services
 from meshwright.emit.observability.sli import duration
 from meshwright.emit.observability.tracing import slow_thresholds
 from meshwright.emit.wiring import dns_name
@@ -19,10 +22,11 @@ Obj = dict[str, Any]
 
 
 def metrics_contract(model: Model) -> Obj:
-    """Per monitored service: the endpoint and every histogram it must expose."""
+    """Per workload: the metrics endpoint and every histogram it must expose (none for a
+    service without a gRPC or HTTP API: its endpoint serves only its own metrics)."""
     tracing = slow_thresholds(model)
     services: Obj = {}
-    for name in monitored(model):
+    for name in scraped_services(model):
         svc = model.services[name]
         extra = (tracing[name],) if name in tracing else ()
         services[dns_name(name)] = {
@@ -70,4 +74,32 @@ def readme(model: Model, slos: list[SloRules]) -> str:
         "histogram buckets in `metrics-contract.yaml` (each latency threshold is a bucket boundary).",
         "",
     ]
+    if model.platform.telemetry.logs == "elasticsearch":
+        lines += logging_readme(model)
     return "\n".join(lines)
+
+
+def logging_readme(model: Model) -> list[str]:
+    """How to hand Fluent Bit the Elasticsearch credentials ECK creates."""
+    ns = namespace(model)
+    target = logging_namespace(model)
+    es = ELASTICSEARCH
+    return [
+        "## Logging",
+        "",
+        f"Fluent Bit runs in the namespace `{target}` (it reads the nodes' `/var/log`, which the",
+        f"restricted namespace `{ns}` forbids). Once ECK has created the cluster `{es}`, give it",
+        f"the `elastic` password and the cluster's CA in the Secret `{CREDENTIALS}`:",
+        "",
+        "```sh",
+        f"kubectl -n {target} create secret generic {CREDENTIALS} \\",
+        f'  --from-literal=password="$(kubectl -n {ns} get secret {es}-es-elastic-user'
+        " -o jsonpath='{.data.elastic}' | base64 -d)\" \\",
+        f'  --from-literal=ca.crt="$(kubectl -n {ns} get secret {es}-es-http-certs-public'
+        " -o jsonpath='{.data.ca\\.crt}' | base64 -d)\"",
+        "```",
+        "",
+        "Then load `logging/ilm-policy.json` and `logging/index-template.json` (`PUT _ilm/policy/...`,",
+        "`PUT _index_template/...`) before the first logs arrive.",
+        "",
+    ]

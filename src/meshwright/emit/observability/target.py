@@ -7,6 +7,7 @@ import json
 
 from meshwright.emit.observability import (
     alertmanager,
+    fluent_bit,
     grafana,
     logs,
     network,
@@ -17,7 +18,7 @@ from meshwright.emit.observability import (
     summary,
     tracing,
 )
-from meshwright.emit.observability.service_monitors import monitored, service_monitor
+from meshwright.emit.observability.service_monitors import monitored, scraped_services, service_monitor
 from meshwright.emit.registry import target
 from meshwright.emit.wiring import dns_name
 from meshwright.emit.yamltext import dump, dump_all
@@ -32,7 +33,7 @@ KUBERNETES_FILES = frozenset(
         "grafana/grafanadashboards.yaml",
         "tracing/opentelemetrycollector.yaml",
         "tracing/jaeger.yaml",
-        "logging/fluent-bit-configmap.yaml",
+        "logging/fluent-bit.yaml",
         "logging/eck.yaml",
         "kubernetes/network-policies.yaml",
     }
@@ -44,11 +45,8 @@ def prometheus_files(model: Model) -> list[Artifact]:
     """ServiceMonitors, rule files with their promtool tests, PrometheusRules,
     Alertmanager configuration and runbooks."""
     slos = prometheus_rules.slo_rules(model)
-    out = [
-        Artifact(
-            "prometheus/servicemonitors.yaml", dump_all(service_monitor(model, n) for n in monitored(model))
-        )
-    ]
+    monitors = dump_all(service_monitor(model, n) for n in scraped_services(model))
+    out = [Artifact("prometheus/servicemonitors.yaml", monitors)]
     for rules in slos:
         rule_file = f"{rules.name}.rules.yaml"
         out.append(Artifact(f"prometheus/rules/{rule_file}", dump(prometheus_rules.rule_file(rules))))
@@ -106,10 +104,10 @@ def tracing_files(model: Model) -> list[Artifact]:
 
 
 def logging_files(model: Model) -> list[Artifact]:
-    """Fluent Bit configuration, index template, ILM policy and ECK resources."""
+    """Fluent Bit configuration and DaemonSet, index template, ILM policy and ECK resources."""
     return [
         Artifact("logging/fluent-bit.conf", logs.fluent_bit_config(model)),
-        Artifact("logging/fluent-bit-configmap.yaml", dump(logs.config_map(model))),
+        Artifact("logging/fluent-bit.yaml", dump_all(fluent_bit.objects(model))),
         Artifact("logging/index-template.json", _json(logs.index_template(model))),
         Artifact("logging/ilm-policy.json", _json(logs.ilm_policy(model))),
         Artifact(
