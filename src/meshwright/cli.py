@@ -55,6 +55,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "meshwright.apply.commands",
     "meshwright.contracts.commands",
     "meshwright.emit.observability.commands",
+    "meshwright.diagram.commands",
 )
 """Modules that add commands; each defines ``register(app: typer.Typer) -> None``."""
 
