@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from meshwright import callpolicy
 from meshwright.analysis.callgraph import call_dag
 from meshwright.check.rule import Finding
-from meshwright.diagram.graph import Cluster, Diagram, Edge, Node
+from meshwright.diagram.graph import Cluster, Diagram, Edge, EdgeKind, Node
 from meshwright.diagram.marks import Marks, marks
 from meshwright.errors import UsageError
 from meshwright.graph import Edge as CallEdge
@@ -331,3 +331,37 @@ def view(
             raise UsageError("--context narrows the context and containers views; for calls use --entrypoint")
         return calls_view(model, findings, entrypoint=entrypoint)
     raise UsageError(f"unknown view {name!r}: use one of {', '.join(VIEWS)}")
+
+
+def context_overview(model: Model, findings: Iterable[Finding] = ()) -> Diagram:
+    """The context map one level up, for large systems: one node per bounded context
+    (services without one are ``(no context)``), edges summed per pair of contexts."""
+    m = marks(findings)
+
+    def ctx(service: str) -> str:
+        return model.services[service].context or NO_CONTEXT
+
+    members: dict[str, list[str]] = {}
+    for s in model.services:
+        members.setdefault(ctx(s), []).append(s)
+    counts: dict[tuple[str, str, EdgeKind], int] = {}
+    for a, b, data in service_graph(model).edges(data=True):
+        key: tuple[str, str, EdgeKind] = (ctx(a), ctx(b), "sync")
+        counts[key] = counts.get(key, 0) + len(data["edges"])
+    for (a, b), topics in _async_pairs(model).items():
+        key_async: tuple[str, str, EdgeKind] = (ctx(a), ctx(b), "async")
+        counts[key_async] = counts.get(key_async, 0) + len(topics)
+    nodes = []
+    for c, services in members.items():
+        severities = [sev for s in services if (sev := m.severity("service", s)) is not None]
+        worst = max(severities, key=lambda sev: sev.rank) if severities else None
+        owner = model.contexts[c].owner if c in model.contexts else None
+        label = f"{c}\n{len(services)} services" + (f"\n{owner}" if owner else "")
+        nodes.append(Node(f"x_{c}", label, "service", severity=worst, tooltip=", ".join(services[:20])))
+    edges = [
+        Edge(f"x_{a}", f"x_{b}", kind, f"{n} {'calls' if kind == 'sync' else 'topic flows'}")
+        for (a, b, kind), n in counts.items() if a != b
+    ]
+    notes = (f"{len(model.services)} services in {len(members)} contexts: one node per context; "
+             "`meshwright diagram MODEL --context NAME` draws one context's services",)
+    return Diagram(f"{model.system}: contexts", "context", tuple(nodes), tuple(edges), (), notes)

@@ -1,9 +1,10 @@
-"""matplotlib plots of a run (Agg backend, PNG bytes): goodput and latency per
+"""matplotlib plots of a run (Agg backend, PNG or SVG bytes): goodput and latency per
 entrypoint, and queue length and utilisation per service, with fault windows shaded."""
 
 from __future__ import annotations
 
 import io
+from typing import Literal
 
 import matplotlib
 
@@ -31,14 +32,20 @@ def _shade(ax: Axes, scenario: Scenario | None, duration: float) -> None:
         ax.axvspan(ev.at, ev.end if ev.end is not None else duration, color="tab:red", alpha=0.08)
 
 
-def _png(fig: Figure) -> bytes:
+PlotFormat = Literal["png", "svg"]
+
+
+def _save(fig: Figure, fmt: PlotFormat = "png") -> bytes:
+    """The figure as PNG, or as SVG with text drawn as paths (no font needed to view it)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
+    metadata: dict[str, str | None] = {"Date": None} if fmt == "svg" else {"Software": None}
+    with plt.rc_context({"svg.fonttype": "path", "svg.hashsalt": "meshwright"}):
+        fig.savefig(buf, format=fmt, dpi=100, bbox_inches="tight", metadata=metadata)
     plt.close(fig)
     return buf.getvalue()
 
 
-def entrypoint_plot(result: SimResult, scenario: Scenario | None = None) -> bytes:
+def entrypoint_plot(result: SimResult, scenario: Scenario | None = None, fmt: PlotFormat = "png") -> bytes:
     """Goodput (solid) against offered load (dotted), and p99 (solid) and p50 (dashed)
     latency, of every entrypoint over time; one colour per entrypoint."""
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 6.5), sharex=True)
@@ -57,10 +64,10 @@ def entrypoint_plot(result: SimResult, scenario: Scenario | None = None) -> byte
         _shade(ax, scenario, result.duration)
     if top.get_legend_handles_labels()[0]:
         top.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    return _png(fig)
+    return _save(fig, fmt)
 
 
-def service_plot(result: SimResult, scenario: Scenario | None = None) -> bytes:
+def service_plot(result: SimResult, scenario: Scenario | None = None, fmt: PlotFormat = "png") -> bytes:
     """Queue length and utilisation of the busiest services over time."""
     busiest = sorted(
         result.services,
@@ -79,4 +86,4 @@ def service_plot(result: SimResult, scenario: Scenario | None = None) -> bytes:
         _shade(ax, scenario, result.duration)
     if top.get_legend_handles_labels()[0]:
         top.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    return _png(fig)
+    return _save(fig, fmt)
