@@ -5,8 +5,8 @@ table headers sort, the zoom buttons zoom. Screenshots go to out/test-artifacts/
 from __future__ import annotations
 
 import pytest
+from benchmarks.browser import open_report, unavailable
 
-from report.browser import open_report, unavailable
 from report.reports import ARTIFACTS, EXAMPLES, rendered
 
 pytestmark = pytest.mark.skipif(unavailable() is not None, reason=unavailable() or "")

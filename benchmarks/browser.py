@@ -1,6 +1,6 @@
 """Open a report in the machine's Chromium through Playwright, never downloading a browser:
 ``/usr/bin/chromium``, headless, a fresh profile, every non-file request refused and
-recorded. Shared by the browser tests and the report benchmark."""
+recorded. Shared by the report's browser tests and its benchmark."""
 
 from __future__ import annotations
 
