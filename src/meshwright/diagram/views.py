@@ -33,6 +33,8 @@ from meshwright.model.validation_errors import did_you_mean
 VIEWS = ("context", "containers", "calls")
 NO_CONTEXT = "(no context)"
 MAX_TOPICS_IN_LABEL = 2
+MAX_OVERVIEW_EDGES = 150
+"""Dependencies between contexts the context-level map draws at most (the heaviest)."""
 
 
 def service_id(name: str) -> str:
@@ -358,10 +360,14 @@ def context_overview(model: Model, findings: Iterable[Finding] = ()) -> Diagram:
         owner = model.contexts[c].owner if c in model.contexts else None
         label = f"{c}\n{len(services)} services" + (f"\n{owner}" if owner else "")
         nodes.append(Node(f"x_{c}", label, "service", severity=worst, tooltip=", ".join(services[:20])))
+    between = [(i, k, n) for i, (k, n) in enumerate(counts.items()) if k[0] != k[1]]
+    kept = sorted(sorted(between, key=lambda ikn: -ikn[2])[:MAX_OVERVIEW_EDGES])  # heaviest, in model order
     edges = [
         Edge(f"x_{a}", f"x_{b}", kind, f"{n} {'calls' if kind == 'sync' else 'topic flows'}")
-        for (a, b, kind), n in counts.items() if a != b
+        for _, (a, b, kind), n in kept
     ]
-    notes = (f"{len(model.services)} services in {len(members)} contexts: one node per context; "
-             "`meshwright diagram MODEL --context NAME` draws one context's services",)
-    return Diagram(f"{model.system}: contexts", "context", tuple(nodes), tuple(edges), (), notes)
+    notes = [f"{len(model.services)} services in {len(members)} contexts: one node per context; "
+             "`meshwright diagram MODEL --context NAME` draws one context's services"]
+    if len(between) > len(kept):
+        notes.append(f"the {len(kept)} heaviest of {len(between):,} dependencies between contexts are drawn")
+    return Diagram(f"{model.system}: contexts", "context", tuple(nodes), tuple(edges), (), tuple(notes))
