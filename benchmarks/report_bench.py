@@ -92,7 +92,12 @@ def _open(path: Path, rows: list[tuple[str, float, float]]) -> float | None:
     with open_report(path) as opened:
         assert not opened.refused and not opened.console_errors, (opened.refused, opened.console_errors)
         seconds = float(opened.load_seconds)
+        nav = opened.page.evaluate(
+            "() => { const n = performance.getEntriesByType('navigation')[0];"
+            " return [n.domContentLoadedEventEnd, n.loadEventEnd]; }"
+        )
     rows.append(("open in Chromium (load)", seconds, 0.0))
+    print(f"in the page: DOMContentLoaded at {nav[0] / 1000:.2f} s, load at {nav[1] / 1000:.2f} s")
     return seconds
 
 

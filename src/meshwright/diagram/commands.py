@@ -16,6 +16,9 @@ from meshwright.diagram.views import view
 from meshwright.errors import UsageError
 from meshwright.model import load_model
 
+LARGE_EDGES = 400
+"""Edges above which laying out a whole view is slow and unreadable: the command says so."""
+
 
 class View(StrEnum):
     context = "context"
@@ -78,6 +81,11 @@ def diagram_command(
     loaded = load_model(path)
     found = run_check(loaded).findings if findings else []
     d = view(loaded.model, view_name.value, found, context=context, entrypoint=entrypoint)
+    if format in (Format.svg, Format.png) and len(d.edges) > LARGE_EDGES and context is None:
+        err_console.print(
+            f"[yellow]note:[/] {len(d.nodes):,} nodes and {len(d.edges):,} edges: Graphviz may take "
+            "minutes and the result is hard to read; draw one context with --context NAME"
+        )
     data = render(d, format.value)
     if output is None:
         sys.stdout.buffer.write(data)

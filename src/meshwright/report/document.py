@@ -40,6 +40,9 @@ CALL_DIAGRAMS = 25
 """Entrypoints up to which each gets a call-tree diagram."""
 CALL_DIAGRAM_OPERATIONS = 40
 """Operations up to which an entrypoint's call tree is also drawn."""
+OPEN_TREES = 12
+"""Entrypoints up to which the call trees start open (more start folded: a quicker first
+paint; printing opens them all)."""
 
 
 @dataclass
@@ -274,5 +277,6 @@ def render_report(inputs: ReportInputs) -> str:
         "plots": _plots(sim, inputs.scenario) if sim is not None else [],
         "files": inputs.files,
         "rules": rules,
+        "OPEN_TREES": OPEN_TREES,
     }
     return _environment().get_template("report.html.j2").render(context)
