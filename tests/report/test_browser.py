@@ -95,3 +95,38 @@ def test_printing_to_pdf_opens_every_section(tmp_path: object) -> None:
         assert pdf[:5] == b"%PDF-" and len(pdf) > 50_000
         closed = page.evaluate("() => [...document.querySelectorAll('details')].filter(d => !d.open).length")
         assert closed == 0  # beforeprint opened them
+
+
+def test_build_report_with_the_simulation_in_the_browser() -> None:
+    from meshwright.model import load_model
+    from meshwright.pipeline import run_build
+    from report.reports import ROOT
+
+    out = ARTIFACTS / "build-online-boutique"
+    loaded = load_model(ROOT / "examples" / "online-boutique")
+    ctx = run_build(loaded, {"out": str(out), "simulate_duration": 10.0},
+                    only=["check", "analyze", "simulate", "report"])
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "report.html"
+    path.write_text(str(ctx.results["report"].artifacts[0].content), encoding="utf-8")
+    with open_report(path) as opened:
+        page = opened.page
+        assert opened.refused == [] and opened.console_errors == []
+        sizes = page.eval_on_selector_all(
+            "figure.plot svg",
+            "els => els.map(e => { const b = e.getBoundingClientRect(); return b.width * b.height; })",
+        )
+        assert len(sizes) == 2 and all(s > 10_000 for s in sizes)
+        files = page.eval_on_selector_all("#files a", "as => as.map(a => a.getAttribute('href'))")
+        assert "simulate/result.json" in files and "check/findings.sarif" in files
+        missing = page.evaluate("""() => [...document.querySelectorAll(
+                'figure.plot [clip-path], figure.plot use')]
+            .map(e => (e.getAttribute('clip-path') || '').replace(/^url\\(#|\\)$/g, '')
+                      || (e.getAttribute('xlink:href') || '').slice(1))
+            .filter(id => id && !document.getElementById(id))""")
+        assert missing == []  # every clip path, glyph and marker a plot refers to is there
+        plot = page.locator("#plot-entrypoints")
+        for _ in range(2):  # lazily rendered tables above settle their height on the first pass
+            plot.scroll_into_view_if_needed()
+            page.wait_for_timeout(200)
+        plot.screenshot(path=str(ARTIFACTS / "build-online-boutique-plot.png"))

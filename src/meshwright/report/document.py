@@ -198,6 +198,15 @@ def _call_figures(inputs: ReportInputs, trees: list[EntryTree]) -> dict[str, Fig
     return out
 
 
+_REFERENCE = re.compile(r'(\bid="|url\(#|xlink:href="#)')
+
+
+def _prefix_references(svg: str, prefix: str) -> str:
+    """Prefix every id of a matplotlib SVG and every reference to one (clip paths, glyphs
+    and markers), so two plots on one page keep their own."""
+    return _REFERENCE.sub(lambda m: m.group(1) + prefix, svg)
+
+
 def _plots(sim: SimResult, scenario: Scenario | None) -> list[Figure]:
     from meshwright.simulate.plots import entrypoint_plot, service_plot  # matplotlib: import when used
 
@@ -209,7 +218,7 @@ def _plots(sim: SimResult, scenario: Scenario | None) -> list[Figure]:
          service_plot(sim, scenario, "svg")),
     ):
         svg = prolog.sub("", data.decode("utf-8"), count=1)
-        out.append(Figure(fig_id, title, _ID.sub(f'id="{fig_id}-', svg)))
+        out.append(Figure(fig_id, title, _prefix_references(svg, f"{fig_id}-")))
     return out
 
 
