@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from meshwright.emit.consul import notes as consul_notes
 from meshwright.emit.istio import notes as mesh_notes
+from meshwright.emit.linkerd import notes as linkerd_notes
 from meshwright.emit.names import ensure_distinct_names
 from meshwright.emit.registry import emit_all, network_view, targets
 from meshwright.pipeline import BuildContext, StageResult, stage
@@ -26,6 +28,15 @@ def emit_stage(ctx: BuildContext) -> StageResult:
     inexact = mesh_notes(network_view(model)) if "istio" in counts else []
     if inexact:
         summary += f"; istio: {len(inexact)} model policies Istio cannot express exactly (istio/NOTES.md)"
+    consul_inexact = consul_notes(network_view(model)) if "consul" in counts else []
+    if consul_inexact:
+        summary += (
+            f"; consul: {len(consul_inexact)} model policies Consul cannot express exactly (consul/NOTES.md)"
+        )
+    linkerd_inexact = linkerd_notes(network_view(model)) if "linkerd" in counts else []
+    if linkerd_inexact:
+        n = len(linkerd_inexact)
+        summary += f"; linkerd: {n} model policies Linkerd cannot express exactly (linkerd/NOTES.md)"
     return StageResult(
         name="emit",
         summary=summary,
