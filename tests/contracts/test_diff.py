@@ -74,6 +74,29 @@ def test_changed_port_is_breaking_and_located(tmp_path: Path) -> None:
             "shipment-created",
             "topic-without-producer",
         ),
+        (
+            "services/orders.yaml",
+            {r"required: \[order_id\]\n": "required: []\n"},
+            "orders.CreateOrder",
+            "removed-required-field",
+        ),
+        (
+            "services/orders.yaml",
+            {
+                r"required: \[order_id\], properties: \{order_id: \{type: string\}\}": (
+                    "required: [order_id, tenant], "
+                    "properties: {order_id: {type: string}, tenant: {type: string}}"
+                )
+            },
+            "orders.GetOrder",
+            "new-required-field",
+        ),
+        (
+            "mesh.yaml",
+            {r"required: \[order_id, carrier, tracking_id\]": "required: [order_id, carrier]"},
+            "shipment-created",
+            "removed-required-field",
+        ),
     ],
 )
 def test_each_breaking_kind(

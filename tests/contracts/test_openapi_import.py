@@ -35,6 +35,40 @@ def test_generated_documents_read_back(tmp_path: Path) -> None:
     }
 
 
+def test_payload_schemas_read_back(tmp_path: Path) -> None:
+    model = load_model(EXAMPLES / "shop").model
+    root = write(tmp_path, emit_target("openapi", model))
+    out = tmp_path / "mesh.yaml"
+    done = run("import", "openapi", str(root / "search.searchapi.openapi.yaml"), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    [api] = next(iter(load_model(out).model.services.values())).apis
+    [original] = model.services["search"].network_apis()
+    for name, op in original.operations.items():
+        assert (api.operations[name].request, api.operations[name].response) == (op.request, op.response)
+    assert original.operations["Query"].request is not None  # the shop declares this one
+
+
+def test_referenced_schemas_are_not_carried_over(tmp_path: Path) -> None:
+    doc = tmp_path / "api.yaml"
+    doc.write_text(
+        "openapi: 3.1.0\ninfo: {title: Orders API, version: '1'}\n"
+        "components: {schemas: {Order: {type: object}}}\n"
+        "paths:\n"
+        "  /orders:\n"
+        "    post:\n"
+        "      operationId: createOrder\n"
+        "      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Order'}}}}\n"
+        "      responses:\n"
+        "        '201': {description: ok, content: {application/json: {schema: {type: string}}}}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "mesh.yaml"
+    done = run("import", "openapi", str(doc), "--port", "8080", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    op = next(iter(load_model(out).model.services.values())).apis[0].operations["createOrder"]
+    assert op.request is None and op.response == {"type": "string"}
+
+
 def test_methods_decide_idempotency_without_x_idempotent(tmp_path: Path) -> None:
     doc = tmp_path / "api.yaml"
     doc.write_text(

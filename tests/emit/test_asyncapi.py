@@ -68,8 +68,13 @@ def test_operations_are_the_models_senders_and_receivers() -> None:
     channel = doc["channels"]["order-confirmed"]
     assert channel["bindings"]["kafka"]["partitions"] == 16
     assert channel["bindings"]["kafka"]["topicConfiguration"]["retention.ms"] == 14 * 86400 * 1000
-    message = doc["components"]["messages"]["order-confirmed-message"]
-    assert "payload" not in message and "no payload schema" in message["description"]
+    model = load_model(EXAMPLES / "shop").model
+    message = doc["components"]["messages"]["shipment-created-message"]
+    assert message["payload"] == model.topics["shipment-created"].message
+    assert "description" not in message
+    undeclared = doc["components"]["messages"]["order-cancelled-message"]
+    assert model.topics["order-cancelled"].message is None
+    assert "payload" not in undeclared and "no payload schema" in undeclared["description"]
 
 
 def test_golden_files_on_rabbitmq() -> None:

@@ -103,6 +103,16 @@ def test_service_level_publishes_follow_the_publishing_rule() -> None:
     assert "users.yaml" not in files
 
 
+def test_a_declared_min_insync_replicas_is_the_one_written() -> None:
+    model = load_text(
+        "meshwright: 1\nsystem: s\nplatform: {broker: kafka}\n"
+        "topics: {events: {replication: 5, min_insync_replicas: 3}, other: {replication: 5}}\n"
+    ).model
+    [files] = [load_all(str(a.content)) for a in emit_target("kafka", model) if a.path == "topics.yaml"]
+    insync = {o["metadata"]["name"]: o["spec"]["config"]["min.insync.replicas"] for o in files}
+    assert insync == {"events": "3", "other": "4"}
+
+
 def test_other_brokers_get_no_kafka_files() -> None:
     model = load_text("meshwright: 1\nsystem: s\nplatform: {broker: rabbitmq}\ntopics: {t: null}\n").model
     assert emit_target("kafka", model) == []

@@ -60,6 +60,25 @@ def test_shop_http_apis_and_their_error_responses() -> None:
     assert "504" in checkout["responses"]  # its calls have timeouts
 
 
+def test_declared_payload_schemas_are_the_request_and_response_bodies() -> None:
+    docs = documents(EXAMPLES / "shop")
+    model = load_model(EXAMPLES / "shop").model
+    query_op = model.services["search"].operation("Query")
+    assert query_op is not None and query_op.request is not None and query_op.response is not None
+    query = docs["search.searchapi.openapi.yaml"]["paths"]["/SearchApi/Query"]["post"]
+    assert query["requestBody"] == {
+        "required": True, "content": {"application/json": {"schema": query_op.request}}
+    }
+    assert query["responses"]["200"]["content"]["application/json"]["schema"] == query_op.response
+    # an operation without schemas says so instead of inventing fields
+    web = docs["web-bff.storefront.openapi.yaml"]
+    home = web["paths"][next(p for p in web["paths"] if p.endswith("/Home"))]["post"]
+    assert "no payload schema" in home["requestBody"]["description"]
+    assert "schema" not in home["requestBody"]["content"]["application/json"]
+    ok = home["responses"]["200"]
+    assert "content" not in ok and "no payload schema" in ok["description"]
+
+
 def test_rate_limit_gives_429_and_no_calls_no_504() -> None:
     model = load_text(
         "meshwright: 1\nsystem: s\n"

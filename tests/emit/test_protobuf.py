@@ -58,6 +58,45 @@ def test_protos_compile_and_carry_the_operations(example: str, tmp_path: Path) -
             assert (methods[name] == IDEMPOTENT) is op.idempotent, name
 
 
+def test_payload_schemas_become_fields_where_they_map(tmp_path: Path) -> None:
+    files, root = emitted("shop", tmp_path)
+    descriptors = protoc(root, files)
+    messages = {m.name: m for f in descriptors.file for m in f.message_type}
+    F = descriptor_pb2.FieldDescriptorProto
+    fields = {
+        name: [(f.name, f.number, f.type, f.label) for f in messages[name].field]
+        for name in ("CreateOrderRequest", "GetOrderResponse", "ConfirmOrderRequest")
+    }
+    assert fields["CreateOrderRequest"] == [
+        ("checkout_id", 1, F.TYPE_STRING, F.LABEL_OPTIONAL),
+        ("customer_id", 2, F.TYPE_STRING, F.LABEL_OPTIONAL),
+        ("skus", 3, F.TYPE_STRING, F.LABEL_REPEATED),
+    ]
+    # `lines` (an array of objects) does not map: a comment names it, no field is invented
+    assert [f[0] for f in fields["GetOrderResponse"]] == ["order_id", "status", "total_cents"]
+    assert fields["GetOrderResponse"][2][2] == F.TYPE_INT64
+    text = (root / "shop/orders/v1/order_service.proto").read_text()
+    assert "// lines: not mapped (JSON Schema type array)" in text
+    assert fields["ConfirmOrderRequest"] == []  # no schema declared: an empty, explained message
+
+
+def test_schemas_that_do_not_map_are_explained() -> None:
+    from meshwright.emit.protobuf import NO_FIELDS, NOT_AN_OBJECT, message_body
+
+    assert message_body(None) == (NO_FIELDS, [])
+    assert message_body({"type": "string"}) == (NOT_AN_OBJECT, [])
+    _, lines = message_body(
+        {"type": "object", "properties": {"orderId": {"type": "string"}, "order_id": {"type": "string"},
+                                          "meta": {"type": "object"}, "n": {"type": "number"}}}
+    )
+    assert lines == [
+        "  string order_id = 1;",
+        "  // order_id: not mapped (its protobuf name order_id is orderId's).",
+        "  // meta: not mapped (JSON Schema type object); see the schema in the model.",
+        "  double n = 2;",
+    ]
+
+
 @pytest.mark.parametrize("example", ["shop", "online-boutique"])
 def test_buf_lint_is_clean(example: str, tmp_path: Path) -> None:
     buf = Path(sys.executable).with_name("buf")

@@ -319,3 +319,29 @@ def test_authorization_names_an_unknown_operation() -> None:
     message = one_error(text)
     assert "authorization names 'Charhe', which is not an operation of 'payment'" in message
     assert "did you mean 'Charge'?" in message and message.startswith("m.yaml:26:42:")
+
+
+def test_an_invalid_payload_schema_is_located_at_its_field() -> None:
+    text = BASE.replace(
+        "          Charge: {idempotent: true}\n",
+        "          Charge: {idempotent: true, request: {type: object, required: amount}}\n",
+    ).replace("  order-placed: {partitions: 3}", "  order-placed: {message: {type: strng}}")
+    diags = sorted(d.format() for d in errors_of(text))
+    assert diags == [
+        "m.yaml:24:47: error: services.payment.apis[0].operations.Charge.request: not a valid JSON "
+        "Schema at required: 'amount' is not of type 'array'; see "
+        "https://json-schema.org/understanding-json-schema",
+        "m.yaml:26:27: error: topics.order-placed.message: not a valid JSON Schema at type: 'strng' is "
+        "not valid under any of the given schemas; see https://json-schema.org/understanding-json-schema",
+    ]
+
+
+def test_valid_payload_schemas_load_in_their_declared_draft() -> None:
+    text = BASE.replace(
+        "          Charge: {idempotent: true}\n",
+        "          Charge:\n            idempotent: true\n"
+        "            request: {$schema: 'http://json-schema.org/draft-07/schema#', type: object,\n"
+        "                      properties: {amount: {type: integer}}, required: [amount]}\n",
+    )
+    op = load_text(text, "m.yaml").model.operation("payment.Charge")
+    assert op is not None and op.request is not None and op.request["required"] == ["amount"]

@@ -10,7 +10,12 @@ A change is *breaking* when something written against the old contract stops wor
 - ``removed-topic``: a topic that had consumers is gone;
 - ``topic-without-producer``: a topic still consumed is no longer published by anyone;
 - ``changed-key``: a topic's partition key changed (consumers rely on per-key order);
-- ``fewer-partitions``: Kafka never removes partitions.
+- ``fewer-partitions``: Kafka never removes partitions;
+- ``removed-required-field``: a field the ``response`` schema of an operation, or the
+  ``message`` schema of a consumed topic, required is no longer required (readers rely on
+  it);
+- ``new-required-field``: an operation's ``request`` schema requires a field it did not
+  (callers do not send it). Payload schemas are compared at their top level.
 
 Removed things are located in the old model, changed things in the new one.
 """
@@ -24,6 +29,7 @@ from meshwright import callpolicy
 from meshwright.errors import Location
 from meshwright.graph import consumer_handlers, edges, publishers
 from meshwright.model.loader import LoadedModel
+from meshwright.model.payload import PayloadSchema
 from meshwright.model.types import Api, Model
 
 
@@ -69,6 +75,32 @@ def _retried(model: Model) -> set[str]:
     }
 
 
+def _required(schema: PayloadSchema | None) -> set[str]:
+    """The top-level required property names of a payload schema."""
+    names = (schema or {}).get("required")
+    return {str(n) for n in names} if isinstance(names, list) else set()
+
+
+def _payload_changes(
+    subject: str, what: str, old: PayloadSchema | None, new: PayloadSchema | None, *, reader: bool
+) -> list[tuple[str, str]]:
+    """(kind, message) of the breaking changes between two versions of one payload schema:
+    a reader loses required fields, a writer (the caller of a request) gains some."""
+    if old is None or new is None:
+        return []
+    if reader:
+        gone = sorted(_required(old) - _required(new))
+        return [
+            ("removed-required-field", f"{what} of {subject} no longer requires {f}, which readers rely on")
+            for f in gone
+        ]
+    added = sorted(_required(new) - _required(old))
+    return [
+        ("new-required-field", f"{what} of {subject} now requires {f}, which callers do not send")
+        for f in added
+    ]
+
+
 def _operation_changes(old: LoadedModel, new: LoadedModel) -> list[Change]:
     before, after = _operations(old.model), _operations(new.model)
     retried = _retried(new.model)
@@ -108,6 +140,11 @@ def _operation_changes(old: LoadedModel, new: LoadedModel) -> list[Change]:
                 )
             )
         old_op, new_op = api.operations[oname], napi.operations[oname]
+        for field, reader in (("request", False), ("response", True)):
+            for kind, message in _payload_changes(
+                ref, f"the {field}", getattr(old_op, field), getattr(new_op, field), reader=reader
+            ):
+                out.append(Change(kind, ref, message, new.locate(*api_path, "operations", oname, field)))
         if old_op.idempotent and not new_op.idempotent and ref in retried:
             out.append(
                 Change(
@@ -158,6 +195,10 @@ def _topic_changes(old: LoadedModel, new: LoadedModel) -> list[Change]:
                     new.locate("topics", name, "key") if now.key else new.locate("topics", name),
                 )
             )
+        if still_read:
+            changes = _payload_changes(name, "the message", topic.message, now.message, reader=True)
+            for kind, message in changes:
+                out.append(Change(kind, name, message, new.locate("topics", name, "message")))
         if now.partitions < topic.partitions:
             out.append(
                 Change(

@@ -4,7 +4,10 @@ One operation per path and method, named by its ``operationId`` (its last dotted
 else ``<method>_<path>``. An operation is idempotent when it says so
 (``x-idempotent``), else when its method is idempotent by HTTP's definition (GET, HEAD,
 OPTIONS, PUT, DELETE, TRACE). The service is named after ``info.title``, or ``--service``;
-the port comes from the first server URL, else ``--port``.
+the port comes from the first server URL, else ``--port``. An operation's ``request`` and
+``response`` payload schemas are its ``application/json`` request body schema and that of
+its first 2xx response, when written inline (a schema using ``$ref`` is not carried over,
+since the model holds self-contained schemas) and valid.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from meshwright.errors import UsageError
+from meshwright.model.payload import PayloadSchema, check_payload_schema
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 IDEMPOTENT_METHODS = frozenset({"get", "head", "options", "put", "delete", "trace"})
@@ -51,9 +55,42 @@ def _port(doc: dict[str, Any]) -> int | None:
     return None
 
 
-def operations(doc: dict[str, Any]) -> dict[str, dict[str, bool]]:
-    """Operation name → ``{"idempotent": ...}``, in document order."""
-    out: dict[str, dict[str, bool]] = {}
+def _has_ref(node: Any) -> bool:
+    if isinstance(node, dict):
+        return "$ref" in node or any(_has_ref(v) for v in node.values())
+    return isinstance(node, list) and any(_has_ref(v) for v in node)
+
+
+def _json_schema(holder: Any) -> PayloadSchema | None:
+    """The inline ``application/json`` schema of a request body or response, if valid."""
+    content = holder.get("content") if isinstance(holder, dict) else None
+    media = content.get("application/json") if isinstance(content, dict) else None
+    schema = media.get("schema") if isinstance(media, dict) else None
+    if not isinstance(schema, dict) or _has_ref(schema):
+        return None
+    try:
+        return check_payload_schema(schema)
+    except ValueError:
+        return None
+
+
+def _payloads(op: dict[str, Any]) -> dict[str, PayloadSchema]:
+    out: dict[str, PayloadSchema] = {}
+    request = _json_schema(op.get("requestBody"))
+    if request is not None:
+        out["request"] = request
+    responses = op.get("responses")
+    if isinstance(responses, dict):
+        ok = next((r for code, r in responses.items() if str(code).startswith("2")), None)
+        response = _json_schema(ok)
+        if response is not None:
+            out["response"] = response
+    return out
+
+
+def operations(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Operation name → ``{"idempotent": ..., "request"/"response": schema}``, in document order."""
+    out: dict[str, dict[str, Any]] = {}
     for route, item in doc["paths"].items():
         if not isinstance(item, dict):
             continue
@@ -65,7 +102,7 @@ def operations(doc: dict[str, Any]) -> dict[str, dict[str, bool]]:
             name = _name(str(op_id).rsplit(".", 1)[-1]) if op_id else _name(f"{method}_{route}")
             declared = op.get("x-idempotent")
             idempotent = declared if isinstance(declared, bool) else method in IDEMPOTENT_METHODS
-            out[name] = {"idempotent": idempotent}
+            out[name] = {"idempotent": idempotent, **_payloads(op)}
     return out
 
 

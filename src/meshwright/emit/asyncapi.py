@@ -9,8 +9,9 @@
   :mod:`meshwright.emit.topic_access`;
 - a server for the platform's broker.
 
-The model declares no message payloads, so messages carry no ``payload`` and say so in
-their description rather than invent fields. Models without topics get no file.
+A message's ``payload`` is its topic's ``message`` JSON Schema when the model declares one;
+without it the message carries no payload and says so in its description rather than
+invent fields. Models without topics get no file.
 """
 
 from __future__ import annotations
@@ -78,7 +79,11 @@ def _channel(model: Model, name: str, topic: Topic) -> Obj:
 
 
 def _message(model: Model, name: str, topic: Topic) -> Obj:
-    message: Obj = {"name": _message_name(name), "title": f"A message on {name}", "description": NO_PAYLOAD}
+    message: Obj = {"name": _message_name(name), "title": f"A message on {name}"}
+    if topic.message is not None:
+        message["payload"] = topic.message
+    else:
+        message["description"] = NO_PAYLOAD
     if topic.key is not None and model.platform.broker is Broker.kafka:
         message["bindings"] = {
             "kafka": {
@@ -87,7 +92,8 @@ def _message(model: Model, name: str, topic: Topic) -> Obj:
             }
         }
     elif topic.key is not None:
-        message["description"] += f" Messages are keyed by {topic.key}."
+        keyed = f"Messages are keyed by {topic.key}."
+        message["description"] = f"{message['description']} {keyed}" if "description" in message else keyed
     return message
 
 

@@ -30,9 +30,9 @@ CLUSTER_LABEL = "strimzi.io/cluster"
 
 
 def min_insync_replicas(topic: Topic) -> int:
-    """Replicas that must acknowledge a write: one below the replication factor, so a write
-    survives the loss of one broker while the topic stays writable (1 for one replica)."""
-    return max(1, topic.replication - 1)
+    """Replicas that must acknowledge a write (:attr:`Topic.insync_replicas`); rule MW414
+    flags a declared value at or above ``replication``."""
+    return topic.insync_replicas
 
 
 def topic_config(topic: Topic) -> dict[str, str]:

@@ -12,8 +12,9 @@ responses the model makes possible:
 - ``504`` when a call of the operation without a fallback has a ``timeout``;
 - ``500`` always (an unexpected failure).
 
-The model declares no request or response payloads: request bodies and responses say so
-rather than invent fields. Models without HTTP APIs get no file.
+Request bodies and success responses carry the operation's ``request`` and ``response``
+JSON Schemas when the model declares them (OpenAPI 3.1 schemas are JSON Schema 2020-12);
+without one they say so rather than invent fields. Models without HTTP APIs get no file.
 """
 
 from __future__ import annotations
@@ -65,18 +66,20 @@ def _operation(model: Model, service: str, api: Api, name: str) -> Obj:
     safety = (
         "Idempotent: safe to retry." if op.idempotent else "Not idempotent: a retry may repeat its effect."
     )
-    responses: Obj = {"200": {"description": f"Success. {NO_PAYLOAD}"}}
+    ok: Obj = {"description": f"Success. {NO_PAYLOAD}"}
+    if op.response is not None:
+        ok = {"description": "Success.", "content": {"application/json": {"schema": op.response}}}
+    body: Obj = {"description": NO_PAYLOAD, "required": False, "content": {"application/json": {}}}
+    if op.request is not None:
+        body = {"required": True, "content": {"application/json": {"schema": op.request}}}
+    responses: Obj = {"200": ok}
     responses |= {code: {"description": why} for code, why in error_statuses(model, service, name).items()}
     return {
         "operationId": f"{api.name}.{name}",
         "summary": name,
         "description": safety,
         "x-idempotent": op.idempotent,
-        "requestBody": {
-            "description": NO_PAYLOAD,
-            "required": False,
-            "content": {"application/json": {}},
-        },
+        "requestBody": body,
         "responses": responses,
     }
 

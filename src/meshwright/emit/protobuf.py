@@ -6,16 +6,21 @@ with one ``service`` named after the API (``Service`` appended when missing) and
 per operation taking ``<Rpc>Request`` and returning ``<Rpc>Response``. An idempotent
 operation carries ``option idempotency_level = IDEMPOTENT``, the standard protobuf method
 option gRPC clients read to decide on retries; the others state the default explicitly
-(``IDEMPOTENCY_UNKNOWN``). The model declares no message fields, so every message is empty
-and says so rather than invent fields. ``buf.yaml`` beside them selects buf's STANDARD lint
+(``IDEMPOTENCY_UNKNOWN``). A message gets fields from the operation's ``request`` /
+``response`` JSON Schema where it maps (:func:`message_body`: an object's properties of
+scalar type, or arrays of them, in declaration order); what does not map is a comment naming
+the property, and a message without a schema is empty and says so rather than invent
+fields. ``buf.yaml`` beside them selects buf's STANDARD lint
 rules and FILE breaking-change rules. Models without gRPC APIs get no file.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from meshwright.emit.registry import target
+from meshwright.model.payload import PayloadSchema
 from meshwright.model.types import Api, Model
 from meshwright.pipeline import Artifact
 
@@ -30,6 +35,49 @@ breaking:
     - FILE
 """
 NO_FIELDS = "The model declares no fields for this message; none are assumed."
+NOT_AN_OBJECT = (
+    "The model's JSON Schema for this message is not an object with properties: "
+    "it has no protobuf fields here; see the schema in the model."
+)
+SCALARS = {"string": "string", "integer": "int64", "number": "double", "boolean": "bool"}
+"""JSON Schema type → protobuf scalar type."""
+
+
+def _scalar(schema: Any) -> str | None:
+    kind = schema.get("type") if isinstance(schema, dict) else None
+    return SCALARS.get(kind) if isinstance(kind, str) else None
+
+
+def message_body(schema: PayloadSchema | None) -> tuple[str, list[str]]:
+    """(comment above the message, lines inside it) for one payload schema."""
+    if schema is None:
+        return NO_FIELDS, []
+    props = schema.get("properties")
+    if schema.get("type") != "object" or not isinstance(props, dict) or not props:
+        return NOT_AN_OBJECT, []
+    required = set(schema.get("required") or [])
+    lines: list[str] = []
+    used: dict[str, str] = {}
+    number = 0
+    for prop, sub in props.items():
+        field = snake(str(prop))
+        scalar = _scalar(sub)
+        label = ""
+        if scalar is None and isinstance(sub, dict) and sub.get("type") == "array":
+            scalar, label = _scalar(sub.get("items")), "repeated "
+        if field in used:
+            lines.append(f"  // {prop}: not mapped (its protobuf name {field} is {used[field]}'s).")
+            continue
+        if scalar is None:
+            kind = sub.get("type", "untyped") if isinstance(sub, dict) else "untyped"
+            lines.append(f"  // {prop}: not mapped (JSON Schema type {kind}); see the schema in the model.")
+            continue
+        used[field] = str(prop)
+        number += 1
+        notes = [n for n in (sub.get("description"), "Required." if prop in required else None) if n]
+        lines += [f"  // {' '.join(str(n).split())}" for n in notes]
+        lines.append(f"  {label}{scalar} {field} = {number};")
+    return "Fields from the model's JSON Schema.", lines
 
 
 def snake(text: str) -> str:
@@ -88,9 +136,13 @@ def proto(model: Model, service: str, api: Api) -> str:
             "  }",
         ]
     lines.append("}")
-    for rpc, _ in rpcs:
-        for kind in ("Request", "Response"):
-            lines += ["", f"// {NO_FIELDS}", f"message {rpc}{kind} {{}}"]
+    for rpc, op in rpcs:
+        for kind, schema in (("Request", op.request), ("Response", op.response)):
+            note, body = message_body(schema)
+            if body:
+                lines += ["", f"// {note}", f"message {rpc}{kind} {{", *body, "}"]
+            else:
+                lines += ["", f"// {note}", f"message {rpc}{kind} {{}}"]
     return "\n".join(lines) + "\n"
 
 

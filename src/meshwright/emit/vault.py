@@ -1,18 +1,29 @@
 """Vault target (``platform.secrets: vault``): least-privilege policies, Kubernetes auth
-roles, and Vault Secrets Operator resources that sync each secret into Kubernetes.
+roles, and the resources that deliver each secret to the pods, chosen by
+``platform.secrets_delivery``.
 
-Every secret lives in a KV version 2 engine at its ``path`` (default:
-``secret/<system>/<service>/<secret>``), whose first segment is the engine's mount. Per
-service that has secrets:
+Secret locations are :mod:`meshwright.emit.vault_paths`'s. Per service that has secrets:
 
 - ``policies/<service>.hcl``: ``read`` on exactly the data paths of its own secrets
   (``<mount>/data/<rest>``), nothing else;
 - in ``main.tf`` (Terraform, provider hashicorp/vault): the policy, and a Kubernetes auth
   role bound to the service's ServiceAccount in the system's namespace granting only that
   policy;
-- in ``secrets.yaml``: a ``VaultAuth`` (method kubernetes, that role and ServiceAccount)
-  and a ``VaultStaticSecret`` per secret, writing the Kubernetes Secret the pods mount
-  (named after the secret, as in the kubernetes target).
+- delivery, by ``secrets_delivery``:
+
+  - ``operator`` (default), Vault Secrets Operator: in ``secrets.yaml`` a ``VaultAuth``
+    (method kubernetes, that role and ServiceAccount) and a ``VaultStaticSecret`` per
+    secret, writing the Kubernetes Secret the pods mount (named after the secret, as in the
+    kubernetes target);
+  - ``external-secrets``, External Secrets Operator: in ``secrets.yaml`` a ``SecretStore``
+    per service and KV mount (Vault provider, KV v2, Kubernetes auth with the service's role
+    and ServiceAccount) and an ``ExternalSecret`` per secret writing the same Kubernetes
+    Secret. The stores point at :data:`VAULT_SERVER`, the in-cluster address of Vault's
+    Helm chart installed as release ``vault`` in namespace ``vault``: patch ``server`` with
+    Kustomize when yours differs;
+  - ``agent``, Vault Agent injector: no resources here; the kubernetes target annotates each
+    Deployment's pods (:func:`meshwright.emit.vault_paths.agent_annotations`) and mounts
+    no Kubernetes Secret.
 
 No secret value is ever written: an inline ``value`` in the model is not rendered (the
 review flags it). Models with another secret store get no files.
@@ -21,56 +32,27 @@ review flags it). Models with another secret store get no files.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from meshwright.emit.kubernetes.labels import namespace, system_labels
 from meshwright.emit.kustomization import kustomization
 from meshwright.emit.registry import target
+from meshwright.emit.vault_paths import AUTH_MOUNT, SecretRef, secret_refs
 from meshwright.emit.wiring import dns_name
 from meshwright.emit.yamltext import dump_all
-from meshwright.model.types import Model, SecretStore
+from meshwright.model.types import Model, SecretsDelivery
 from meshwright.pipeline import Artifact
 
 Obj = dict[str, Any]
 
 VSO_API = "secrets.hashicorp.com/v1beta1"
-AUTH_MOUNT = "kubernetes"
-"""Mount path of Vault's Kubernetes auth method."""
+ESO_API = "external-secrets.io/v1"
+VAULT_SERVER = "http://vault.vault.svc:8200"
+"""Vault's address for External Secrets (see the module docstring)."""
 TOKEN_TTL = 3600
 """Lifetime of the Vault tokens the roles issue, seconds."""
 REFRESH = "60s"
 """How often the operator re-reads a secret, so a rotated value reaches the pods."""
-
-
-@dataclass(frozen=True)
-class SecretRef:
-    """Where one secret of a service lives in Vault and lands in Kubernetes."""
-
-    service: str
-    name: str
-    mount: str
-    path: str
-    """Path inside the mount (without ``data/``)."""
-
-    @property
-    def policy_path(self) -> str:
-        """The KV v2 data path a read needs."""
-        return f"{self.mount}/data/{self.path}"
-
-    @property
-    def kubernetes_secret(self) -> str:
-        return dns_name(self.name)
-
-
-def secret_refs(model: Model, service: str) -> list[SecretRef]:
-    """The service's secrets with their Vault locations, in model order."""
-    out = []
-    for s in model.services[service].secrets:
-        full = (s.path or f"secret/{model.system}/{service}/{s.name}").strip("/")
-        mount, _, rest = full.partition("/")
-        out.append(SecretRef(service, s.name, mount, rest or s.name))
-    return out
 
 
 def policy(refs: list[SecretRef]) -> str:
@@ -163,19 +145,76 @@ def operator_resources(model: Model, services: list[str]) -> list[Obj]:
     return out
 
 
+def _store_name(service: str, mount: str) -> str:
+    return f"{dns_name(service)}-vault-{dns_name(mount)}"
+
+
+def external_secrets_resources(model: Model, services: list[str]) -> list[Obj]:
+    """SecretStore per service and KV mount, ExternalSecret per secret."""
+    out: list[Obj] = []
+    for service in services:
+        name = dns_name(service)
+        refs = secret_refs(model, service)
+        for mount in dict.fromkeys(r.mount for r in refs):
+            out.append(
+                {
+                    "apiVersion": ESO_API,
+                    "kind": "SecretStore",
+                    "metadata": _metadata(model, _store_name(service, mount)),
+                    "spec": {
+                        "provider": {
+                            "vault": {
+                                "server": VAULT_SERVER,
+                                "path": mount,
+                                "version": "v2",
+                                "auth": {
+                                    "kubernetes": {
+                                        "mountPath": AUTH_MOUNT,
+                                        "role": name,
+                                        "serviceAccountRef": {"name": name},
+                                    }
+                                },
+                            }
+                        }
+                    },
+                }
+            )
+        for ref in refs:
+            out.append(
+                {
+                    "apiVersion": ESO_API,
+                    "kind": "ExternalSecret",
+                    "metadata": _metadata(model, f"{name}-{ref.kubernetes_secret}"),
+                    "spec": {
+                        "refreshInterval": REFRESH,
+                        "secretStoreRef": {"kind": "SecretStore", "name": _store_name(service, ref.mount)},
+                        "target": {"name": ref.kubernetes_secret, "creationPolicy": "Owner"},
+                        "dataFrom": [{"extract": {"key": ref.path}}],
+                    },
+                }
+            )
+    return out
+
+
 @target(
-    "vault", "Vault policies and Kubernetes auth roles, Vault Secrets Operator resources (secrets: vault)"
+    "vault",
+    "Vault policies and Kubernetes auth roles; Vault Secrets Operator or External Secrets "
+    "resources (secrets: vault)",
 )
 def emit(model: Model) -> list[Artifact]:
-    if model.platform.secrets is not SecretStore.vault:
+    delivery = model.platform.vault_delivery
+    if delivery is None:
         return []
     services = [name for name, svc in sorted(model.services.items()) if svc.secrets]
     if not services:
         return []
     files = [Artifact(f"policies/{dns_name(s)}.hcl", policy(secret_refs(model, s))) for s in services]
-    return [
-        *files,
-        Artifact("main.tf", terraform(model, services)),
-        Artifact("secrets.yaml", dump_all(operator_resources(model, services))),
-        kustomization(model, ["secrets.yaml"]),
-    ]
+    files.append(Artifact("main.tf", terraform(model, services)))
+    if delivery is SecretsDelivery.agent:
+        return files
+    resources = (
+        operator_resources(model, services)
+        if delivery is SecretsDelivery.operator
+        else external_secrets_resources(model, services)
+    )
+    return [*files, Artifact("secrets.yaml", dump_all(resources)), kustomization(model, ["secrets.yaml"])]

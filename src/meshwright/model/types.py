@@ -12,11 +12,20 @@ from collections.abc import Iterator
 from enum import StrEnum
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema as cs
 
 from meshwright.model import bounds as B
+from meshwright.model.payload import PayloadSchema, check_payload_schema
 from meshwright.model.units import Cpu, Duration, Memory, Percentage, Rate
 
 FORMAT_VERSION = 1
@@ -94,6 +103,14 @@ class SecretStore(StrEnum):
     kubernetes = "kubernetes"
 
 
+class SecretsDelivery(StrEnum):
+    """How Vault secrets reach the pods (``platform.secrets: vault`` only)."""
+
+    operator = "operator"
+    external_secrets = "external-secrets"
+    agent = "agent"
+
+
 class Telemetry(Strict):
     metrics: Literal["prometheus", "none"] = "prometheus"
     dashboards: Literal["grafana", "none"] = "grafana"
@@ -108,6 +125,14 @@ class Platform(Strict):
     broker: Broker = Field(Broker.none, description="Message broker for topics.")
     discovery: Discovery = Field(Discovery.kubernetes, description="Service discovery.")
     secrets: SecretStore = Field(SecretStore.kubernetes, description="Where secret values live.")
+    secrets_delivery: SecretsDelivery | None = Field(
+        default=None,
+        description=(
+            "With secrets: vault, how secrets reach the pods: operator (Vault Secrets "
+            "Operator, the default), external-secrets (External Secrets Operator) or agent "
+            "(Vault Agent injector annotations on the Deployments)."
+        ),
+    )
     telemetry: Telemetry = Field(Telemetry(), description="Metrics, dashboards, tracing, logs.")
     mtls: bool | None = Field(
         default=None,
@@ -115,6 +140,27 @@ class Platform(Strict):
     )
     namespace: str | None = Field(default=None, description="Kubernetes namespace; default: system.")
     kubernetes_version: str = "1.30"
+
+    @field_validator("secrets_delivery")
+    @classmethod
+    def _delivery_needs_vault(
+        cls, value: SecretsDelivery | None, info: ValidationInfo
+    ) -> SecretsDelivery | None:
+        if "secrets" not in info.data:
+            return value  # `secrets` itself is invalid: that error is reported
+        if value is not None and info.data["secrets"] is not SecretStore.vault:
+            raise ValueError(
+                "secrets_delivery applies only to `secrets: vault`: remove it, or set "
+                "`secrets: vault`"
+            )
+        return value
+
+    @property
+    def vault_delivery(self) -> SecretsDelivery | None:
+        """How Vault secrets reach the pods; None when secrets are not in Vault."""
+        if self.secrets is not SecretStore.vault:
+            return None
+        return self.secrets_delivery or SecretsDelivery.operator
 
     @property
     def mtls_enabled(self) -> bool:
@@ -331,7 +377,18 @@ class Operation(Nullable):
     writes: list[str] = Field(default_factory=list, description="Datastores this operation writes.")
     publishes: list[str] = Field(default_factory=list, description="Topics this operation publishes.")
     outbox: bool = Field(default=False, description="Events are published via a transactional outbox.")
+    request: PayloadSchema | None = Field(
+        default=None, description="JSON Schema of the request payload; contracts use it."
+    )
+    response: PayloadSchema | None = Field(
+        default=None, description="JSON Schema of the response payload; contracts use it."
+    )
     suppress: Suppressions = Field(default_factory=dict)
+
+    @field_validator("request", "response")
+    @classmethod
+    def _payload(cls, value: PayloadSchema | None) -> PayloadSchema | None:
+        return None if value is None else check_payload_schema(value)
 
 
 class Api(Strict):
@@ -570,10 +627,35 @@ class Context(Nullable):
 class Topic(Nullable):
     partitions: int = Field(default=3, ge=1, le=B.MAX_PARTITIONS)
     replication: int = Field(default=3, ge=1, le=B.MAX_REPLICATION)
+    min_insync_replicas: int | None = Field(
+        default=None,
+        ge=1,
+        le=B.MAX_REPLICATION,
+        description=(
+            "Kafka's min.insync.replicas: replicas that must acknowledge a write; "
+            "default: replication - 1 (at least 1)."
+        ),
+    )
     retention: Duration = Field(7 * 86400.0, description="How long messages are kept.")
     key: str | None = Field(None, description="Partition key field.")
     dead_letter: bool = Field(default=False, description="This topic is a dead-letter topic.")
+    message: PayloadSchema | None = Field(
+        default=None, description="JSON Schema of the messages' payload; contracts use it."
+    )
     suppress: Suppressions = Field(default_factory=dict)
+
+    @field_validator("message")
+    @classmethod
+    def _payload(cls, value: PayloadSchema | None) -> PayloadSchema | None:
+        return None if value is None else check_payload_schema(value)
+
+    @property
+    def insync_replicas(self) -> int:
+        """Kafka's min.insync.replicas: as declared, else one below the replication factor
+        (so a write survives the loss of one broker), at least 1."""
+        if self.min_insync_replicas is not None:
+            return self.min_insync_replicas
+        return max(1, self.replication - 1)
 
 
 class RateStep(Strict):

@@ -13,6 +13,9 @@ from meshwright.check.messaging.MW410 import LowReplication
 from meshwright.check.messaging.MW411 import TopicsWithoutBroker
 from meshwright.check.messaging.MW412 import UnkeyedPartitionedTopic
 from meshwright.check.messaging.MW413 import ServicePublishesNothing
+from meshwright.check.messaging.MW414 import MinInsyncAtReplicas
+from meshwright.check.messaging.MW415 import UnreadDeadLetterTopic
+from meshwright.check.messaging.MW416 import HandlerOnNetworkProtocol
 
 RULES = (
     TopicWithoutProducer,
@@ -28,4 +31,7 @@ RULES = (
     TopicsWithoutBroker,
     UnkeyedPartitionedTopic,
     ServicePublishesNothing,
+    MinInsyncAtReplicas,
+    UnreadDeadLetterTopic,
+    HandlerOnNetworkProtocol,
 )

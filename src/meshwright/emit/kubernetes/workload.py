@@ -2,7 +2,9 @@
 PodDisruptionBudget, HorizontalPodAutoscaler and ConfigMap, as plain dicts.
 
 Pods follow the *restricted* Pod Security Standard. Secrets are referenced by name and
-mounted as files; their values never appear.
+mounted as files; their values never appear. With ``platform.secrets_delivery: agent`` the
+Vault Agent injector renders them into the same directories instead
+(:func:`meshwright.emit.vault_paths.agent_annotations`), and no Kubernetes Secret is mounted.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ from meshwright.emit.conventions import (
 from meshwright.emit.kubernetes.labels import image, labels, selector
 from meshwright.emit.patch import deep_merge
 from meshwright.emit.telemetry_env import telemetry_env
+from meshwright.emit.vault_paths import AGENT_TOKEN_VOLUME, agent_annotations
 from meshwright.emit.wiring import address_env, dns_name, env_name, service_port
-from meshwright.model.types import Api, Model, Service
+from meshwright.model.types import Api, Model, SecretsDelivery, Service
 from meshwright.model.units import format_cpu, format_memory
 
 Obj = dict[str, Any]
@@ -98,6 +101,16 @@ def _env(model: Model, name: str, svc: Service) -> list[Obj]:
     return env
 
 
+def _agent_delivers(model: Model) -> bool:
+    return model.platform.vault_delivery is SecretsDelivery.agent
+
+
+def _agent_token_volume() -> Obj:
+    """A projected ServiceAccount token for the Vault Agent only (see ``AGENT_TOKEN_VOLUME``)."""
+    token = {"path": "token", "expirationSeconds": 3600}
+    return {"name": AGENT_TOKEN_VOLUME, "projected": {"sources": [{"serviceAccountToken": token}]}}
+
+
 def fixed_replicas(svc: Service) -> int | None:
     """The Deployment's ``spec.replicas``: ``runtime.replicas``, or None under ``autoscale``,
     where the HorizontalPodAutoscaler owns the count and every apply would reset it."""
@@ -133,10 +146,14 @@ def deployment(model: Model, name: str, svc: Service) -> Obj:
     }
     mounts: list[Obj] = [{"name": "tmp", "mountPath": "/tmp"}]
     volumes: list[Obj] = [{"name": "tmp", "emptyDir": {}}]
-    for s in svc.secrets:
-        vol = "secret-" + dns_name(s.name)
-        mounts.append({"name": vol, "mountPath": f"{SECRETS_DIR}/{dns_name(s.name)}", "readOnly": True})
-        volumes.append({"name": vol, "secret": {"secretName": dns_name(s.name)}})
+    annotations = agent_annotations(model, name) if _agent_delivers(model) else {}
+    if annotations:
+        volumes.append(_agent_token_volume())
+    else:
+        for s in svc.secrets:
+            vol = "secret-" + dns_name(s.name)
+            mounts.append({"name": vol, "mountPath": f"{SECRETS_DIR}/{dns_name(s.name)}", "readOnly": True})
+            volumes.append({"name": vol, "secret": {"secretName": dns_name(s.name)}})
     container["volumeMounts"] = mounts
     replicas = fixed_replicas(svc)
     obj: Obj = {
@@ -151,7 +168,10 @@ def deployment(model: Model, name: str, svc: Service) -> Obj:
                 "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1},
             },
             "template": {
-                "metadata": {"labels": labels(model, name, svc)},
+                "metadata": {
+                    "labels": labels(model, name, svc),
+                    **({"annotations": annotations} if annotations else {}),
+                },
                 "spec": {
                     "serviceAccountName": dns_name(name),
                     "automountServiceAccountToken": False,

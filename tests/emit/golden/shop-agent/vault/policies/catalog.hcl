@@ -1,0 +1,3 @@
+path "secret/data/shop/catalog/catalog-db-password" {
+  capabilities = ["read"]
+}

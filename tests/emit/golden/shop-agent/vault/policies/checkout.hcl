@@ -1,0 +1,3 @@
+path "secret/data/shop/checkout/checkout-db-password" {
+  capabilities = ["read"]
+}

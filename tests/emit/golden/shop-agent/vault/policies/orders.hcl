@@ -1,0 +1,3 @@
+path "secret/data/shop/orders/orders-db-password" {
+  capabilities = ["read"]
+}

@@ -1,0 +1,3 @@
+path "secret/data/shop/cart/carts-redis-password" {
+  capabilities = ["read"]
+}

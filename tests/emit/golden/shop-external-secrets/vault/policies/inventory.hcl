@@ -1,0 +1,3 @@
+path "secret/data/shop/inventory/inventory-db-password" {
+  capabilities = ["read"]
+}

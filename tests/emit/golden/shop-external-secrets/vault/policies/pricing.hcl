@@ -1,0 +1,3 @@
+path "secret/data/shop/pricing/prices-db-password" {
+  capabilities = ["read"]
+}

@@ -1,0 +1,3 @@
+path "secret/data/shop/search/search-index-credentials" {
+  capabilities = ["read"]
+}

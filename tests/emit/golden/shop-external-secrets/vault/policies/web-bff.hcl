@@ -1,0 +1,3 @@
+path "secret/data/shop/web-bff/session-signing-key" {
+  capabilities = ["read"]
+}
