@@ -56,6 +56,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "meshwright.contracts.commands",
     "meshwright.emit.observability.commands",
     "meshwright.publish.commands",
+    "meshwright.diagram.commands",
+    "meshwright.report.commands",
 )
 """Modules that add commands; each defines ``register(app: typer.Typer) -> None``."""
 

@@ -21,6 +21,7 @@ STAGE_MODULES: tuple[str, ...] = (
     "meshwright.analysis.stage",
     "meshwright.simulate.stage",
     "meshwright.emit.stage",
+    "meshwright.report.stage",
 )
 """Modules that register build stages, imported in this order."""
 

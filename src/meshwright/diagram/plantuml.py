@@ -1,0 +1,53 @@
+"""A :class:`Diagram` as PlantUML (a component diagram: packages for clusters)."""
+
+from __future__ import annotations
+
+from meshwright.check.rule import Severity
+from meshwright.diagram.graph import Diagram, Node
+
+ELEMENT = {
+    "service": "rectangle",
+    "operation": "rectangle",
+    "external": "rectangle",
+    "datastore": "database",
+    "topic": "queue",
+    "entrypoint": "actor",
+}
+ARROW = {"sync": "-->", "async": "..>", "data": "--", "entry": "==>"}
+COLOUR = {Severity.error: "#FDE2E1;line:C0392B", Severity.warning: "#FFF3CD;line:B7791F",
+          Severity.info: "#E3F0FF;line:2B6CB0"}
+
+
+def text(label: str) -> str:
+    """Label text inside PlantUML quotes: quotes replaced, newlines as \\n."""
+    return label.replace('"', "'").replace("\n", "\\n")
+
+
+def to_plantuml(d: Diagram) -> str:
+    """``@startuml`` … ``@enduml`` text of a diagram; aliases are n1, n2, … in node order."""
+    ids = {n.id: f"n{i}" for i, n in enumerate(d.nodes, 1)}
+    lines = ["@startuml", f"title {text(d.title)}", "left to right direction", "skinparam shadowing false"]
+
+    def node(n: Node, indent: str) -> str:
+        colour = " #F8FAFC;line.dashed" if n.kind == "external" else (
+            f" {COLOUR[n.severity]}" if n.severity is not None else "")
+        return f'{indent}{ELEMENT[n.kind]} "{text(n.label)}" as {ids[n.id]}{colour}'
+
+    by_cluster: dict[str | None, list[Node]] = {}
+    for n in d.nodes:
+        by_cluster.setdefault(n.cluster, []).append(n)
+    known = {c.id for c in d.clusters}
+    for c in d.clusters:
+        members = by_cluster.get(c.id, [])
+        if members:
+            lines.append(f'package "{text(c.label)}" {{')
+            lines += [node(n, "  ") for n in members]
+            lines.append("}")
+    for cid, members in by_cluster.items():
+        if cid is None or cid not in known:
+            lines += [node(n, "") for n in members]
+    for e in d.edges:
+        label = f" : {text(e.label)}" if e.label else ""
+        lines.append(f"{ids[e.source]} {ARROW[e.kind]} {ids[e.target]}{label}")
+    lines.append("@enduml")
+    return "\n".join(lines) + "\n"
