@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from meshwright.emit.istio import notes as mesh_notes
+from meshwright.emit.mesh_notes import mesh_notes
 from meshwright.emit.names import ensure_distinct_names
-from meshwright.emit.registry import emit_all, network_view, targets
+from meshwright.emit.registry import emit_all, targets
 from meshwright.pipeline import BuildContext, StageResult, stage
 
 
@@ -23,9 +23,10 @@ def emit_stage(ctx: BuildContext) -> StageResult:
     summary = ", ".join(f"{n} {name}" for name, n in counts.items()) + " files"
     if skipped:
         summary += f" ({', '.join(skipped)}: not selected by the model's platform)"
-    inexact = mesh_notes(network_view(model)) if "istio" in counts else []
+    mesh = model.platform.mesh.value
+    inexact = (mesh_notes(model) or []) if mesh in counts else []
     if inexact:
-        summary += f"; istio: {len(inexact)} model policies Istio cannot express exactly (istio/NOTES.md)"
+        summary += f"; {mesh}: {len(inexact)} model policies {mesh} cannot express exactly ({mesh}/NOTES.md)"
     return StageResult(
         name="emit",
         summary=summary,
