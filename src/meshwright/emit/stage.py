@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from meshwright.emit.gateway_api import notes as gateway_notes
 from meshwright.emit.mesh_notes import mesh_notes
 from meshwright.emit.names import ensure_distinct_names
 from meshwright.emit.registry import emit_all, targets
@@ -11,7 +12,7 @@ from meshwright.pipeline import BuildContext, StageResult, stage
 @stage(
     "emit",
     "Kubernetes (Kustomize), Helm chart, Dockerfiles, compose.yaml, observability, broker topology, "
-    "contracts, Vault policies and the mesh (Istio)",
+    "contracts, Vault policies, the mesh (Istio) and the edge (Istio Gateway or Gateway API)",
 )
 def emit_stage(ctx: BuildContext) -> StageResult:
     ensure_distinct_names(ctx.loaded)
@@ -27,6 +28,12 @@ def emit_stage(ctx: BuildContext) -> StageResult:
     inexact = (mesh_notes(model) or []) if mesh in counts else []
     if inexact:
         summary += f"; {mesh}: {len(inexact)} model policies {mesh} cannot express exactly ({mesh}/NOTES.md)"
+    if "gateway" in counts:
+        edge = gateway_notes(model)
+        if edge:
+            summary += (
+                f"; gateway: {len(edge)} edge policies the Gateway API cannot express (gateway/NOTES.md)"
+            )
     return StageResult(
         name="emit",
         summary=summary,
