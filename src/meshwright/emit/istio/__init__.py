@@ -16,7 +16,13 @@ import textwrap
 from meshwright.emit.istio.edge import gateway
 from meshwright.emit.istio.ratelimit import service_rate_limit
 from meshwright.emit.istio.security import allow_nothing, authorization_policy, peer_authentication
-from meshwright.emit.istio.traffic import Rendered, destination_rules, note, virtual_service
+from meshwright.emit.istio.traffic import (
+    Rendered,
+    destination_rules,
+    max_ejection_percent,
+    note,
+    virtual_service,
+)
 from meshwright.emit.kubernetes.kustomize import ISTIO_INJECTION, namespace_object
 from meshwright.emit.kubernetes.labels import namespace
 from meshwright.emit.mesh_notes import MeshNote, model_path
@@ -27,7 +33,7 @@ from meshwright.model.types import Mesh, Model
 from meshwright.model.validation_errors import dotted
 from meshwright.pipeline import Artifact
 
-__all__ = ["emit", "notes"]
+__all__ = ["emit", "max_ejection_percent", "notes"]
 
 
 def _text(docs: list[Rendered]) -> str:

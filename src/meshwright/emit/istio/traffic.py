@@ -10,6 +10,7 @@ serves traffic the model does not describe, with mesh retries off.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,7 @@ from meshwright.emit.istio.routes import NO_POLICY, Remark, RouteRendering, dura
 from meshwright.emit.kubernetes.labels import selector
 from meshwright.emit.mesh_notes import MeshNote
 from meshwright.graph import Edge, edges
-from meshwright.model.types import Bulkhead, CircuitBreaker, Model
+from meshwright.model.types import Bulkhead, Call, CircuitBreaker, Model
 
 Obj = dict[str, Any]
 
@@ -147,8 +148,18 @@ def _outlier(cb: CircuitBreaker) -> tuple[Obj | None, list[Remark]]:
         "consecutive5xxErrors": cb.consecutive_errors,
         "interval": duration(cb.window),
         "baseEjectionTime": duration(cb.open_for),
-        "maxEjectionPercent": 100,
+        "maxEjectionPercent": math.floor(cb.max_ejection),
     }, notes
+
+
+def max_ejection_percent(call: Call) -> float | None:
+    """The share of the callee's replicas (percent) Istio's outlier detection may eject for
+    ``call`` (Envoy ejects at least one host whatever the share), or None when the call's
+    breaker becomes no outlier detection (no ``consecutive_errors``)."""
+    cb = call.circuit_breaker
+    if cb is None or cb.consecutive_errors is None:
+        return None
+    return float(math.floor(cb.max_ejection))
 
 
 def _base_policy(model: Model, service: str) -> Obj:
