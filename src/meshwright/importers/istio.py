@@ -134,7 +134,8 @@ def _destination_rule(builder: ModelBuilder, doc: Document, shape: Shape, name: 
             breaker["max_ejection"] = share
         else:
             builder.notes.append(
-                f"{doc.where}: DestinationRule {name}: maxEjectionPercent {share!r} is no percentage (skipped)"
+                f"{doc.where}: DestinationRule {name}: maxEjectionPercent {share!r} "
+                "is no percentage (skipped)"
             )
         policy["circuit_breaker"] = breaker
     pool = shape.map(traffic.get("connectionPool"), "connectionPool")
