@@ -55,7 +55,7 @@ def test_mw702_compares_the_rendered_ejection_with_the_spare_capacity() -> None:
     }
     for (caller, callee), percent in rendered.items():
         n = model.services[callee].runtime.replicas
-        need = cap[callee].recommended
+        need = cap[callee].replicas_needed
         assert need is not None
         assert (f"{caller} → {callee}" in flagged) == (n - ejectable(n, percent) < need), (caller, callee)
     assert ejectable(2, 10) == 1 and ejectable(6, 34) == 2 and ejectable(3, 100) == 3

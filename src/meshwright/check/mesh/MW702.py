@@ -72,14 +72,16 @@ class EjectionBeyondSpareCapacity(Rule):
     severity = Severity.warning
     rationale = (
         "Outlier detection takes a failing replica out of the load balancer; the others get "
-        "its traffic. When the replicas left are fewer than the service needs (the capacity "
-        "analysis' recommended count), they overload, fail, and are ejected in turn: one bad "
-        "replica becomes an outage. Envoy ejects at least one host whatever the percentage, so "
-        "a service running exactly the replicas it needs has no room for any ejection."
+        "its traffic. When the replicas left are fewer than its load needs (capacity analysis: "
+        "the fewest replicas with a stable queue, no rejections and the p99 wait within the "
+        "latency SLO), they overload, fail, and are ejected in turn: one bad replica becomes an "
+        "outage. The default `max_ejection` of 100 % may eject every replica. Envoy ejects at "
+        "least one host whatever the percentage, so a service running exactly the replicas its "
+        "load needs has no room for any ejection."
     )
     fix = (
         "Lower `circuit_breaker.max_ejection` to what the service can spare "
-        "((replicas − recommended) / replicas), or run more replicas than `analyze` recommends."
+        "((replicas − needed) / replicas), or run more replicas than its load needs."
     )
     references = (
         "https://istio.io/latest/docs/reference/config/networking/destination-rule/#OutlierDetection",
@@ -99,7 +101,7 @@ class EjectionBeyondSpareCapacity(Rule):
                 continue
             seen.add((caller, callee))
             replicas = min_replicas(svc)
-            needed = ctx.capacity[callee].recommended if callee in ctx.capacity else None
+            needed = ctx.capacity[callee].replicas_needed if callee in ctx.capacity else None
             if replicas < 1 or needed is None:
                 continue
             out = ejectable(replicas, percent)
@@ -108,6 +110,6 @@ class EjectionBeyondSpareCapacity(Rule):
                 yield Hit(
                     (*path, "circuit_breaker"),
                     f"{ctx.model.platform.mesh.value} outlier detection for {caller} → {callee} may eject "
-                    f"{out} of {callee}'s {replicas} replicas, leaving {replicas - out}; capacity analysis "
-                    f"recommends {needed}, so it can spare {spare}",
+                    f"{out} of {callee}'s {replicas} replicas, leaving {replicas - out}; its load needs "
+                    f"{needed} (capacity analysis), so it can spare {spare}",
                 )

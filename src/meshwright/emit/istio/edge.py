@@ -151,15 +151,6 @@ def gateway(model: Model) -> tuple[list[Rendered], list[MeshNote]]:
         )
     if buckets:
         out.append(gateway_rate_limit(model, buckets))
-        for entries in limited.values():
-            for i, _ in entries:
-                notes.append(
-                    note(
-                        ("entrypoints", i, "rate_limit"),
-                        f"entrypoint {model.entrypoints[i].label}: the rate limit is a local one, per "
-                        "ingress gateway pod: n gateway replicas admit n times the rate",
-                    )
-                )
     if len([n for n in public if any(a.protocol == "http" for a in model.services[n].apis)]) > 1:
         notes.append(
             note(

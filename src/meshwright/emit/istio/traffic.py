@@ -135,13 +135,14 @@ def _outlier(cb: CircuitBreaker) -> tuple[Obj | None, list[Remark]]:
                 "circuit_breaker.error_rate cannot be expressed by Istio outlier detection",
             )
         )
-    notes.append(
-        (
-            ("circuit_breaker", "half_open_requests"),
-            "circuit_breaker.half_open_requests: Istio returns an ejected host after "
-            "baseEjectionTime, unprobed",
+    if "half_open_requests" in cb.model_fields_set:  # the default probe count is Istio's behaviour anyway
+        notes.append(
+            (
+                ("circuit_breaker", "half_open_requests"),
+                "circuit_breaker.half_open_requests: Istio returns an ejected host after "
+                "baseEjectionTime, unprobed",
+            )
         )
-    )
     if cb.consecutive_errors is None:
         return None, notes
     return {
