@@ -463,3 +463,12 @@ def test_the_istio_namespace_is_the_prod_overlay_namespace() -> None:
     assert istio_namespaces == {prod["metadata"]["name"], "istio-system"} or istio_namespaces == {
         prod["metadata"]["name"]
     }
+
+
+def test_no_route_is_left_to_istio_default_retries(model: Model, tmp_path: Path) -> None:
+    """Istio retries a route without ``retries`` twice; every route meshwright writes says its
+    retries (why the mesh rules have no 'Istio default retries on top of application
+    retries' rule: it cannot happen in these files)."""
+    for m in (model, _limited(tmp_path)):
+        routes = [r for d in _docs(m) if d["kind"] == "VirtualService" for r in d["spec"]["http"]]
+        assert routes and all("retries" in r for r in routes)
