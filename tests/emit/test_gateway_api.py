@@ -134,3 +134,6 @@ def test_several_public_http_services_are_said_to_overlap(tmp_path: Path) -> Non
     )
     model = _edge(tmp_path, text)
     assert any("oldest route wins" in n.message for n in gateway_notes(model))
+    # an API without operations has no worst case to bound it: no timeout rather than a made-up one
+    [admin] = [d for d in _docs(model) if d["metadata"]["name"] == "admin-admin"]
+    assert "timeouts" not in admin["spec"]["rules"][0]

@@ -31,10 +31,13 @@ def public_services(model: Model) -> list[str]:
     return [n for n, s in model.services.items() if s.expose == "public" and s.network_apis()]
 
 
-def edge_timeout(model: Model, service: str, api: Api) -> float:
+def edge_timeout(model: Model, service: str, api: Api) -> float | None:
     """Seconds the edge waits for a request to ``api`` of ``service``: the longest worst
-    case of the API's operations, rounded up to the millisecond."""
-    worst = max((worst_case_time(model, f"{service}.{op}") for op in api.operations), default=0.0)
+    case of the API's operations, rounded up to the millisecond; None for an API without
+    operations (nothing bounds it)."""
+    if not api.operations:
+        return None
+    worst = max(worst_case_time(model, f"{service}.{op}") for op in api.operations)
     return max(0.001, math.ceil(round(worst * 1000, 6)) / 1000)
 
 

@@ -92,17 +92,16 @@ def _route(model: Model, service: str, api: Api) -> Obj:
                 "rules": [{"matches": [{"method": {"service": api.name}}], "backendRefs": [backend]}],
             },
         }
-    timeout = gateway_duration(edge_timeout(model, service, api))
+    seconds = edge_timeout(model, service, api)
+    rule: Obj = {"backendRefs": [backend]}
+    if seconds is not None:
+        timeout = gateway_duration(seconds)
+        rule["timeouts"] = {"request": timeout, "backendRequest": timeout}
     return {
         "apiVersion": API_VERSION,
         "kind": "HTTPRoute",
         "metadata": _meta(model, name),
-        "spec": {
-            "parentRefs": [parent],
-            "rules": [
-                {"backendRefs": [backend], "timeouts": {"request": timeout, "backendRequest": timeout}}
-            ],
-        },
+        "spec": {"parentRefs": [parent], "rules": [rule]},
     }
 
 
@@ -127,15 +126,16 @@ def render(model: Model) -> tuple[list[Obj], list[MeshNote]]:
     for name in public:
         for ai, api in enumerate(model.services[name].network_apis()):
             docs.append(_route(model, name, api))
-            if api.protocol == "grpc":
+            seconds = edge_timeout(model, name, api)
+            if api.protocol == "grpc" and seconds is not None:
                 notes.append(
                     _note(
                         ("services", name, "apis", ai),
                         f"{name}: GRPCRoute has no timeouts field: the edge timeout of API {api.name} "
-                        f"({gateway_duration(edge_timeout(model, name, api))}) is left to the implementation",
+                        f"({gateway_duration(seconds)}) is left to the implementation",
                     )
                 )
-            else:
+            if api.protocol == "http":
                 http.append(f"{name} ({api.name})")
     if len(http) > 1:
         notes.append(

@@ -28,7 +28,8 @@ GATEWAY = "ingress"
 
 
 def _route(model: Model, service: str, api: Api, name: str, match: Obj | None) -> Obj:
-    policy = RouteRendering(NO_POLICY.retries, duration(edge_timeout(model, service, api)))
+    seconds = edge_timeout(model, service, api)
+    policy = RouteRendering(NO_POLICY.retries, duration(seconds) if seconds is not None else None)
     route: Obj = {"name": name}
     if match is not None:
         route["match"] = [match]
