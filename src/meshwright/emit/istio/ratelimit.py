@@ -7,9 +7,10 @@
   ``workloadSelector`` only selects pods of its own namespace).
 - A service's ``rate_limit`` is enforced by the service's sidecar on its inbound API ports.
 
-Envoy's local rate limit counts per proxy: the gateway's bucket is per gateway pod, and a
-service's limit is split evenly over its replicas (exact at the declared replica count with
-even load balancing). Every such difference is a note at the model path it comes from.
+Envoy's local rate limit counts per proxy: the gateway's bucket is per gateway pod (a comment
+on the EnvoyFilter says so), and a service's limit is split evenly over its replicas (exact
+at the declared replica count with even load balancing; a note at ``services.<name>.rate_limit``
+says what that admits, autoscaled to the maximum included).
 """
 
 from __future__ import annotations
