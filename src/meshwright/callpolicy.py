@@ -136,7 +136,10 @@ class MeshWords:
     ``retryOn``, Consul ``RetryOn``, Linkerd ``retry.linkerd.io/http`` / ``grpc``),
     ``status_codes`` (Consul ``RetryOnStatusCodes``, Istio numeric ``retryOn``
     entries), and whether the mesh retries exactly these kinds (False: it retries more,
-    or cannot express some; the emitter must say so)."""
+    or cannot express some; the emitter must say so). Linkerd's conditions mix its two
+    vocabularies: HTTP words (``5xx``, ``gateway-error``, with ``status_codes``) go to
+    ``retry.linkerd.io/http``, gRPC status names (``internal``, ``unavailable``,
+    ``resource-exhausted``, …) to ``retry.linkerd.io/grpc``."""
 
     retry_on: tuple[str, ...] = ()
     status_codes: tuple[int, ...] = ()
@@ -147,12 +150,12 @@ RETRY_ON_RENDERING: Mapping[RetryOn, Mapping[Mesh, MeshWords]] = {
     "5xx": {
         Mesh.istio: MeshWords(("5xx",)),
         Mesh.consul: MeshWords(("5xx",)),
-        Mesh.linkerd: MeshWords(("5xx",)),
+        Mesh.linkerd: MeshWords(("5xx", "internal", "unavailable")),
     },
     "gateway_error": {
         Mesh.istio: MeshWords(("gateway-error",)),
         Mesh.consul: MeshWords(("gateway-error",)),
-        Mesh.linkerd: MeshWords(("gateway-error",)),
+        Mesh.linkerd: MeshWords(("gateway-error", "unavailable")),
     },
     "reset": {
         Mesh.istio: MeshWords(("reset",)),

@@ -20,7 +20,7 @@ from rich.markup import escape
 
 from meshwright import __version__, help_format
 from meshwright.command_groups import IMPORT
-from meshwright.console import console, err_console, print_model_error
+from meshwright.console import OutputFormat, console, err_console, print_model_error
 from meshwright.errors import MeshwrightError, ModelError, UsageError
 from meshwright.model import load_model
 from meshwright.model.scaffold import starter_model, system_name
@@ -55,6 +55,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "meshwright.apply.commands",
     "meshwright.contracts.commands",
     "meshwright.emit.observability.commands",
+    "meshwright.publish.commands",
 )
 """Modules that add commands; each defines ``register(app: typer.Typer) -> None``."""
 
@@ -64,11 +65,6 @@ class FailLevel(StrEnum):
     warning = "warning"
     info = "info"
     never = "never"
-
-
-class OutputFormat(StrEnum):
-    text = "text"
-    json = "json"
 
 
 ModelPath = Annotated[

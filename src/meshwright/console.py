@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import math
+from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from rich.console import Console, RenderableType
 from rich.markup import escape
@@ -11,8 +13,32 @@ from rich.table import Table
 
 from meshwright.errors import ModelError
 
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+
+class OutputFormat(StrEnum):
+    """``--format`` of every command: text for people, json for machines."""
+
+    text = "text"
+    json = "json"
+
+
+def progress_bar(label: str, count: str) -> Progress:
+    """The progress bar of long commands, on stderr and gone when done: ``label``, a bar,
+    ``count`` (a rich column template such as ``{task.completed}/{task.total} runs``) and
+    the time elapsed. Commands show it only for text output on a terminal."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn(label), BarColumn(), TextColumn(count), TimeElapsedColumn(),
+        console=err_console, transient=True,
+    )
+
 
 UNBOUNDED = 10_000
 """A console width no table reaches, to measure a table's natural width."""

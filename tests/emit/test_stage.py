@@ -57,7 +57,7 @@ def test_build_summary_counts_the_selected_mesh_notes_and_the_edge_notes(tmp_pat
     shop = load_model(Path(__file__).resolve().parents[2] / "examples" / "shop")
     summary = emit_stage(BuildContext(loaded=shop)).summary
     n = len(istio_notes(shop.model))
-    assert n > 0 and f"istio: {n} model policies istio cannot express exactly (istio/NOTES.md)" in summary
+    assert n > 0 and f"istio: {n} model policies Istio cannot express exactly (istio/NOTES.md)" in summary
     path = tmp_path / "edge.yaml"
     path.write_text(
         "meshwright: 1\nsystem: edge\nservices:\n  web:\n    expose: public\n"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -13,15 +12,10 @@ import typer
 from meshwright.analysis.cost import Prices
 from meshwright.analysis.render import print_result
 from meshwright.analysis.result import AnalysisOptions, analyze
+from meshwright.console import OutputFormat as Format
 from meshwright.console import console
 from meshwright.errors import UsageError
 from meshwright.model import load_model
-
-
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-
 
 _DEFAULT_PRICES = Prices()
 MAX_SAMPLES = 1_000_000

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,17 +11,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from meshwright.apply.kafka import Change, apply_kafka
+from meshwright.console import OutputFormat as Format
 from meshwright.console import console, print_whole
 from meshwright.errors import Diagnostic, ModelError
 from meshwright.model import load_model
 from meshwright.model.types import Broker
 
 app = typer.Typer(help="Make running infrastructure match the model (Kafka topics).", no_args_is_help=True)
-
-
-class Format(StrEnum):
-    text = "text"
-    json = "json"
 
 
 _STYLE = {"create": "green", "grow": "yellow", "alter": "yellow", "unchanged": "dim", "foreign": "magenta"}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,6 +10,7 @@ import typer
 from rich.markup import escape
 
 from meshwright.command_groups import IMPORT
+from meshwright.console import OutputFormat as Format
 from meshwright.console import console, err_console
 from meshwright.contracts.diff import breaking_changes
 from meshwright.contracts.openapi_import import model_from_openapi
@@ -21,11 +21,6 @@ from meshwright.model import load_model, load_text
 
 import_app = IMPORT
 """`import proto` and `import openapi` are subcommands of the shared `import` group."""
-
-
-class Format(StrEnum):
-    text = "text"
-    json = "json"
 
 
 def diff(

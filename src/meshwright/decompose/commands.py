@@ -8,21 +8,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from meshwright.console import console, err_console
+from meshwright.console import OutputFormat as Format
+from meshwright.console import console, err_console, progress_bar
 from meshwright.decompose.cluster import METHODS
 from meshwright.decompose.inputs import read_inputs
 from meshwright.decompose.propose import Constraints, decompose, kebab
 from meshwright.decompose.report import report_json, report_markdown
 from meshwright.decompose.writer import write_model
 from meshwright.errors import UsageError
-
-
-class Format(StrEnum):
-    text = "text"
-    json = "json"
 
 
 class Method(StrEnum):
@@ -103,14 +98,7 @@ def decompose_command(
             f"{', '.join(mono.sources)}"
         )
     if format is Format.text and err_console.is_terminal:
-        with Progress(
-            TextColumn("clustering {task.description}"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total} runs"),
-            TimeElapsedColumn(),
-            console=err_console,
-            transient=True,
-        ) as bar:
+        with progress_bar("clustering {task.description}", "{task.completed}/{task.total} runs") as bar:
             task = bar.add_task("", total=None)
 
             def progress(method: str, done: int, total: int) -> None:

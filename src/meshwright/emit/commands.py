@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from meshwright.console import OutputFormat as Format
 from meshwright.console import console, err_console
 from meshwright.emit.names import ensure_distinct_names
 from meshwright.emit.registry import emit_all, emit_target
@@ -30,13 +31,12 @@ class EmitTarget(StrEnum):
     vault = "vault"
     observability = "observability"
     istio = "istio"
+    consul = "consul"
+    linkerd = "linkerd"
+    linkerd_profiles = "linkerd-profiles"
+    etcd = "etcd"
     gateway = "gateway"
     all = "all"
-
-
-class Format(StrEnum):
-    text = "text"
-    json = "json"
 
 
 def emit(

@@ -12,7 +12,7 @@ PodMonitors, scrape configs) read the port and its name from here.
 
 from __future__ import annotations
 
-from meshwright.model.types import Runtime, Service
+from meshwright.model.types import Api, Runtime, Service
 
 RUN_AS = 10001
 """The unprivileged user and group every container runs as."""
@@ -25,6 +25,9 @@ HEALTH_PATH = "/healthz"
 
 METRICS_PATH = "/metrics"
 """Where Prometheus scrapes a workload's metrics, on its metrics port."""
+
+HTTP_OPERATION_METHOD = "POST"
+"""The HTTP method of every operation of an HTTP API (RPC style, see :func:`http_operation_path`)."""
 
 METRICS_PORT: int = Runtime.model_fields["metrics_port"].default
 """The default health and metrics port of a workload (``runtime.metrics_port``)."""
@@ -39,3 +42,10 @@ METRICS_PORT_ENV = "METRICS_PORT"
 def metrics_port(svc: Service) -> int:
     """The port a service serves ``/healthz`` and ``/metrics`` on."""
     return svc.runtime.metrics_port
+
+
+def http_operation_path(api: Api, operation: str) -> str:
+    """The path an HTTP API serves ``operation`` on: ``/<api name>/<operation>`` (RPC style,
+    as Connect and Twirp do; the model names no HTTP routes). The OpenAPI documents and the
+    mesh policies that match HTTP operations read it from here."""
+    return f"/{api.name}/{operation}"

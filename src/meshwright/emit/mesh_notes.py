@@ -12,6 +12,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from meshwright.emit.registry import network_view
 from meshwright.model.types import Model
 
 Path = tuple[str | int, ...]
@@ -57,10 +58,16 @@ OPTIONAL_MESHES = ("linkerd", "consul")
 
 
 def mesh_notes(model: Model) -> list[MeshNote] | None:
-    """The notes of the mesh ``platform.mesh`` selects, at their paths in ``model``; None
-    without a mesh, or when that mesh's emitter package is not installed (only
-    :data:`OPTIONAL_MESHES` may be missing; any other import error is raised)."""
-    mesh = model.platform.mesh.value
+    """The notes of the mesh ``platform.mesh`` selects (see :func:`notes_of`); None without
+    a mesh."""
+    return notes_of(model.platform.mesh.value, model)
+
+
+def notes_of(mesh: str, model: Model) -> list[MeshNote] | None:
+    """The notes of ``mesh``'s emitter for ``model`` (rendered from its network view), at
+    their paths in ``model``; None for no mesh, or when that mesh's emitter package is not
+    installed (only :data:`OPTIONAL_MESHES` may be missing; any other import error is
+    raised)."""
     package = MESH_PACKAGES.get(mesh)
     if package is None:
         return None
@@ -71,4 +78,4 @@ def mesh_notes(model: Model) -> list[MeshNote] | None:
             return None
         raise
     notes: Callable[[Model], list[MeshNote]] = module.notes
-    return notes(model)
+    return [MeshNote(n.mesh, model_path(model, n.path), n.message) for n in notes(network_view(model))]

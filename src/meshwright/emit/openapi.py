@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from meshwright.emit.conventions import HTTP_OPERATION_METHOD, http_operation_path
 from meshwright.emit.registry import target
 from meshwright.emit.wiring import dns_name
 from meshwright.emit.yamltext import dump
@@ -92,7 +93,10 @@ def document(model: Model, service: str, api: Api) -> Obj:
         },
         "servers": [{"url": f"http://{dns_name(service)}:{api.call_port}"}],
         "paths": {
-            f"/{api.name}/{name}": {"post": _operation(model, service, api, name)} for name in api.operations
+            http_operation_path(api, name): {
+                HTTP_OPERATION_METHOD.lower(): _operation(model, service, api, name)
+            }
+            for name in api.operations
         },
     }
 

@@ -28,6 +28,9 @@ TARGET_MODULES: tuple[str, ...] = (
     "meshwright.emit.vault",
     "meshwright.emit.observability",
     "meshwright.emit.istio",
+    "meshwright.emit.consul",
+    "meshwright.emit.linkerd",
+    "meshwright.emit.etcd",
     "meshwright.emit.gateway_api",
 )
 """Modules that register emit targets, imported in this order."""

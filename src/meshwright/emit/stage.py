@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from meshwright.emit.gateway_api import notes as gateway_notes
-from meshwright.emit.mesh_notes import mesh_notes
+from meshwright.emit.mesh_notes import MESH_PACKAGES, notes_of
 from meshwright.emit.names import ensure_distinct_names
 from meshwright.emit.registry import emit_all, targets
 from meshwright.pipeline import BuildContext, StageResult, stage
@@ -24,10 +24,12 @@ def emit_stage(ctx: BuildContext) -> StageResult:
     summary = ", ".join(f"{n} {name}" for name, n in counts.items()) + " files"
     if skipped:
         summary += f" ({', '.join(skipped)}: not selected by the model's platform)"
-    mesh = model.platform.mesh.value
-    inexact = (mesh_notes(model) or []) if mesh in counts else []
-    if inexact:
-        summary += f"; {mesh}: {len(inexact)} model policies {mesh} cannot express exactly ({mesh}/NOTES.md)"
+    for mesh in MESH_PACKAGES:  # each mesh target the model selects (consul also by discovery)
+        inexact = (notes_of(mesh, model) or []) if mesh in counts else []
+        if inexact:
+            title = mesh.capitalize()
+            summary += f"; {mesh}: {len(inexact)} model policies {title} cannot express exactly"
+            summary += f" ({mesh}/NOTES.md)"
     if "gateway" in counts:
         edge = gateway_notes(model)
         if edge:

@@ -19,6 +19,7 @@ import typer
 from rich.markup import escape
 
 from meshwright.command_groups import IMPORT
+from meshwright.console import OutputFormat as Format
 from meshwright.console import console
 from meshwright.errors import ModelError, UsageError
 from meshwright.importers.builder import ModelBuilder
@@ -29,12 +30,6 @@ from meshwright.importers.summary import print_summary, summarize
 from meshwright.importers.traces import import_traces
 from meshwright.importers.writer import write
 from meshwright.model import load_model
-
-
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-
 
 Out = Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Model directory to write.")]
 System = Annotated[str | None, typer.Option("--system", help="System name; default: the DIR's name.")]
@@ -163,10 +158,9 @@ def diff_command(
                 "diff OLD NEW compares two models; to compare a model with what runs, add "
                 "--against kubernetes or --against compose"
             )
-        from meshwright.contracts.commands import Format as ContractFormat
         from meshwright.contracts.commands import diff as contract_diff
 
-        contract_diff(model, paths[0], ContractFormat(format.value))
+        contract_diff(model, paths[0], format)
         return
     against = against or Against.kubernetes
     loaded = load_model(model)

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import math
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from meshwright.console import console, err_console
+from meshwright.console import OutputFormat as Format
+from meshwright.console import console, err_console, progress_bar
 from meshwright.errors import UsageError
 from meshwright.model import load_model
 from meshwright.model.units import parse_duration
@@ -25,11 +24,6 @@ from meshwright.simulate.summary import print_summary
 DEFAULT_DURATION = 300.0
 MAX_BUCKETS = 10_000
 """Most time buckets a run may have (each keeps counters for every service)."""
-
-
-class Format(StrEnum):
-    text = "text"
-    json = "json"
 
 
 _EXAMPLES = {"--duration": "10m", "--bucket": "5s"}
@@ -101,14 +95,7 @@ def simulate_command(
             f"{MAX_BUCKETS:,}: use --bucket {_nice(seconds / MAX_BUCKETS)} or wider"
         )
     if format is Format.text and err_console.is_terminal:
-        with Progress(
-            TextColumn("simulating"),
-            BarColumn(),
-            TextColumn("{task.completed:.0f}/{task.total:.0f} s"),
-            TimeElapsedColumn(),
-            console=err_console,
-            transient=True,
-        ) as bar:
+        with progress_bar("simulating", "{task.completed:.0f}/{task.total:.0f} s") as bar:
             task = bar.add_task("simulate", total=seconds)
             result = simulate(
                 loaded.model, scen, options, lambda t: bar.update(task, completed=t)

@@ -3,6 +3,7 @@ after the faults, or stuck in a metastable state?)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,8 +16,11 @@ from meshwright.simulate.scenario import Scenario
 
 RECOVERY_GRACE = 30.0
 """Seconds after the last fault ends before recovery is judged."""
-RECOVERED_FRACTION = 0.9
-"""Recovered when the success ratio after the grace is at least this share of the baseline's."""
+RECOVERY_TOLERANCE = 0.01
+"""Recovered when the success ratio after the grace is within this much (1 percentage point)
+of the baseline's, or within three standard errors of it when the sample is small."""
+RECOVERY_WINDOW = 10.0
+"""Seconds of the rolling window whose success ratio must stay recovered (recovery time)."""
 
 Number = float | None
 
@@ -53,6 +57,9 @@ class Recovery:
     baseline_success: Number = None
     after_success: Number = None
     worst: str | None = None
+    recovered_at: Number = None
+    """When every entrypoint's success ratio, over a rolling window, came back within the
+    tolerance of its baseline and stayed there to the end of the run (None if never)."""
 
 
 @dataclass
@@ -250,9 +257,39 @@ def recovery_grace(model: Model) -> float:
     return max(RECOVERY_GRACE, longest + 5.0)
 
 
+def _threshold(base: float, n: float) -> float:
+    """Lowest success ratio that counts as back to ``base``, for a sample of ``n`` requests."""
+    noise = 3.0 * math.sqrt(max(base * (1.0 - base), 1e-12) / n) if n > 0 else 1.0
+    return base - max(RECOVERY_TOLERANCE, noise)
+
+
+def _success_over(s: Series, lo: int, hi: int) -> tuple[float, float]:
+    """(offered, success ratio) of buckets [lo, hi); the ratio is 1 when nothing was offered."""
+    offered = sum(s.arrivals[lo:hi])
+    return offered, (min(1.0, sum(s.ok[lo:hi]) / offered) if offered else 1.0)
+
+
+def _recovered_at(s: Series, first: int, base_ok: float, width: float) -> int | None:
+    """First bucket ≥ ``first`` from which both the next RECOVERY_WINDOW seconds and the
+    whole rest of the run have a success ratio back at the baseline's (within the
+    tolerance or the sampling noise); None if there is none."""
+    m = max(1, math.ceil(RECOVERY_WINDOW / width))
+    nb = len(s.arrivals)
+    for b in range(first, nb):
+        n_next, ok_next = _success_over(s, b, min(nb, b + m))
+        n_rest, ok_rest = _success_over(s, b, nb)
+        if n_rest == 0:
+            return None
+        if ok_next >= _threshold(base_ok, n_next) and ok_rest >= _threshold(base_ok, n_rest):
+            return b
+    return None
+
+
 def judge_recovery(scenario: Scenario, rec: Recorder, grace: float = RECOVERY_GRACE) -> Recovery:
     """Compare each entrypoint's success ratio (ok / offered) before the first fault with
-    the one from ``grace`` seconds after the last fault until the end of the run."""
+    the one from ``grace`` seconds after the last fault until the end of the run; recovered
+    when every entrypoint is back within :data:`RECOVERY_TOLERANCE` (or the sampling noise)
+    of its baseline. ``recovered_at`` is when the last entrypoint came back for good."""
     start = scenario.fault_start
     if start is None:
         return Recovery("no-faults")
@@ -265,7 +302,9 @@ def judge_recovery(scenario: Scenario, rec: Recorder, grace: float = RECOVERY_GR
         return Recovery("undetermined", end, end + grace)
     base_hi = int(start // w)
     base_lo = base_hi // 10
+    b_end = min(rec.nb, int(end // w))
     worst: tuple[float, str, float, float] | None = None
+    back: list[int | None] = []
     for label, s in rec.entrypoints.items():
         after_offered = sum(s.arrivals[b0:])
         if after_offered == 0:
@@ -274,11 +313,13 @@ def judge_recovery(scenario: Scenario, rec: Recorder, grace: float = RECOVERY_GR
         after = min(1.0, sum(s.ok[b0:]) / after_offered)
         base_offered = sum(s.arrivals[base_lo:base_hi])
         base = min(1.0, sum(s.ok[base_lo:base_hi]) / base_offered) if base_offered else 1.0
-        score = after / base if base > 0 else 1.0
-        if worst is None or score < worst[0]:
-            worst = (score, label, base, after)
+        margin = after - _threshold(base, after_offered)
+        if worst is None or margin < worst[0]:
+            worst = (margin, label, base, after)
+        back.append(_recovered_at(s, b_end, base, w))
     if worst is None:
         return Recovery("undetermined", end, b0 * w)
-    score, label, base, after = worst
-    status = "recovered" if score >= RECOVERED_FRACTION else "metastable"
-    return Recovery(status, end, b0 * w, base, after, label)
+    margin, label, base, after = worst
+    status = "recovered" if margin >= 0.0 else "metastable"
+    at = None if any(b is None for b in back) else max(b for b in back if b is not None) * w
+    return Recovery(status, end, b0 * w, base, after, label, at if status == "recovered" else None)

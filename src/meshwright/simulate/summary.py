@@ -70,8 +70,14 @@ def _recovery_line(result: SimResult) -> Text:
     since = "" if r.judged_from is None else f" from t={format_duration(r.judged_from)}"
     before = f"(before the faults: {format_percent(r.baseline_success)})"
     if r.status == "recovered":
+        when = ""
+        if r.recovered_at is not None and r.fault_end is not None:
+            lag = max(0.0, r.recovered_at - r.fault_end)
+            after = "as soon as the last fault ended" if lag == 0 else (
+                f"{format_duration(lag)} after the last fault ended")
+            when = f"; back to normal at t={format_duration(r.recovered_at)}, {after}"
         return Text.from_markup(
-            f"[green]✓ recovered[/]: success {format_percent(r.after_success)}{since} {before}")
+            f"[green]✓ recovered[/]: success {format_percent(r.after_success)}{since} {before}{when}")
     if r.status == "metastable":
         after = format_duration((r.judged_from or 0) - (r.fault_end or 0))
         return Text.from_markup(

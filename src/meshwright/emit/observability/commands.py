@@ -8,23 +8,18 @@ service must exist in the model; OpenSLO names (DNS labels) map back to model na
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from meshwright.command_groups import IMPORT
+from meshwright.console import OutputFormat as Format
 from meshwright.emit.observability.openslo import load_openslo, slo_block
 from meshwright.emit.wiring import dns_name
 from meshwright.emit.yamltext import dump
 from meshwright.errors import Diagnostic, Location, ModelError, UsageError
 from meshwright.model import load_model
-
-
-class Format(StrEnum):
-    text = "text"
-    json = "json"
 
 
 def import_openslo(

@@ -1,0 +1,1 @@
+"""`meshwright publish`: load what the model says into a running system (etcd)."""

@@ -1,0 +1,7 @@
+# the model names no connect timeout: Consul's default, written explicitly
+Kind = "service-resolver"
+Name = "checkoutservice"
+ConnectTimeout = "5s"
+LoadBalancer = {
+  Policy = "round_robin"
+}

@@ -1,0 +1,10 @@
+# deny by default: calls no other intention allows are refused
+Kind = "service-intentions"
+Name = "*"
+Sources = [
+  {
+    Name = "*"
+    Action = "deny"
+    Description = "deny by default"
+  },
+]
