@@ -15,6 +15,7 @@ from emit.helpers import HERE, check_golden, fixture_model
 from meshwright.authorization import allowed_callers
 from meshwright.callpolicy import RETRY_ON_RENDERING, mesh_route_policy
 from meshwright.emit import emit_all
+from meshwright.emit.istio import notes as istio_notes
 from meshwright.emit.registry import emit_target, network_view
 from meshwright.emit.yamltext import load_all
 from meshwright.graph import edges
@@ -29,6 +30,7 @@ KINDS = {
     "Gateway": "networking_gateway_v1",
     "AuthorizationPolicy": "security_authorizationpolicy_v1",
     "PeerAuthentication": "security_peerauthentication_v1",
+    "EnvoyFilter": "networking_envoyfilter_v1alpha3",
 }
 OBJ = dict[str, Any]
 
@@ -111,7 +113,7 @@ def test_every_resource_is_valid_against_the_istio_crd_schema(model: Model) -> N
             continue
         schema = json.loads((SCHEMAS / f"{KINDS[doc['kind']]}.json").read_text(encoding="utf-8"))
         jsonschema.Draft7Validator(schema).validate(doc)
-        assert doc["apiVersion"].endswith("/v1")
+        assert doc["apiVersion"].endswith("/v1alpha3" if doc["kind"] == "EnvoyFilter" else "/v1")
     assert {"VirtualService", "DestinationRule", "AuthorizationPolicy", "PeerAuthentication"} <= kinds
 
 
@@ -290,3 +292,183 @@ def test_mtls_false_is_permissive_and_said(tmp_path: Path) -> None:
         if d["kind"] == "DestinationRule"
     )
     assert "PERMISSIVE" in next(a.content for a in emit_target("istio", model) if a.path == "NOTES.md")
+
+
+RATE_LIMITS = """
+meshwright: 1
+system: limited
+platform: {mesh: istio}
+services:
+  web:
+    expose: public
+    rate_limit: {rate: 30/s, burst: 12}
+    runtime: {replicas: 3}
+    apis:
+      - {name: Web, protocol: http, port: 8080, operations: {Home: {}, Search: {}}}
+      - {name: shop.Api, protocol: grpc, port: 7070, operations: {Buy: {}, Look: {}}}
+    calls: [{to: api.Get, timeout: 300ms}]
+  api:
+    apis: [{name: pkg.Api, protocol: grpc, port: 7070, operations: {Get: {}}}]
+entrypoints:
+  - {name: home, operation: web.Home, rate: 10/s, rate_limit: 25/s}
+  - {name: search, operation: web.Search, rate: 5/s, rate_limit: {rate: 2.5/s, burst: 4}}
+  - {name: buy, operation: web.Buy, rate: 1/s, rate_limit: 0.5/s}
+  - {name: admin, operation: api.Get, rate: 1/s, public: false, rate_limit: 5/s}
+"""
+
+
+def _limited(tmp_path: Path) -> Model:
+    path = tmp_path / "limited.yaml"
+    path.write_text(RATE_LIMITS, encoding="utf-8")
+    return load_model(path).model
+
+
+def _bucket_rate(config: OBJ) -> float:
+    tb = config["token_bucket"]
+    return float(tb["tokens_per_fill"]) / _seconds(tb["fill_interval"])
+
+
+def test_rate_limits_become_local_rate_limits(tmp_path: Path) -> None:
+    model = _limited(tmp_path)
+    docs = _docs(model)
+    for doc in docs:
+        if doc["kind"] in KINDS:
+            schema = json.loads((SCHEMAS / f"{KINDS[doc['kind']]}.json").read_text(encoding="utf-8"))
+            jsonschema.Draft7Validator(schema).validate(doc)
+    ingress = next(
+        d for d in docs if d["kind"] == "VirtualService" and d["metadata"]["name"] == "web-ingress"
+    )
+    routes = {r["name"]: r for r in ingress["spec"]["http"]}
+    # the rate-limited gRPC entrypoint has its own route, by method path, before the API's prefix route
+    assert routes["web-buy"]["match"] == [{"uri": {"exact": "/shop.Api/Buy"}}]
+    names = [r["name"] for r in ingress["spec"]["http"]]
+    assert names.index("web-buy") < names.index("web-shop-api") < names.index("web")
+    assert "match" not in ingress["spec"]["http"][-1]
+    gw = next(d for d in docs if d["kind"] == "EnvoyFilter" and d["metadata"]["namespace"] == "istio-system")
+    assert gw["spec"]["workloadSelector"] == {"labels": {"istio": "ingressgateway"}}
+    per_route = {
+        p["match"]["routeConfiguration"]["vhost"]["route"]["name"]: p["patch"]["value"][
+            "typed_per_filter_config"
+        ]["envoy.filters.http.local_ratelimit"]
+        for p in gw["spec"]["configPatches"]
+        if p["applyTo"] == "HTTP_ROUTE"
+    }
+    assert set(per_route) == {"web", "web-buy"}
+    assert _bucket_rate(per_route["web-buy"]) == pytest.approx(0.5)
+    # two HTTP entrypoints share the HTTP API's route: one bucket of both limits
+    assert _bucket_rate(per_route["web"]) == pytest.approx(27.5)
+    assert per_route["web"]["token_bucket"]["max_tokens"] == 25 + 4
+    # the service's limit: its share per replica on the sidecar's inbound API ports
+    side = next(d for d in docs if d["kind"] == "EnvoyFilter" and d["metadata"]["name"] == "web-rate-limit")
+    assert side["spec"]["workloadSelector"] == {"labels": {"app.kubernetes.io/name": "web"}}
+    patches = side["spec"]["configPatches"]
+    assert sorted(p["match"]["listener"]["portNumber"] for p in patches) == [7070, 8080]
+    for p in patches:
+        config = p["patch"]["value"]["typed_config"]
+        assert p["match"]["context"] == "SIDECAR_INBOUND"
+        assert _bucket_rate(config) == pytest.approx(10.0)
+        assert config["token_bucket"]["max_tokens"] == 4
+    notes = {(n.path, n.message.split(":")[0]) for n in istio_notes(model)}
+    assert (("entrypoints", 3, "rate_limit"), "entrypoint admin") in notes
+    assert (("services", "web", "rate_limit"), "web") in notes
+    assert any(p == ("entrypoints", 0, "rate_limit") for p, _ in notes)
+
+
+def test_every_note_names_the_model_path_it_comes_from(model: Model) -> None:
+    for n in istio_notes(model):
+        assert n.mesh == "istio"
+        node: Any = model
+        for i, part in enumerate(n.path):
+            if isinstance(part, int):
+                node = node[part]
+            elif isinstance(node, dict):
+                node = node[part]
+            else:
+                field = getattr(node, part)
+                if field is None:
+                    assert i == len(n.path) - 1 or n.path[i + 1] in ("max_queue", "half_open_requests"), n
+                    break
+                node = field
+        call_path = n.path[: n.path.index("calls") + 2] if "calls" in n.path else None
+        if call_path is not None:
+            call: Any = model
+            for part in call_path:
+                call = (
+                    call[part]
+                    if isinstance(part, int)
+                    else (call[part] if isinstance(call, dict) else getattr(call, part))
+                )
+            assert f"-> {call.target_service}" in n.message, n
+
+
+def test_notes_locate_calls_behind_an_event_api(tmp_path: Path) -> None:
+    path = tmp_path / "events.yaml"
+    path.write_text(
+        """
+meshwright: 1
+system: events
+platform: {mesh: istio, broker: kafka}
+topics: {orders: {}}
+services:
+  worker:
+    consumes: [{topic: orders, operation: OnOrder}]
+    apis:
+      - {name: Events, protocol: event, operations: {OnOrder: {}}}
+      - name: Http
+        protocol: http
+        port: 8080
+        operations:
+          Run:
+            calls: [{to: api.Get, timeout: 1s, mesh_retries: {attempts: 2, backoff: {base: 10ms}}}]
+  api:
+    apis: [{name: Api, protocol: http, port: 8080, operations: {Get: {idempotent: true}}}]
+  src:
+    publishes: [orders]
+""",
+        encoding="utf-8",
+    )
+    model = load_model(path).model
+    [backoff] = [n for n in istio_notes(model) if "backoff" in n.message]
+    assert backoff.path == (
+        "services",
+        "worker",
+        "apis",
+        1,
+        "operations",
+        "Run",
+        "calls",
+        0,
+        "mesh_retries",
+        "backoff",
+    )
+
+
+def test_the_istio_namespace_is_the_prod_overlay_namespace() -> None:
+    shop = load_model(EXAMPLES / "shop").model
+    files = {a.path: a.content for a in emit_all(shop)}
+    [istio_ns] = [d for d in load_all(files["istio/mesh.yaml"]) if d["kind"] == "Namespace"]
+    [prod] = load_all(files["kubernetes/overlays/prod/namespace.yaml"])
+    [dev] = load_all(files["kubernetes/overlays/dev/namespace.yaml"])
+    assert istio_ns == prod
+    assert prod["metadata"]["labels"]["istio-injection"] == "enabled"
+    # dev runs without sidecars: no Istio policy names its namespace
+    assert "istio-injection" not in dev["metadata"]["labels"]
+    istio_namespaces = {
+        d["metadata"].get("namespace", d["metadata"]["name"])
+        for path, text in files.items()
+        if path.startswith("istio/") and path.endswith(".yaml")
+        for d in load_all(text)
+    }
+    assert dev["metadata"]["name"] not in istio_namespaces
+    assert istio_namespaces == {prod["metadata"]["name"], "istio-system"} or istio_namespaces == {
+        prod["metadata"]["name"]
+    }
+
+
+def test_no_route_is_left_to_istio_default_retries(model: Model, tmp_path: Path) -> None:
+    """Istio retries a route without ``retries`` twice; every route meshwright writes says its
+    retries (why the mesh rules have no 'Istio default retries on top of application
+    retries' rule: it cannot happen in these files)."""
+    for m in (model, _limited(tmp_path)):
+        routes = [r for d in _docs(m) if d["kind"] == "VirtualService" for r in d["spec"]["http"]]
+        assert routes and all("retries" in r for r in routes)

@@ -130,6 +130,7 @@ def test_istio_policies_become_call_policies_and_authorization(tmp_path: Path) -
     assert call.mesh_retries.per_try_timeout == 0.5 and call.mesh_retries.retry_on == ["5xx", "reset"]
     assert call.circuit_breaker is not None and call.circuit_breaker.consecutive_errors == 5
     assert call.circuit_breaker.open_for == 30.0
+    assert call.circuit_breaker.max_ejection == 10.0  # Istio's default maxEjectionPercent
     assert call.bulkhead is not None and (call.bulkhead.max_concurrent, call.bulkhead.max_queue) == (100, 10)
     assert [r.allow for r in payment.authorization] == [["orders"]]
     (edge,) = summary["edges"]

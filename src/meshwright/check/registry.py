@@ -20,6 +20,7 @@ FAMILY_PACKAGES: tuple[str, ...] = (
     "meshwright.check.messaging",
     "meshwright.check.security",
     "meshwright.check.operations",
+    "meshwright.check.mesh",
 )
 
 

@@ -28,6 +28,7 @@ FAMILIES: dict[str, str] = {
     "MW4": "messaging",
     "MW5": "security",
     "MW6": "operations",
+    "MW7": "mesh",
 }
 """Family of each hundred of rule codes."""
 

@@ -35,6 +35,7 @@ class EmitTarget(StrEnum):
     linkerd = "linkerd"
     linkerd_profiles = "linkerd-profiles"
     etcd = "etcd"
+    gateway = "gateway"
     all = "all"
 
 
@@ -51,7 +52,8 @@ def emit(
     """Generate platform files from the model: Kubernetes (Kustomize base + dev/prod
     overlays), a Helm chart, Dockerfiles, or a compose.yaml; the broker's topology (kafka,
     rabbitmq), contracts (asyncapi, openapi, protobuf), Vault policies (vault), or
-    observability (SLO rules and burn-rate alerts, dashboards, tracing and logging).
+    observability (SLO rules and burn-rate alerts, dashboards, tracing and logging),
+    the mesh (istio) or the edge as Kubernetes Gateway API resources (gateway).
 
     Example: `meshwright emit kubernetes mesh.yaml -o deploy/k8s`, then
     `kubectl apply -k deploy/k8s/overlays/dev`.

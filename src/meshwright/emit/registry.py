@@ -31,6 +31,7 @@ TARGET_MODULES: tuple[str, ...] = (
     "meshwright.emit.consul",
     "meshwright.emit.linkerd",
     "meshwright.emit.etcd",
+    "meshwright.emit.gateway_api",
 )
 """Modules that register emit targets, imported in this order."""
 

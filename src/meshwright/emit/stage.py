@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from meshwright.emit.consul import notes as consul_notes
-from meshwright.emit.istio import notes as mesh_notes
-from meshwright.emit.linkerd import notes as linkerd_notes
+from meshwright.emit.gateway_api import notes as gateway_notes
+from meshwright.emit.mesh_notes import MESH_PACKAGES, notes_of
 from meshwright.emit.names import ensure_distinct_names
-from meshwright.emit.registry import emit_all, network_view, targets
+from meshwright.emit.registry import emit_all, targets
 from meshwright.pipeline import BuildContext, StageResult, stage
 
 
 @stage(
     "emit",
     "Kubernetes (Kustomize), Helm chart, Dockerfiles, compose.yaml, observability, broker topology, "
-    "contracts, Vault policies and the mesh (Istio)",
+    "contracts, Vault policies, the mesh (Istio) and the edge (Istio Gateway or Gateway API)",
 )
 def emit_stage(ctx: BuildContext) -> StageResult:
     ensure_distinct_names(ctx.loaded)
@@ -25,18 +24,18 @@ def emit_stage(ctx: BuildContext) -> StageResult:
     summary = ", ".join(f"{n} {name}" for name, n in counts.items()) + " files"
     if skipped:
         summary += f" ({', '.join(skipped)}: not selected by the model's platform)"
-    inexact = mesh_notes(network_view(model)) if "istio" in counts else []
-    if inexact:
-        summary += f"; istio: {len(inexact)} model policies Istio cannot express exactly (istio/NOTES.md)"
-    consul_inexact = consul_notes(network_view(model)) if "consul" in counts else []
-    if consul_inexact:
-        summary += (
-            f"; consul: {len(consul_inexact)} model policies Consul cannot express exactly (consul/NOTES.md)"
-        )
-    linkerd_inexact = linkerd_notes(network_view(model)) if "linkerd" in counts else []
-    if linkerd_inexact:
-        n = len(linkerd_inexact)
-        summary += f"; linkerd: {n} model policies Linkerd cannot express exactly (linkerd/NOTES.md)"
+    for mesh in MESH_PACKAGES:  # each mesh target the model selects (consul also by discovery)
+        inexact = (notes_of(mesh, model) or []) if mesh in counts else []
+        if inexact:
+            title = mesh.capitalize()
+            summary += f"; {mesh}: {len(inexact)} model policies {title} cannot express exactly"
+            summary += f" ({mesh}/NOTES.md)"
+    if "gateway" in counts:
+        edge = gateway_notes(model)
+        if edge:
+            summary += (
+                f"; gateway: {len(edge)} edge policies the Gateway API cannot express (gateway/NOTES.md)"
+            )
     return StageResult(
         name="emit",
         summary=summary,

@@ -4,7 +4,8 @@
   call to its hosts (``timeout``, ``mesh_retries``: Istio's ``attempts`` counts retries,
   the model's counts tries, so it is one more); a route bound to a Gateway makes its
   destination public; a route matching ``sourceLabels`` is a call edge from those pods.
-- DestinationRule: ``outlierDetection`` → circuit_breaker, ``connectionPool`` → bulkhead.
+- DestinationRule: ``outlierDetection`` → circuit_breaker (``maxEjectionPercent`` →
+  ``max_ejection``, Istio's default 10 when unset), ``connectionPool`` → bulkhead.
 - AuthorizationPolicy (ALLOW): callers named by service account principal become edges
   and the callee's ``authorization``.
 - PeerAuthentication STRICT → mTLS on. Gateway, ServiceEntry, Sidecar: notes only.
@@ -17,6 +18,9 @@ from typing import Any
 from meshwright.importers.builder import ApiDraft, Evidence, HostPolicy, ModelBuilder, ServiceDraft, Source
 from meshwright.importers.reading import Document
 from meshwright.importers.shapes import Shape, text
+
+ISTIO_MAX_EJECTION = 10
+"""Istio's default ``outlierDetection.maxEjectionPercent``."""
 
 ISTIO_KINDS = ("VirtualService", "DestinationRule", "AuthorizationPolicy", "Gateway", "ServiceEntry",
                "PeerAuthentication", "Sidecar")
@@ -125,6 +129,14 @@ def _destination_rule(builder: ModelBuilder, doc: Document, shape: Shape, name: 
             breaker["open_for"] = _duration(outlier.get("baseEjectionTime"))
         if outlier.get("interval") is not None:
             breaker["window"] = _duration(outlier.get("interval"))
+        share = outlier.get("maxEjectionPercent", ISTIO_MAX_EJECTION)
+        if isinstance(share, int) and 0 <= share <= 100:
+            breaker["max_ejection"] = share
+        else:
+            builder.notes.append(
+                f"{doc.where}: DestinationRule {name}: maxEjectionPercent {share!r} "
+                "is no percentage (skipped)"
+            )
         policy["circuit_breaker"] = breaker
     pool = shape.map(traffic.get("connectionPool"), "connectionPool")
     http = shape.map(pool.get("http"), "connectionPool.http")

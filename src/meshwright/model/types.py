@@ -245,6 +245,13 @@ class CircuitBreaker(Strict):
     half_open_requests: int = Field(
         default=1, ge=1, le=B.MAX_CALL_COUNT, description="Probe requests when half-open."
     )
+    max_ejection: Percentage = Field(
+        default=100.0,
+        description=(
+            "Mesh outlier detection: the most of the callee's replicas ejected at once "
+            "(Istio maxEjectionPercent; at least one). 100: the whole callee, like the breaker."
+        ),
+    )
 
     @model_validator(mode="after")
     def _one_trigger(self) -> CircuitBreaker:

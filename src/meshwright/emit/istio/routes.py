@@ -4,7 +4,8 @@ Nothing here decides what a call does: the route policy says how many retries th
 proxy makes after the first try, on which ``retry_on`` words, with which per-try and route
 timeouts; :data:`meshwright.callpolicy.RETRY_ON_RENDERING` says how Istio spells each word.
 This module only writes that down in VirtualService terms, and returns a note for every part
-Istio cannot express exactly (a word Istio retries more broadly, backoff, budgets).
+Istio cannot express exactly (a word Istio retries more broadly, backoff, budgets), with the
+path of the call's field it concerns (relative to the call).
 
 ``retries: {attempts: 0}`` is always written when the mesh does not retry: a route without
 ``retries`` retries twice in Istio.
@@ -19,6 +20,9 @@ from meshwright.callpolicy import RETRY_ON_RENDERING, MeshRoutePolicy, mesh_rout
 from meshwright.model.types import Call, Mesh
 
 Obj = dict[str, Any]
+SubPath = tuple[str | int, ...]
+Remark = tuple[SubPath, str]
+"""A note on one call: the path of the field it concerns, relative to the call, and the text."""
 
 
 def duration(seconds: float) -> str:
@@ -33,7 +37,7 @@ class RouteRendering:
 
     retries: Obj
     timeout: str | None
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[Remark, ...] = field(default=())
 
     def apply(self, route: Obj) -> Obj:
         """``route`` with these retries and timeout set."""
@@ -44,10 +48,10 @@ class RouteRendering:
         return out
 
 
-def retry_on(policy: MeshRoutePolicy) -> tuple[str, tuple[str, ...]]:
+def retry_on(policy: MeshRoutePolicy) -> tuple[str, tuple[Remark, ...]]:
     """Istio ``retryOn`` for the policy's words, and a note per word Istio renders inexactly."""
     conditions: list[str] = []
-    notes: list[str] = []
+    notes: list[Remark] = []
     for word in policy.retry_on:
         spelled = RETRY_ON_RENDERING[word][Mesh.istio]
         for token in (*spelled.retry_on, *(str(c) for c in spelled.status_codes)):
@@ -56,7 +60,10 @@ def retry_on(policy: MeshRoutePolicy) -> tuple[str, tuple[str, ...]]:
         if not spelled.exact:
             shown = ",".join((*spelled.retry_on, *(str(c) for c in spelled.status_codes))) or "nothing"
             notes.append(
-                f"retry_on '{word}' is rendered as '{shown}', not exactly the same failures in Istio"
+                (
+                    ("mesh_retries", "retry_on"),
+                    f"retry_on '{word}' is rendered as '{shown}', not exactly the same failures in Istio",
+                )
             )
     return ",".join(conditions), tuple(notes)
 
@@ -74,10 +81,19 @@ def render_policy(policy: MeshRoutePolicy) -> RouteRendering:
     extra = list(notes)
     if policy.backoff is not None:
         extra.append(
-            "mesh_retries.backoff cannot be set on an Istio route (Envoy's own 25ms base backoff applies)"
+            (
+                ("mesh_retries", "backoff"),
+                "mesh_retries.backoff cannot be set on an Istio route "
+                "(Envoy's own 25ms base backoff applies)",
+            )
         )
     if policy.budget is not None:
-        extra.append("mesh_retries.budget cannot be set on an Istio route (no retry budget in Istio)")
+        extra.append(
+            (
+                ("mesh_retries", "budget"),
+                "mesh_retries.budget cannot be set on an Istio route (no retry budget in Istio)",
+            )
+        )
     return RouteRendering(retries, timeout, tuple(extra))
 
 

@@ -10,14 +10,16 @@ serves traffic the model does not describe, with mesh retries off.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from meshwright.emit.istio.naming import api_of, dns_name, grpc_path, host, namespace
-from meshwright.emit.istio.routes import NO_POLICY, RouteRendering, duration, render_call
+from meshwright.emit.istio.routes import NO_POLICY, Remark, RouteRendering, duration, render_call
 from meshwright.emit.kubernetes.labels import selector
+from meshwright.emit.mesh_notes import MeshNote
 from meshwright.graph import Edge, edges
-from meshwright.model.types import Bulkhead, CircuitBreaker, Model
+from meshwright.model.types import Bulkhead, Call, CircuitBreaker, Model
 
 Obj = dict[str, Any]
 
@@ -62,14 +64,19 @@ def _match(model: Model, edge: Edge) -> Obj:
     return match
 
 
-def virtual_service(model: Model, service: str) -> tuple[Rendered, list[str]] | None:
+def note(path: tuple[str | int, ...], message: str) -> MeshNote:
+    """An Istio :class:`MeshNote`."""
+    return MeshNote("istio", path, message)
+
+
+def virtual_service(model: Model, service: str) -> tuple[Rendered, list[MeshNote]] | None:
     """The callee's VirtualService and the notes of what Istio cannot express, or None for a
     service without a networked API."""
     svc = model.services[service]
     if not svc.apis:
         return None
     comments: list[str] = []
-    notes: list[str] = []
+    notes: list[MeshNote] = []
     routes: list[Obj] = []
     seen: dict[str, tuple[Edge, RouteRendering]] = {}
     dest = {"destination": {"host": host(model, service)}}
@@ -85,13 +92,13 @@ def virtual_service(model: Model, service: str) -> tuple[Rendered, list[str]] | 
                     f"{first.callee} (the model names no HTTP paths), which uses the first call's policy"
                 )
                 comments.append(text)
-                notes.append(f"{service}: {text}")
+                notes.append(note(edge.path, f"{service}: {text}"))
             continue
         seen[key] = (edge, rendering)
         name = f"{dns_name(edge.caller)}-to-{dns_name(edge.callee)}"
-        for note in rendering.notes:
-            comments.append(f"{edge.caller} -> {edge.callee}: {note}")
-            notes.append(f"{service}: {edge.caller} -> {edge.callee}: {note}")
+        for sub, text in rendering.notes:
+            comments.append(f"{edge.caller} -> {edge.callee}: {text}")
+            notes.append(note((*edge.path, *sub), f"{service}: {edge.caller} -> {edge.callee}: {text}"))
         routes.append(rendering.apply({"name": name, "match": [match], "route": [dest]}))
     routes.append(NO_POLICY.apply({"name": "undescribed-traffic", "route": [dest]}))
     comments.append("the last route serves traffic no modelled call describes: mesh retries off")
@@ -104,11 +111,14 @@ def virtual_service(model: Model, service: str) -> tuple[Rendered, list[str]] | 
     return Rendered(vs, comments), notes
 
 
-def _pool(b: Bulkhead) -> tuple[Obj, list[str]]:
-    notes: list[str] = []
+def _pool(b: Bulkhead) -> tuple[Obj, list[Remark]]:
+    notes: list[Remark] = []
     if b.max_queue == 0:
         notes.append(
-            "bulkhead.max_queue 0 is rendered as http1MaxPendingRequests 1 (Istio reads 0 as unlimited)"
+            (
+                ("bulkhead", "max_queue"),
+                "bulkhead.max_queue 0 is rendered as http1MaxPendingRequests 1 (Istio reads 0 as unlimited)",
+            )
         )
     return {
         "tcp": {"maxConnections": b.max_concurrent},
@@ -116,21 +126,41 @@ def _pool(b: Bulkhead) -> tuple[Obj, list[str]]:
     }, notes
 
 
-def _outlier(cb: CircuitBreaker) -> tuple[Obj | None, list[str]]:
-    notes: list[str] = []
+def _outlier(cb: CircuitBreaker) -> tuple[Obj | None, list[Remark]]:
+    notes: list[Remark] = []
     if cb.error_rate is not None:
-        notes.append("circuit_breaker.error_rate cannot be expressed by Istio outlier detection")
-    notes.append(
-        "circuit_breaker.half_open_requests: Istio returns an ejected host after baseEjectionTime, unprobed"
-    )
+        notes.append(
+            (
+                ("circuit_breaker", "error_rate"),
+                "circuit_breaker.error_rate cannot be expressed by Istio outlier detection",
+            )
+        )
+    if "half_open_requests" in cb.model_fields_set:  # the default probe count is Istio's behaviour anyway
+        notes.append(
+            (
+                ("circuit_breaker", "half_open_requests"),
+                "circuit_breaker.half_open_requests: Istio returns an ejected host after "
+                "baseEjectionTime, unprobed",
+            )
+        )
     if cb.consecutive_errors is None:
         return None, notes
     return {
         "consecutive5xxErrors": cb.consecutive_errors,
         "interval": duration(cb.window),
         "baseEjectionTime": duration(cb.open_for),
-        "maxEjectionPercent": 100,
+        "maxEjectionPercent": math.floor(cb.max_ejection),
     }, notes
+
+
+def max_ejection_percent(call: Call) -> float | None:
+    """The share of the callee's replicas (percent) Istio's outlier detection may eject for
+    ``call`` (Envoy ejects at least one host whatever the share), or None when the call's
+    breaker becomes no outlier detection (no ``consecutive_errors``)."""
+    cb = call.circuit_breaker
+    if cb is None or cb.consecutive_errors is None:
+        return None
+    return float(math.floor(cb.max_ejection))
 
 
 def _base_policy(model: Model, service: str) -> Obj:
@@ -146,7 +176,7 @@ def mtls_on(model: Model) -> bool:
     return model.platform.mtls is not False
 
 
-def destination_rules(model: Model, service: str) -> tuple[list[Rendered], list[str]]:
+def destination_rules(model: Model, service: str) -> tuple[list[Rendered], list[MeshNote]]:
     """The callee's DestinationRule (load balancer, mTLS), plus one per caller whose calls
     carry a bulkhead or circuit breaker, applied to that caller's pods (``workloadSelector``)."""
     if not model.services[service].apis:
@@ -161,30 +191,34 @@ def destination_rules(model: Model, service: str) -> tuple[list[Rendered], list[
             }
         )
     ]
-    notes: list[str] = []
+    notes: list[MeshNote] = []
     by_caller: dict[str, list[Edge]] = {}
     for e in incoming(model, service):
         if e.call.bulkhead is not None or e.call.circuit_breaker is not None:
             by_caller.setdefault(e.caller_service, []).append(e)
     for caller, calls in by_caller.items():
         policy = _base_policy(model, service)
-        comments: list[str] = []
+        remarks: list[tuple[tuple[str | int, ...], str]] = []
         first = calls[0]
         for e in calls[1:]:
             if (e.call.bulkhead, e.call.circuit_breaker) != (first.call.bulkhead, first.call.circuit_breaker):
-                comments.append(
-                    f"{e.caller} -> {e.callee} shares {caller}'s connection pool and outlier detection "
-                    f"for {service}, taken from {first.caller} -> {first.callee}"
+                remarks.append(
+                    (
+                        e.path,
+                        f"{e.caller} -> {e.callee} shares {caller}'s connection pool and outlier detection "
+                        f"for {service}, taken from {first.caller} -> {first.callee}",
+                    )
                 )
         if first.call.bulkhead is not None:
             policy["connectionPool"], more = _pool(first.call.bulkhead)
-            comments.extend(more)
+            remarks.extend(((*first.path, *sub), text) for sub, text in more)
         if first.call.circuit_breaker is not None:
             outlier, more = _outlier(first.call.circuit_breaker)
             if outlier is not None:
                 policy["outlierDetection"] = outlier
-            comments.extend(more)
-        notes.extend(f"{caller} -> {service}: {c}" for c in comments)
+            remarks.extend(((*first.path, *sub), text) for sub, text in more)
+        comments = [text for _, text in remarks]
+        notes.extend(note(path, f"{caller} -> {service}: {text}") for path, text in remarks)
         out.append(
             Rendered(
                 {

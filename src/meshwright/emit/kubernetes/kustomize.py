@@ -3,7 +3,10 @@
 ``dev`` runs one replica per service (set explicitly, since autoscaled Deployments have no
 ``replicas`` in the base) with small requests and no autoscaler, in the namespace
 ``<namespace>-dev``; ``prod`` is the base in ``<namespace>``, autoscalers included. Each overlay
-creates its namespace with the *restricted* Pod Security level enforced.
+creates its namespace with the *restricted* Pod Security level enforced. With
+``platform.mesh: istio`` the prod namespace has sidecar injection on (the Istio target writes
+the same Namespace object, and its policies name that namespace); the dev namespace runs
+without sidecars, so no mesh policy is missing there.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from meshwright.emit.kubernetes.objects import base_files
 from meshwright.emit.kubernetes.workload import fixed_replicas
 from meshwright.emit.wiring import dns_name
 from meshwright.emit.yamltext import dump, dump_all
-from meshwright.model.types import Model, Service
+from meshwright.model.types import Mesh, Model, Service
 from meshwright.model.units import format_cpu, format_memory
 from meshwright.pipeline import Artifact
 
@@ -40,20 +43,26 @@ def _kustomization(ns: str, resources: list[str], patches: list[str] | None = No
     return out
 
 
+ISTIO_INJECTION = {"istio-injection": "enabled"}
+"""The namespace label that turns Istio's sidecar injection on."""
+
+
+def dev_namespace(model: Model) -> str:
+    """The dev overlay's namespace: ``<namespace>-dev``."""
+    return f"{namespace(model)[:59]}-dev"
+
+
 def namespace_object(model: Model, name: str) -> Obj:
-    """The namespace, enforcing the restricted Pod Security Standard."""
-    return {
-        "apiVersion": "v1",
-        "kind": "Namespace",
-        "metadata": {
-            "name": name,
-            "labels": {
-                **system_labels(model),
-                "pod-security.kubernetes.io/enforce": "restricted",
-                "pod-security.kubernetes.io/warn": "restricted",
-            },
-        },
+    """The namespace, enforcing the restricted Pod Security Standard; the system's own
+    namespace (the prod overlay's) injects Istio sidecars when ``platform.mesh`` is istio."""
+    labels = {
+        **system_labels(model),
+        "pod-security.kubernetes.io/enforce": "restricted",
+        "pod-security.kubernetes.io/warn": "restricted",
     }
+    if model.platform.mesh is Mesh.istio and name == namespace(model):
+        labels.update(ISTIO_INJECTION)
+    return {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": labels}}
 
 
 def dev_replicas(svc: Service) -> int:
@@ -106,7 +115,7 @@ def kustomize(model: Model) -> list[Artifact]:
     files = base_files(model)
     out = [Artifact(f"base/{f}", dump_all(objs)) for f, objs in files.items()]
     out.append(Artifact("base/kustomization.yaml", dump(_kustomization(ns, list(files)))))
-    dev_ns = f"{ns[:59]}-dev"
+    dev_ns = dev_namespace(model)
     dev = _dev_patches(model)
     out += [Artifact(f"overlays/dev/patches/{f}", dump(p)) for f, p in dev.items()]
     out.append(Artifact("overlays/dev/namespace.yaml", dump(namespace_object(model, dev_ns))))
