@@ -44,3 +44,29 @@ def test_command_does_not_import_numba_or_matplotlib(argv: list[str], tmp_path: 
     )
     line = next(ln for ln in proc.stderr.splitlines() if ln.startswith("HEAVY="))
     assert json.loads(line.removeprefix("HEAVY=")) == [], proc.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["validate", str(SHOP)], ["emit", "kubernetes", str(SHOP), "-o", "{tmp}"], ["--help"]],
+    ids=["validate", "emit", "help"],
+)
+def test_command_without_queueing_does_not_import_scipy(argv: list[str], tmp_path: Path) -> None:
+    """SciPy (the queueing solvers) costs 0.5–1.8 s to import: only check, analyze and the
+    commands that solve queues load it, on first use (``meshwright.analysis`` is lazy)."""
+    args = [a.replace("{tmp}", str(tmp_path / "out")) for a in argv]
+    probe = PROBE.replace('("numba", "matplotlib")', '("scipy",)')
+    proc = subprocess.run(
+        [sys.executable, "-c", probe, *args], capture_output=True, text=True, check=False
+    )
+    line = next(ln for ln in proc.stderr.splitlines() if ln.startswith("HEAVY="))
+    assert json.loads(line.removeprefix("HEAVY=")) == [], proc.stderr
+
+
+def test_analysis_package_names_load_on_first_use() -> None:
+    import meshwright.analysis as analysis
+    from meshwright.analysis.result import analyze
+
+    assert analysis.analyze is analyze
+    with pytest.raises(AttributeError):
+        _ = analysis.no_such_name  # type: ignore[attr-defined]

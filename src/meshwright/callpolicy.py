@@ -94,10 +94,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import partial
-from typing import Literal, get_args
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Literal, get_args
 
 from meshwright.model.types import Backoff, Call, Mesh, Retries, RetryBudget, RetryOn
 
@@ -623,7 +620,11 @@ def worst_case(call: Call, callee_worst: float) -> float:
 
 # --------------------------------------------------------------------------- Monte Carlo
 
-Samples = npt.NDArray[np.float32]
+if TYPE_CHECKING:  # numpy is imported where samples are drawn (validate never needs it)
+    import numpy as np
+    import numpy.typing as npt
+
+    Samples = npt.NDArray[np.float32]
 
 
 def sample_repetition(
@@ -636,6 +637,8 @@ def sample_repetition(
     and is retried by the layers that retry timeouts (mesh inside application, with
     jittered backoffs from ``uniform()``), as in the module contract. Returns (time
     until the repetition resolved, whether it failed)."""
+    import numpy as np
+
     sem = semantics(call)
     first = draw()
     if sem.app.per_try_timeout is None and sem.mesh.per_try_timeout is None:
@@ -693,6 +696,8 @@ def _retry_timeouts(
     """After try ``tried`` of ``layer`` timed out for the ``active`` samples: the ones
     that retry (the retry, after its backoff, starts before ``limit``) and the new clock;
     None when the layer makes no further try for any."""
+    import numpy as np
+
     if not active.any() or tried == layer.attempts or Failure.timeout not in layer.retry_on:
         return None
     wait = _waits(layer, tried, uniform)
@@ -701,6 +706,8 @@ def _retry_timeouts(
 
 
 def _waits(layer: RetryLayer, retry: int, uniform: Callable[[], Samples]) -> Samples | np.float32:
+    import numpy as np
+
     if layer.backoff is None:
         return np.float32(0.0)
     d = np.float32(layer.delay(retry))

@@ -740,9 +740,12 @@ def caller_population(model: Model) -> dict[str, int | None]:
             for callee, n in counts.items():
                 key = (op.split(".", 1)[0], callee)
                 per_caller[key] = max(per_caller.get(key, 0), n)
+    by_callee: dict[str, list[tuple[str, int]]] = {}  # built once: services × calls is slow
+    for (caller, callee), n in per_caller.items():
+        by_callee.setdefault(callee, []).append((caller, n))
     out: dict[str, int | None] = {}
     for name in model.services:
-        callers = [(c, n) for (c, callee), n in per_caller.items() if callee == name]
+        callers = by_callee.get(name, [])
         if name in fed or not callers or any(c == name for c, _ in callers):
             out[name] = None
             continue

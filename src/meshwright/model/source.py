@@ -169,7 +169,8 @@ def _load_yaml(
         return None, smap, diags
     if node is None:
         return None, smap, diags
-    bomb = alias_bomb(node, filename)
+    # an alias needs an anchor (`&name`): a document without '&' has none to expand
+    bomb = alias_bomb(node, filename) if "&" in text else None
     if bomb is not None:
         diags.append(bomb)
         return None, smap, diags
