@@ -46,14 +46,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, ClassVar
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
 from scipy.optimize import brentq
-from scipy.sparse.linalg import spsolve
 from scipy.special import gammaincc, gammaln
 
 from meshwright import callpolicy
@@ -69,8 +67,6 @@ MAX_ITERATIONS = 200
 """Fixed-point iterations of rates, rejections and waits at most."""
 TOLERANCE = 1e-9
 """Relative change below which the fixed point has converged."""
-DENSE_STATES = 64
-"""Quasi-birth–death systems up to this many states are solved densely, larger ones sparse."""
 NEGLIGIBLE = 1e-12
 """Probability mass below which a queue's tail is cut."""
 
@@ -268,72 +264,11 @@ def erlang_k_root(k: int, c: int, rho: float) -> float:
     return float(brentq(f, 0.0, 1.0 - delta, xtol=1e-15, rtol=1e-15))
 
 
-def _solve(q: Floats | sparse.csr_matrix, norm_row: Floats) -> Floats:
-    """π with π·Q = 0 and norm_row·π = 1 (the last balance equation replaced)."""
-    n = norm_row.shape[0]
-    b = np.zeros(n)
-    b[-1] = 1.0
-    if isinstance(q, np.ndarray):
-        a = q.T.copy()
-        a[-1, :] = norm_row
-        return np.asarray(np.linalg.solve(a, b), dtype=np.float64)
-    at = sparse.lil_matrix(q.T)
-    at[n - 1, :] = norm_row
-    return np.asarray(spsolve(at.tocsr(), b), dtype=np.float64)
-
-
-class _Generator:
-    """A generator matrix under construction: dense when small, else sparse."""
-
-    def __init__(self, n: int) -> None:
-        self.n = n
-        self.dense = np.zeros((n, n)) if n <= DENSE_STATES else None
-        self.entries: dict[tuple[int, int], float] = {}
-
-    def add(self, i: int, j: int, v: float) -> None:
-        if self.dense is not None:
-            self.dense[i, j] += v
-        else:
-            self.entries[(i, j)] = self.entries.get((i, j), 0.0) + v
-
-    def matrix(self) -> Floats | sparse.csr_matrix:
-        if self.dense is not None:
-            return self.dense
-        keys = list(self.entries)
-        rows = [i for i, _ in keys]
-        cols = [j for _, j in keys]
-        return sparse.csr_matrix((list(self.entries.values()), (rows, cols)), shape=(self.n, self.n))
-
-
-def _erlang_k_generator(k: int, c: int, mu: float, nu: float, levels: int, bounded: bool) -> _Generator:
-    """Generator of the E_k/M/c queue on levels 0..levels−1 (number in the replica) ×
-    arrival phases 0..k−1 (state j·k + p). An arrival at the top level is rejected when
-    ``bounded`` (the phase restarts, the level stays), else it leaves the block: the caller
-    adds the tail above."""
-    q = _Generator(levels * k)
-    top = levels - 1
-    for j in range(levels):
-        down = min(j, c) * mu
-        for p in range(k):
-            i = j * k + p
-            out = nu + down
-            if p < k - 1:
-                q.add(i, i + 1, nu)
-            elif j < top:
-                q.add(i, (j + 1) * k, nu)
-            elif bounded and k > 1:
-                q.add(i, j * k, nu)
-            elif bounded:
-                out = down  # a rejected arrival leaves the state unchanged
-            if j > 0:
-                q.add(i, i - k, down)
-            q.add(i, i, -out)
-    return q
-
-
 def round_robin_queue(lam: float, mu: float, replicas: int, c: int, limit: int | None) -> Solution:
     """One replica of ``replicas`` under round robin of a Poisson stream at ``lam``: the
-    E_k/M/c queue (k = replicas) with λ' = lam/k, exactly (see the module docstring)."""
+    E_k/M/c queue (k = replicas) with λ' = lam/k, exactly (see the module docstring):
+    Takács' closed form without a queue limit (:func:`erlang_k_wait_probability`), the
+    level reduction of the bounded chain with one (:func:`erlang_k_bounded_arrivals`)."""
     k = max(1, replicas)
     lam_r = lam / k
     if lam_r <= 0.0:
@@ -344,34 +279,133 @@ def round_robin_queue(lam: float, mu: float, replicas: int, c: int, limit: int |
     if k == 1 and limit is None:
         q = erlang_c(lam_r, mu, c)
         return Solution(WaitDistribution(q.p_wait, c * mu - lam_r))
-    nu = k * lam_r
     if limit is not None and rho < 1.0:
         free = round_robin_queue(lam, mu, replicas, c, None)
         if free.wait.p_wait * (1.0 - free.wait.rate / (c * mu)) ** limit < NEGLIGIBLE:
             return free  # the queue never gets near its limit
     if limit is None:
         sigma = erlang_k_root(k, c, rho)
-        levels = c + 1
-        qm = _erlang_k_generator(k, c, mu, nu, levels, bounded=False)
-        # levels above c: π_{c+m} = π_c[k−1] σ^{m−1} r, r_p = (ν/a)^(p+1), a = ν + cμ(1 − σ)
-        a = nu + c * mu * (1.0 - sigma)
-        r = (nu / a) ** np.arange(1, k + 1)
-        last = c * k + k - 1
-        for p in range(k):
-            qm.add(last, c * k + p, c * mu * float(r[p]))
-        norm_row = np.ones(levels * k)
-        norm_row[last] += float(r.sum()) / (1.0 - sigma)
-        pi = _solve(qm.matrix(), norm_row)
-        p_wait = min(1.0, max(0.0, k * pi[last] / (1.0 - sigma)))
-        if p_wait < NEGLIGIBLE:  # below the linear solve's round-off
+        p_wait = erlang_k_wait_probability(k, c, rho, sigma)
+        if p_wait < NEGLIGIBLE:  # as good as never
             return Solution(NO_WAIT)
         return Solution(WaitDistribution(p_wait, c * mu * (1.0 - sigma)))
-    levels = c + limit + 1
-    qm = _erlang_k_generator(k, c, mu, nu, levels, bounded=True)
-    pi = _solve(qm.matrix(), np.ones(levels * k))
-    at_arrival = np.clip(k * pi[k - 1 :: k], 0.0, None)  # level seen by an arrival
-    at_arrival /= at_arrival.sum()
-    return _bounded(at_arrival, c, mu)
+    return _bounded(np.asarray(erlang_k_bounded_arrivals(k, c, rho, limit)), c, mu)
+
+
+@lru_cache(maxsize=4096)
+def erlang_k_wait_probability(k: int, c: int, rho: float, sigma: float) -> float:
+    """P(an arrival waits) in the E_k/M/c queue (Erlang-k inter-arrivals of mean 1/λ', c
+    servers of rate μ, ρ = λ'/(cμ) < 1, σ its GI/M/c root), by Takács' closed form
+    (Gross & Harris, *Fundamentals of Queueing Theory*, 4th ed., §6.2, eq. 6.33): an
+    arrival finds n ≥ c with probability q_n = C σ^(n−c), so P(wait) = C / (1 − σ), with
+
+        1/C = 1/(1 − σ) + Σ_{j=1}^{c} C(c, j) / (C_j (1 − α_j)) · (c(1 − α_j) − j) / (c(1 − σ) − j),
+
+    α_j = A*(jμ) = (kλ'/(kλ' + jμ))^k, C_j = Π_{i≤j} α_i / (1 − α_i). Every term is
+    positive (numerator and denominator change sign together at j = c(1 − σ)), so the sum
+    is taken in logarithms without cancellation; next to j = c(1 − σ) the ratio is
+    written as 1 − c (α_j − σ)/(c(1 − σ) − j), the divided difference expanded."""
+    nu = k * c * rho  # time in units of 1/μ: λ' = cρ, the Erlang phase rate ν = kλ'
+    j = np.arange(1, c + 1, dtype=np.float64)
+    log_alpha = -k * np.log1p(j / nu)
+    alpha = np.exp(log_alpha)
+    log_one_minus = np.log(-np.expm1(log_alpha))
+    log_cj = np.cumsum(log_alpha - log_one_minus)
+    log_binom = gammaln(c + 1.0) - gammaln(j + 1.0) - gammaln(c - j + 1.0)
+    star = c * (1.0 - sigma)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = (c * (1.0 - alpha) - j) / (star - j)
+    for i in np.flatnonzero(np.abs(star - j) < 0.5):
+        b1, b2 = nu / (nu + j[i]), nu / (nu + star)
+        powers = sum(b1**m * b2 ** (k - 1 - m) for m in range(k))
+        ratio[i] = 1.0 - c * nu / ((nu + j[i]) * (nu + star)) * powers
+    log_terms = log_binom - log_cj - log_one_minus + np.log(np.maximum(ratio, 1e-300))
+    top = float(log_terms.max())
+    log_sum = top + math.log(float(np.exp(log_terms - top).sum()))
+    # P(wait) = 1 / (1 + (1 − σ) Σ terms)
+    return float(math.exp(-np.logaddexp(0.0, math.log1p(-sigma) + log_sum)))
+
+
+@lru_cache(maxsize=4096)
+def erlang_k_bounded_arrivals(k: int, c: int, rho: float, limit: int) -> tuple[float, ...]:
+    """The number an arrival finds (levels 0..c + limit; an arrival at the top is
+    rejected) in the E_k/M/c queue with ``limit`` waiting places, exactly, by linear level
+    reduction of its quasi-birth–death chain (Latouche & Ramaswami, *Introduction to Matrix
+    Analytic Methods in Stochastic Modeling*, 1999, §10.2) in O((c + limit)·k²) work.
+
+    States (level j, arrival phase p); the phase advances at ν = kλ', an arrival (from
+    phase k − 1) raises the level, a completion at rate d_j = min(j, c)μ lowers it. The
+    only transition up is from phase k − 1 to phase 0, so the reduction from the top is
+    rank one: π_j = π_{j−1}[k − 1] · v_j, the row v_j solving v_j (L_j + d_{j+1} e_{k−1}
+    v_{j+1}) = −ν e_0, L_j the bidiagonal level block. Written out, with a = ν/(ν + d_j),
+    g = d_{j+1}/(ν + d_j), h_i = Σ_{l≤i} a^(i−l) v_{j+1,l}:
+
+        t = v_j,k−1 = ν a^(k−1) / (d_j + d_{j+1} Σ_{l≤k−2} (1 − a^(k−1−l)) v_{j+1,l}),
+        v_j,i = a^(i+1) + t g h_i  (i < k − 1),
+
+    the denominator written, as in the Grassmann–Taksar–Heyman algorithm, as a sum of
+    positive terms from the cut balance d_{j+1} Σ v_{j+1} = ν (no cancellation, so the
+    reduction keeps full relative accuracy in both light and heavy load). At the top the
+    rejected arrival restarts the phase: v_K,i = a^(i+1)/(1 − a^k). An arrival finds level
+    j with probability ∝ π_j[k − 1] = π_0[k − 1] Π_{i≤j} t_i. Above c every level has the
+    same map; once it reaches its fixed point the remaining levels repeat it."""
+    nu = k * c * rho  # time in units of 1/μ
+    top = c + limit
+    phases = np.arange(k, dtype=np.float64)
+    head = phases[:-1]  # l = 0..k − 2
+    lower = np.subtract.outer(head, phases)  # i − l for rows i < k − 1
+    log_t = np.zeros(top + 1)
+
+    def level_map(d: float, d_up: float) -> tuple[float, Floats, Floats, Floats]:
+        a = nu / (nu + d)
+        weights = -np.expm1((k - 1.0 - head) * math.log(a))
+        geometric = np.where(lower >= 0, a ** np.maximum(lower, 0.0), 0.0)
+        return a, weights * d_up, geometric * (d_up / (nu + d)), a ** (head + 1.0)
+
+    def reduce(v: Floats, d: float, maps: tuple[float, Floats, Floats, Floats]) -> tuple[float, Floats]:
+        a, weights, geometric, apow = maps
+        t = nu * a ** (k - 1) / (d + float(weights @ v[:-1]))
+        out = np.empty(k)
+        out[:-1] = apow + t * (geometric @ v)
+        out[-1] = t
+        return t, out
+
+    a = nu / (nu + c)
+    v = a ** (phases + 1.0) / -math.expm1(k * math.log(a))
+    log_t[top] = math.log(float(v[-1]))
+    level = top - 1
+    if level >= c:  # the all-busy levels: d_j = d_{j+1} = c
+        maps = level_map(c, c)
+        previous = -1.0
+        while level >= c:
+            t, v = reduce(v, c, maps)
+            log_t[level] = math.log(t)
+            level -= 1
+            if abs(t - previous) <= 1e-15 * t:  # the fixed point: every lower level repeats it
+                log_t[c : level + 1] = math.log(t)
+                level = c - 1
+                break
+            previous = t
+    vs = [float(x) for x in v]
+    for j in range(level, 0, -1):  # below c: d_j = j, d_{j+1} = min(j + 1, c); scalar work
+        a = nu / (nu + j)
+        d_up = min(j + 1, c)
+        g = d_up / (nu + j)
+        denom = 0.0
+        for i in range(k - 1):
+            denom += -math.expm1((k - 1 - i) * math.log(a)) * vs[i]
+        t = nu * a ** (k - 1) / (j + d_up * denom)
+        h = 0.0
+        ai = 1.0
+        for i in range(k - 1):
+            h = a * h + vs[i]
+            ai *= a
+            vs[i] = ai + t * g * h
+        vs[k - 1] = t
+        log_t[j] = math.log(t)
+    log_found = np.cumsum(log_t)  # log_t[0] = 0: level 0 relative to itself
+    found = np.exp(log_found - float(np.max(log_found)))
+    return tuple((found / found.sum()).tolist())
 
 
 def _bounded(at_arrival: Floats, c: int, mu: float) -> Solution:
@@ -381,10 +415,10 @@ def _bounded(at_arrival: Floats, c: int, mu: float) -> Solution:
     accepted = 1.0 - p_reject
     if accepted <= 0.0:
         return Solution(UNSTABLE_WAIT, 1.0)
-    ahead = tuple(float(x) / accepted for x in at_arrival[c:-1])
-    while ahead and ahead[-1] < NEGLIGIBLE:
-        ahead = ahead[:-1]
-    p_wait = sum(ahead)
+    queued = at_arrival[c:-1] / accepted
+    kept = np.flatnonzero(queued >= NEGLIGIBLE)
+    ahead = tuple(queued[: kept[-1] + 1].tolist()) if kept.size else ()
+    p_wait = math.fsum(ahead)
     if p_wait <= 0.0:
         return Solution(NO_WAIT, p_reject)
     return Solution(WaitDistribution(p_wait, c * mu, ahead), p_reject)
