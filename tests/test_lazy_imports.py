@@ -70,3 +70,21 @@ def test_analysis_package_names_load_on_first_use() -> None:
     assert analysis.analyze is analyze
     with pytest.raises(AttributeError):
         _ = analysis.no_such_name  # type: ignore[attr-defined]
+
+
+def test_check_and_simulate_packages_load_their_engines_on_first_use() -> None:
+    """`meshwright.check` and `meshwright.simulate` are imported by the command line at
+    start-up; their names resolve lazily to the same objects as the defining modules."""
+    code = (
+        "import sys, meshwright.check, meshwright.simulate\n"
+        "assert 'meshwright.check.engine' not in sys.modules, 'check engine loaded'\n"
+        "assert 'meshwright.simulate.engine' not in sys.modules, 'simulator loaded'\n"
+        "from meshwright.check import run_check\n"
+        "from meshwright.check.engine import run_check as real\n"
+        "assert run_check is real\n"
+        "from meshwright.simulate import SimOptions\n"
+        "from meshwright.simulate.engine import SimOptions as opts\n"
+        "assert SimOptions is opts\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
