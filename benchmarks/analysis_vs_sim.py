@@ -21,7 +21,8 @@ import sys
 import time
 from typing import Any
 
-from meshwright.analysis import callgraph
+from meshwright import memo
+from meshwright.analysis import queueing
 from meshwright.analysis.capacity import capacity
 from meshwright.analysis.latency import latency_distributions
 from meshwright.model import load_text
@@ -94,7 +95,9 @@ def build(seed: int) -> str:
 
 
 def analyse(model: Model, entries: list[str]) -> dict[str, Any]:
-    callgraph._CACHE.clear()
+    memo._CACHE.clear()  # every run computes from scratch: no memoised analysis or queue
+    queueing.erlang_k_wait_probability.cache_clear()
+    queueing.erlang_k_bounded_arrivals.cache_clear()
     return latency_distributions(model, entries, 10_000, 0)
 
 

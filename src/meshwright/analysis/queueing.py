@@ -55,7 +55,7 @@ from scipy.optimize import brentq
 from scipy.special import gammaincc, gammaln
 
 from meshwright import callpolicy
-from meshwright.analysis.callgraph import call_dag, entry_rates, memoised, total_attempts
+from meshwright.analysis.callgraph import call_dag, entry_rates, memoised
 from meshwright.analysis.distributions import lognormal_params
 from meshwright.analysis.topics import propagate_with_topics
 from meshwright.graph import Edge
@@ -622,9 +622,10 @@ def expected_tries(attempts: int, failure_rate: float) -> float:
     return (1.0 - failure_rate**attempts) / (1.0 - failure_rate)
 
 
-def _try_failure(failure_rate: float, rejected: Mapping[str, float], edge: Edge) -> float:
-    reject = rejected.get(edge.callee_service, 0.0)
-    return 1.0 - (1.0 - failure_rate) * (1.0 - reject)
+def _try_mix(failure_rate: float, rejected: Mapping[str, float], edge: Edge) -> callpolicy.Mix:
+    """One try's failure mix: refused by the callee's full queue (``unavailable``), else
+    failing with the assumed ``failure_rate`` (``error``) — ``callpolicy.proxy_mix``."""
+    return callpolicy.proxy_mix(edge.call, failure_rate, None, rejected.get(edge.callee_service, 0.0))
 
 
 def offered_rates(
@@ -637,12 +638,12 @@ def offered_rates(
     − (1 − failure_rate)(1 − the callee service's rejection probability)), plus fallback
     traffic (rate × per_request × P(all tries fail) to a call's fallback operation, solved
     as a fixed point since a fallback target may lie anywhere in the graph), plus topic
-    traffic (a publisher's rate × its composed availability, handed to every consumer's
-    handler; ``analysis.topics``)."""
+    traffic (a publisher's rate × its composed availability without queue rejections,
+    handed to every consumer's handler; ``analysis.topics``)."""
     from meshwright.analysis.availability import composed_availability
 
     rej = rejected or {}
-    avail = composed_availability(model)
+    avail = composed_availability(model, queues=False)  # rejections are solved here
     base = entry_rates(model)
     dag = call_dag(model)
     fallbacks = [
@@ -651,13 +652,13 @@ def offered_rates(
     ]
 
     def weight(e: Edge) -> float:
-        return e.call.per_request * callpolicy.expected_tries(e.call, _try_failure(failure_rate, rej, e))
+        return e.call.per_request * callpolicy.expected_tries(e.call, _try_mix(failure_rate, rej, e))
 
     rates = propagate_with_topics(model, base, weight, lambda op: avail[op].composed)
     for _ in range(MAX_ITERATIONS if fallbacks else 0):
         sources = dict(base)
         for e in fallbacks:
-            p_fail = _try_failure(failure_rate, rej, e) ** total_attempts(e.call)
+            p_fail = 1.0 - callpolicy.call_outcome(e.call, _try_mix(failure_rate, rej, e)).success
             target = str(e.call.fallback)
             sources[target] = sources.get(target, 0.0) + rates[e.caller] * e.call.per_request * p_fail
         new = propagate_with_topics(model, sources, weight, lambda op: avail[op].composed)
