@@ -11,7 +11,8 @@ Statistics with Reliability, Queuing and Computer Science Applications*, ch. 3):
 - a call's tries, ``retry_on``, application × mesh nesting and deadlines follow
   ``meshwright.callpolicy`` (the one definition of what a call does): a callee's failures
   fail fast (kind ``error``), and a try times out with the probability that the callee's
-  latency (Monte Carlo, see ``latency``) exceeds the try's deadline; a retry budget
+  latency (Monte Carlo with every hop's queue wait, see ``latency``) exceeds the try's
+  deadline; a retry budget
   grants the share of retries it allows at the call's steady rate (``request_rates``);
 - a ``fallback`` to another operation is called when the call has finally failed:
   a + (1 − a) × f with f the target's *composed* availability (operations are composed
@@ -121,7 +122,7 @@ def _composed(model: Model, queues: bool) -> dict[str, OperationAvailability]:
     composition = composition_order(model)
     cut = {id(e) for e in dag.cut}
     cut_fallback = {id(e) for e in composition.fallback_cut}
-    exceeds = _timeout_probabilities(model)
+    exceeds = _timeout_probabilities(model, queues)
     rates = request_rates(model)
     rejected = _rejections(model) if queues else {}
 
@@ -163,9 +164,12 @@ def _composed(model: Model, queues: bool) -> dict[str, OperationAvailability]:
     return {op: out[op] for op in operation_names(model)}
 
 
-def _timeout_probabilities(model: Model) -> Callable[[str], Callable[[float], float] | None]:
+def _timeout_probabilities(
+    model: Model, queues: bool
+) -> Callable[[str], Callable[[float], float] | None]:
     """For each callee: P(one try of it lasts longer than d), from the latency Monte
-    Carlo, computed only for callees of calls with a deadline."""
+    Carlo (with every hop's queue wait when ``queues``), computed only for callees of
+    calls with a deadline."""
     dag = call_dag(model)
     timed = {
         e.callee
@@ -177,7 +181,7 @@ def _timeout_probabilities(model: Model) -> Callable[[str], Callable[[float], fl
         return lambda _op: None
     from meshwright.analysis.latency import try_samples
 
-    samples = try_samples(model, timed)
+    samples = try_samples(model, timed, queues=queues)
 
     def exceeds(op: str) -> Callable[[float], float] | None:
         x = samples.get(op)

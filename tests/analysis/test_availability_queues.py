@@ -1,8 +1,10 @@
-"""Queue rejections (``runtime.queue_limit``) are failures of a try in availability, through
-``callpolicy.proxy_mix`` (kind ``unavailable``), against the closed form and the simulator."""
+"""Availability with queues: rejections (``runtime.queue_limit``) are failures of a try,
+through ``callpolicy.proxy_mix`` (kind ``unavailable``), and a try's deadline is met or
+missed including the callee's queue wait — against closed forms and the simulator."""
 
 from __future__ import annotations
 
+import math
 import textwrap
 
 import pytest
@@ -17,7 +19,7 @@ RHO = 0.8
 LIMIT = 2
 
 
-def model(retries: str = "") -> Model:
+def model(retries: str = "", limit: str = f", queue_limit: {LIMIT}") -> Model:
     text = f"""
     meshwright: 1
     system: rej
@@ -29,7 +31,7 @@ def model(retries: str = "") -> Model:
         calls: [{{to: back.Op{retries}}}]
       back:
         availability: 100
-        runtime: {{replicas: 1, concurrency: 1, queue_limit: {LIMIT}}}
+        runtime: {{replicas: 1, concurrency: 1{limit}}}
         apis: [{{name: A, port: 80, operations: {{Op: {{service_time: {{mean: 10ms}}}}}}}}]
     entrypoints:
       - {{operation: front.Op, rate: {RHO * 100}}}
@@ -65,3 +67,14 @@ def test_rejections_match_the_simulator(retries: str) -> None:
     assert ours == pytest.approx(theirs, rel=0.02), (ours, theirs)
     if "timeout" in retries:  # retry_on: [timeout] does not retry a refusal
         assert ours == pytest.approx(composed_availability(model())["front.Op"].composed, rel=1e-9)
+
+
+def test_a_try_deadline_counts_the_callee_queue_wait() -> None:
+    """back is M/M/1 at ρ = 0.8 (10 ms): its sojourn is exponential of rate μ − λ = 20/s,
+    so a 100 ms timeout fails a try with e^(−2) (service alone: e^(−10))."""
+    m = model(", timeout: 100ms", limit="")
+    ours = composed_availability(m)["front.Op"].composed
+    assert ours == pytest.approx(1 - math.exp(-2.0), abs=0.01)
+    sim = simulate(m, None, SimOptions(duration=1_500, seed=3, intrinsic_failures=False,
+                                       engine="python"))
+    assert ours == pytest.approx(sim.totals["entrypoints"]["front.Op"]["success"], rel=0.02)
