@@ -48,9 +48,9 @@ def build(seed: int) -> str:
                     for c in names[layer + 1]}
     for layer, row in enumerate(names):
         for name in row:
-            kinds = ("exponential", "lognormal", "deterministic") if layer == 0 else (
-                "exponential", "lognormal")
-            kind = rng.choice(kinds)
+            kind = rng.choice(("exponential", "lognormal", "deterministic"))
+            if layer > 0 and kind == "deterministic":
+                kind = "exponential"  # the same draws as before: only the kind changes
             mean = rng.choice((2, 4, 6, 8))
             st = f"{{mean: {mean}ms, distribution: {kind}}}" if kind != "lognormal" else (
                 f"{{mean: {mean}ms, p99: {mean * 4}ms}}")

@@ -82,7 +82,9 @@ A call made by an operation runs like this (``Call`` fields in backquotes):
    use the target's intrinsic availability and own time instead of looping.
 
 Analysis approximations (the simulator is exact; the differential tests bound the gap):
-tries fail independently with their callee's per-try failure mix; a fail-fast failure
+tries fail independently with their callee's per-try failure mix (a full queue's refusal,
+``unavailable``, included: an immediate retry of a refusal is more likely refused again
+in the simulator than here); a fail-fast failure
 takes no time when deciding which retries fit in a deadline; a try that times out takes
 its whole per-try bound; backoff waits count their mean.
 """
