@@ -82,7 +82,9 @@ A call made by an operation runs like this (``Call`` fields in backquotes):
    use the target's intrinsic availability and own time instead of looping.
 
 Analysis approximations (the simulator is exact; the differential tests bound the gap):
-tries fail independently with their callee's per-try failure mix; a fail-fast failure
+tries fail independently with their callee's per-try failure mix (a full queue's refusal,
+``unavailable``, included: an immediate retry of a refusal is more likely refused again
+in the simulator than here); a fail-fast failure
 takes no time when deciding which retries fit in a deadline; a try that times out takes
 its whole per-try bound; backoff waits count their mean.
 """
@@ -440,14 +442,24 @@ def layer_outcome(
     return LayerOutcome(success, final, tries)
 
 
-def proxy_mix(call: Call, p_error: float, p_exceeds: Callable[[float], float] | None = None) -> Mix:
-    """Failure mix of one try of the callee: it times out with P(duration > the try's
-    deadline) (``p_exceeds``; 0 without a deadline or without it), else fails fast with
-    ``p_error``."""
+def proxy_mix(
+    call: Call,
+    p_error: float,
+    p_exceeds: Callable[[float], float] | None = None,
+    p_reject: float = 0.0,
+) -> Mix:
+    """Failure mix of one try of the callee: its full queue refuses it with ``p_reject``
+    (kind ``unavailable``: ``runtime.queue_limit``); an admitted try times out with
+    P(duration > the try's deadline) (``p_exceeds``; 0 without a deadline or without it),
+    else fails fast with ``p_error``."""
     sem = semantics(call)
     d = sem.try_deadline
     p_to = p_exceeds(d) if (p_exceeds is not None and d is not None) else 0.0
-    return {Failure.error: (1.0 - p_to) * p_error, Failure.timeout: p_to}
+    admitted = 1.0 - p_reject
+    mix = {Failure.error: admitted * (1.0 - p_to) * p_error, Failure.timeout: admitted * p_to}
+    if p_reject > 0.0:
+        mix[Failure.unavailable] = p_reject
+    return mix
 
 
 @dataclass(frozen=True)

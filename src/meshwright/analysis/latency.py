@@ -247,15 +247,19 @@ def _shifted(x: Samples, rng: np.random.Generator) -> Samples:
 
 
 def try_samples(model: Model, operations: Iterable[str], samples: int = DEFAULT_SAMPLES,
-                seed: int = 0) -> dict[str, Samples]:
+                seed: int = 0, queues: bool = True) -> dict[str, Samples]:
     """Latency samples of one try of each operation (shared with the latency analysis):
-    the availability analysis reads P(try > deadline) from them. These samples leave
-    queueing out: the queueing model's arrival rates need the composed availability, so
-    queueing there would make the two depend on each other (a documented limit)."""
+    the availability analysis reads P(try > deadline) from them. With ``queues`` a try
+    includes every hop's queue wait (the latency analysis' own samples); without, it
+    leaves queueing out — what the availability read by the queueing model's arrival
+    rates (topic traffic) uses, since those rates decide the waits."""
     ops = sorted(set(operations))
-    sampler = memoised(
-        model, f"try-sampler:{samples}:{seed}", lambda: _Sampler(model, samples, seed, waits={})
-    )
+    if queues:
+        sampler = _shared_sampler(model, samples, seed)
+    else:
+        sampler = memoised(
+            model, f"try-sampler:{samples}:{seed}", lambda: _Sampler(model, samples, seed, waits={})
+        )
     sampler.run(ops)
     return {op: sampler.sample(op) for op in ops}
 
