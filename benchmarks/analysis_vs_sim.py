@@ -3,12 +3,15 @@ much faster the analysis gets them.
 
 A seeded layered system (5 layers of 4, 12, 20, 28, 36 services; each service calls 1–3
 services of the next layer, sequentially or as a parallel fan-out; round robin or least
-requests; exponential, lognormal or deterministic service times; replicas sized for a
+requests; exponential or lognormal service times, deterministic ones too in the front layer
+(deterministic services behind a fan-out are outside the analysis' 10 % domain:
+docs/commands/analyze.md, "Analysis against simulation"); replicas sized for a
 utilisation of 0.3–0.7 including the time spent waiting on callees) is analyzed
 (``latency_distributions`` with every queueing model, caches cleared, best of
 ``--repeat``) and simulated (``--duration`` seconds, fixed seed). For every entrypoint
 the mean, p50 and p99 must agree within 10 %; the script prints each, the worst relative
-difference and the speed ratio simulation / analysis.
+difference and the speed ratio simulation / analysis in CPU time of this process (the
+machine may be shared: wall time would count other processes' work).
 
     python benchmarks/analysis_vs_sim.py [--quick] [--seed 3]
 """
@@ -21,7 +24,8 @@ import sys
 import time
 from typing import Any
 
-from meshwright.analysis import callgraph
+from meshwright import memo
+from meshwright.analysis import queueing
 from meshwright.analysis.capacity import capacity
 from meshwright.analysis.latency import latency_distributions
 from meshwright.model import load_text
@@ -45,6 +49,8 @@ def build(seed: int) -> str:
     for layer, row in enumerate(names):
         for name in row:
             kind = rng.choice(("exponential", "lognormal", "deterministic"))
+            if layer > 0 and kind == "deterministic":
+                kind = "exponential"  # the same draws as before: only the kind changes
             mean = rng.choice((2, 4, 6, 8))
             st = f"{{mean: {mean}ms, distribution: {kind}}}" if kind != "lognormal" else (
                 f"{{mean: {mean}ms, p99: {mean * 4}ms}}")
@@ -94,7 +100,9 @@ def build(seed: int) -> str:
 
 
 def analyse(model: Model, entries: list[str]) -> dict[str, Any]:
-    callgraph._CACHE.clear()
+    memo._CACHE.clear()  # every run computes from scratch: no memoised analysis or queue
+    queueing.erlang_k_wait_probability.cache_clear()
+    queueing.erlang_k_bounded_arrivals.cache_clear()
     return latency_distributions(model, entries, 10_000, 0)
 
 
@@ -110,15 +118,15 @@ def main() -> int:
     entries = [ep.operation for ep in model.entrypoints]
     times = []
     for _ in range(args.repeat):
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         ours = analyse(model, entries)
-        times.append(time.perf_counter() - t0)
+        times.append(time.process_time() - t0)
     t_analysis = min(times)
     caps = capacity(model)
     utils = sorted(c.queue.utilisation for c in caps.values())
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     sim = simulate(model, None, SimOptions(duration=duration, seed=1, intrinsic_failures=False))
-    t_sim = time.perf_counter() - t0
+    t_sim = time.process_time() - t0
     print(f"model: {len(model.services)} services, utilisation {utils[0]:.2f}–{utils[-1]:.2f}, "
           f"{sum(ep.rate for ep in model.entrypoints):g} req/s; simulated {duration:g} s")
     print(f"{'entrypoint':<10} {'mean a/s ms':>16} {'p50 a/s ms':>16} {'p99 a/s ms':>16}")
@@ -134,8 +142,8 @@ def main() -> int:
         print(f"{op:<10} " + " ".join(f"{c:>16}" for c in cells))
     ratio = t_sim / t_analysis
     print(f"worst relative difference {worst:.1%} (tolerance {TOLERANCE:.0%})")
-    print(f"analysis {t_analysis * 1000:.1f} ms (best of {args.repeat}), simulation {t_sim:.1f} s: "
-          f"analysis {ratio:,.0f}x faster")
+    print(f"CPU time: analysis {t_analysis * 1000:.1f} ms (best of {args.repeat}), simulation "
+          f"{t_sim:.1f} s: analysis {ratio:,.0f}x faster")
     return 0 if worst <= TOLERANCE and ratio >= 1000 else 1
 
 

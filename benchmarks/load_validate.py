@@ -1,6 +1,12 @@
-"""Time `load_model` (parse with positions + validate) on a generated 1,000-service model.
+"""Time `meshwright validate` as a user runs it, then `load_model` (parse with positions +
+validate) in process, on generated models.
 
-    python -m benchmarks.load_validate [--services 1000] [--seed 1] [--repeat 5] [--profile]
+    python -m benchmarks.load_validate [--sizes 1000 10000] [--process-repeat 3]
+                                       [--services 1000] [--seed 1] [--repeat 5] [--profile]
+
+First the whole process (``benchmarks.whole_process``: a fresh interpreter per run,
+start-up included, next to PyYAML's CSafeLoader loading the same files in a fresh
+process, model seed 7 as the other benchmarks). Then the in-process comparison below.
 
 The model is written as a directory (mesh.yaml + services/part-NNN.yaml) to a temporary
 directory. Each contender reads the same files from disk; the best of ``--repeat`` runs
@@ -36,6 +42,7 @@ from ruamel.yaml import YAML
 if __package__ in (None, ""):  # run as a file: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks import whole_process
 from benchmarks.generate import write_model
 from meshwright.model import load_model
 from meshwright.model import loader as _loader
@@ -164,7 +171,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--profile", action="store_true", help="also print a cProfile of one load")
+    whole_process.add_arguments(parser)
     args = parser.parse_args(argv)
+
+    whole_process.compare("validate", args.sizes, 7, args.process_repeat)
+    print()
 
     rows = run(args.services, args.seed, args.repeat)
     ours_wall, ours_cpu = rows[0][1]

@@ -44,3 +44,47 @@ def test_command_does_not_import_numba_or_matplotlib(argv: list[str], tmp_path: 
     )
     line = next(ln for ln in proc.stderr.splitlines() if ln.startswith("HEAVY="))
     assert json.loads(line.removeprefix("HEAVY=")) == [], proc.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["validate", str(SHOP)], ["emit", "kubernetes", str(SHOP), "-o", "{tmp}"], ["--help"]],
+    ids=["validate", "emit", "help"],
+)
+def test_command_without_queueing_does_not_import_scipy(argv: list[str], tmp_path: Path) -> None:
+    """SciPy (the queueing solvers) costs 0.5–1.8 s to import: only check, analyze and the
+    commands that solve queues load it, on first use (``meshwright.analysis`` is lazy)."""
+    args = [a.replace("{tmp}", str(tmp_path / "out")) for a in argv]
+    probe = PROBE.replace('("numba", "matplotlib")', '("scipy",)')
+    proc = subprocess.run(
+        [sys.executable, "-c", probe, *args], capture_output=True, text=True, check=False
+    )
+    line = next(ln for ln in proc.stderr.splitlines() if ln.startswith("HEAVY="))
+    assert json.loads(line.removeprefix("HEAVY=")) == [], proc.stderr
+
+
+def test_analysis_package_names_load_on_first_use() -> None:
+    import meshwright.analysis as analysis
+    from meshwright.analysis.result import analyze
+
+    assert analysis.analyze is analyze
+    with pytest.raises(AttributeError):
+        _ = analysis.no_such_name  # type: ignore[attr-defined]
+
+
+def test_check_and_simulate_packages_load_their_engines_on_first_use() -> None:
+    """`meshwright.check` and `meshwright.simulate` are imported by the command line at
+    start-up; their names resolve lazily to the same objects as the defining modules."""
+    code = (
+        "import sys, meshwright.check, meshwright.simulate\n"
+        "assert 'meshwright.check.engine' not in sys.modules, 'check engine loaded'\n"
+        "assert 'meshwright.simulate.engine' not in sys.modules, 'simulator loaded'\n"
+        "from meshwright.check import run_check\n"
+        "from meshwright.check.engine import run_check as real\n"
+        "assert run_check is real\n"
+        "from meshwright.simulate import SimOptions\n"
+        "from meshwright.simulate.engine import SimOptions as opts\n"
+        "assert SimOptions is opts\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr

@@ -82,7 +82,9 @@ A call made by an operation runs like this (``Call`` fields in backquotes):
    use the target's intrinsic availability and own time instead of looping.
 
 Analysis approximations (the simulator is exact; the differential tests bound the gap):
-tries fail independently with their callee's per-try failure mix; a fail-fast failure
+tries fail independently with their callee's per-try failure mix (a full queue's refusal,
+``unavailable``, included: an immediate retry of a refusal is more likely refused again
+in the simulator than here); a fail-fast failure
 takes no time when deciding which retries fit in a deadline; a try that times out takes
 its whole per-try bound; backoff waits count their mean.
 """
@@ -94,10 +96,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import partial
-from typing import Literal, get_args
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Literal, get_args
 
 from meshwright.model.types import Backoff, Call, Mesh, Retries, RetryBudget, RetryOn
 
@@ -446,14 +445,24 @@ def layer_outcome(
     return LayerOutcome(success, final, tries)
 
 
-def proxy_mix(call: Call, p_error: float, p_exceeds: Callable[[float], float] | None = None) -> Mix:
-    """Failure mix of one try of the callee: it times out with P(duration > the try's
-    deadline) (``p_exceeds``; 0 without a deadline or without it), else fails fast with
-    ``p_error``."""
+def proxy_mix(
+    call: Call,
+    p_error: float,
+    p_exceeds: Callable[[float], float] | None = None,
+    p_reject: float = 0.0,
+) -> Mix:
+    """Failure mix of one try of the callee: its full queue refuses it with ``p_reject``
+    (kind ``unavailable``: ``runtime.queue_limit``); an admitted try times out with
+    P(duration > the try's deadline) (``p_exceeds``; 0 without a deadline or without it),
+    else fails fast with ``p_error``."""
     sem = semantics(call)
     d = sem.try_deadline
     p_to = p_exceeds(d) if (p_exceeds is not None and d is not None) else 0.0
-    return {Failure.error: (1.0 - p_to) * p_error, Failure.timeout: p_to}
+    admitted = 1.0 - p_reject
+    mix = {Failure.error: admitted * (1.0 - p_to) * p_error, Failure.timeout: admitted * p_to}
+    if p_reject > 0.0:
+        mix[Failure.unavailable] = p_reject
+    return mix
 
 
 @dataclass(frozen=True)
@@ -626,7 +635,11 @@ def worst_case(call: Call, callee_worst: float) -> float:
 
 # --------------------------------------------------------------------------- Monte Carlo
 
-Samples = npt.NDArray[np.float32]
+if TYPE_CHECKING:  # numpy is imported where samples are drawn (validate never needs it)
+    import numpy as np
+    import numpy.typing as npt
+
+    Samples = npt.NDArray[np.float32]
 
 
 def sample_repetition(
@@ -639,6 +652,8 @@ def sample_repetition(
     and is retried by the layers that retry timeouts (mesh inside application, with
     jittered backoffs from ``uniform()``), as in the module contract. Returns (time
     until the repetition resolved, whether it failed)."""
+    import numpy as np
+
     sem = semantics(call)
     first = draw()
     if sem.app.per_try_timeout is None and sem.mesh.per_try_timeout is None:
@@ -696,6 +711,8 @@ def _retry_timeouts(
     """After try ``tried`` of ``layer`` timed out for the ``active`` samples: the ones
     that retry (the retry, after its backoff, starts before ``limit``) and the new clock;
     None when the layer makes no further try for any."""
+    import numpy as np
+
     if not active.any() or tried == layer.attempts or Failure.timeout not in layer.retry_on:
         return None
     wait = _waits(layer, tried, uniform)
@@ -704,6 +721,8 @@ def _retry_timeouts(
 
 
 def _waits(layer: RetryLayer, retry: int, uniform: Callable[[], Samples]) -> Samples | np.float32:
+    import numpy as np
+
     if layer.backoff is None:
         return np.float32(0.0)
     d = np.float32(layer.delay(retry))

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from meshwright.memo import memoised
 from meshwright.model.source import PathKey
 from meshwright.model.types import Call, Model
+
+if TYPE_CHECKING:  # networkx takes ~0.2 s to import: loaded by the graph builders below
+    import networkx as nx
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ def edges(model: Model) -> list[Edge]:
 
 def operation_graph(model: Model) -> nx.MultiDiGraph:
     """Operations as nodes, one edge per call (``edge`` attribute holds the :class:`Edge`)."""
+    import networkx as nx
+
     g = nx.MultiDiGraph()
     g.add_nodes_from(operation_names(model))
     for e in edges(model):
@@ -75,6 +79,8 @@ def operation_graph(model: Model) -> nx.MultiDiGraph:
 def service_graph(model: Model, edge_list: list[Edge] | None = None) -> nx.DiGraph:
     """Services as nodes; an edge when any operation of one calls the other (over
     ``edge_list`` when given, e.g. only the permitted calls; else every call)."""
+    import networkx as nx
+
     g = nx.DiGraph()
     g.add_nodes_from(model.services)
     for e in edges(model) if edge_list is None else edge_list:

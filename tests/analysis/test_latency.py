@@ -102,3 +102,21 @@ def test_every_declared_latency_objective_is_compared() -> None:
     r = latency_distribution(model, "a.Get", samples=500)
     assert r.slo_p50 == pytest.approx(0.040) and r.slo_p99 == pytest.approx(1.0)
     assert r.meets_slo is False  # p50 is 50 ms
+
+
+def test_operation_samples_are_stored_once_and_shifted_like_the_pools() -> None:
+    """Memory at 10,000 services: each operation's sample is kept once (n values, not the
+    pools' x ‖ x), and a call site's cyclic shift of it equals the view of a doubled copy."""
+    import numpy as np
+
+    from meshwright.analysis import latency
+
+    shop = Path(__file__).resolve().parents[2] / "examples" / "shop"
+    model = load_model(shop).model
+    sampler = latency._Sampler(model, 1000, 0, waits={})
+    ops = [f"{s}.{o}" for s, svc in model.services.items() for _, o, _ in svc.operations()]
+    sampler.run(ops)
+    assert sampler.samples and all(len(x) == 1000 for x in sampler.samples.values())
+    x = next(iter(sampler.samples.values()))
+    a, b = np.random.default_rng(5), np.random.default_rng(5)
+    assert np.array_equal(latency._shifted(x, a), latency._draw(np.concatenate([x, x]), b))

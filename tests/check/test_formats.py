@@ -81,3 +81,45 @@ def test_json_and_plain_text() -> None:
     first = data["findings"][0]
     assert set(first) >= {"code", "name", "severity", "message", "file", "line", "col", "fix"}
     assert to_plain(report).splitlines()[-1].endswith("rules")
+
+
+INHERITED = """\
+defaults:
+  call: {timeout: 300ms, retries: {attempts: 3, per_try_timeout: 200ms}}
+services:
+  web:
+    apis: [{name: Web, port: 80, operations: {Home: {}}}]
+    calls: [{to: cart.Get}]
+  cart: {apis: [{name: Cart, port: 80, operations: {Get: {idempotent: true}}}]}
+"""
+
+
+def test_finding_from_defaults_call_points_at_the_default_and_the_inheriting_call() -> None:
+    from rich.console import Console
+
+    from meshwright.check.formats import print_text
+
+    report = run_check(load_case(INHERITED, "shop/mesh.yaml"), select=["MW204"])
+    (finding,) = report.findings
+    assert (finding.location.line, finding.location.col) == (4, 35)  # defaults.call.retries
+    (related,) = finding.related
+    assert (related.location.line, related.location.col) == (8, 13)  # web's call
+    assert related.path == ("services", "web", "calls", 0)
+    assert "defaults.call.retries" in related.message
+    log = json.loads(to_sarif(report))
+    errors = list(jsonschema.Draft4Validator(sarif_schema()).iter_errors(log))
+    assert errors == []
+    (result,) = log["runs"][0]["results"]
+    (loc,) = result["relatedLocations"]
+    assert loc["physicalLocation"]["region"] == {"startLine": 8, "startColumn": 13}
+    assert loc["logicalLocations"][0]["fullyQualifiedName"] == "services.web.calls.0"
+    console = Console(record=True, width=200)
+    print_text(report, console)
+    text = console.export_text()
+    assert "shop/mesh.yaml:4:35" in text and "also: shop/mesh.yaml:8:13" in text
+    assert json.loads(to_json(report))["findings"][0]["related"][0]["line"] == 8
+
+
+def test_written_call_fields_have_no_related_location() -> None:
+    report = run_check(load_case(MODEL, "shop/mesh.yaml"))
+    assert all(f.related == () for f in report.findings)

@@ -11,7 +11,8 @@ Statistics with Reliability, Queuing and Computer Science Applications*, ch. 3):
 - a call's tries, ``retry_on``, application × mesh nesting and deadlines follow
   ``meshwright.callpolicy`` (the one definition of what a call does): a callee's failures
   fail fast (kind ``error``), and a try times out with the probability that the callee's
-  latency (Monte Carlo, see ``latency``) exceeds the try's deadline; a retry budget
+  latency (Monte Carlo with every hop's queue wait, see ``latency``) exceeds the try's
+  deadline; a retry budget
   grants the share of retries it allows at the call's steady rate (``request_rates``);
 - a ``fallback`` to another operation is called when the call has finally failed:
   a + (1 − a) × f with f the target's *composed* availability (operations are composed
@@ -19,6 +20,11 @@ Statistics with Reliability, Queuing and Computer Science Applications*, ch. 3):
   ``cache`` or ``static`` fallback is served by the caller itself, so the call costs no
   availability (the degraded answer counts as an answer); a fallback closing a cycle
   uses its target's intrinsic availability (and MW215 reports it);
+- a service whose queue is full (``runtime.queue_limit``) refuses a try: each try of a
+  call fails with kind ``unavailable`` with the callee service's rejection probability
+  (``queueing(model).services[s].p_reject``, at the arrival rates with retries), retried
+  as ``retry_on`` says (``callpolicy.proxy_mix``); an operation's own composed
+  availability includes its service's rejections (a request refused at the door fails);
 - asynchronous work (topics) is not on the request path and is excluded;
 - a call that closes a cycle uses its callee's intrinsic availability.
 """
@@ -96,19 +102,34 @@ def _intrinsic(model: Model, operation: str) -> float:
     return model.services[operation.split(".", 1)[0]].availability / 100.0
 
 
-def composed_availability(model: Model) -> dict[str, OperationAvailability]:
-    """Composed availability of every operation, keyed ``service.operation``."""
-    return memoised(model, "composed_availability", lambda: _composed(model))
+def composed_availability(model: Model, queues: bool = True) -> dict[str, OperationAvailability]:
+    """Composed availability of every operation, keyed ``service.operation``.
+
+    ``queues=False``: without queue rejections — what the arrival rates read for topic
+    traffic (``queueing.offered_rates``), since the rejections depend on those rates."""
+    key = "composed_availability" if queues else "composed_availability:no-queues"
+    return memoised(model, key, lambda: _composed(model, queues))
 
 
-def _composed(model: Model) -> dict[str, OperationAvailability]:
+def _rejections(model: Model) -> dict[str, float]:
+    from meshwright.analysis.queueing import queueing
+
+    return {s: q.p_reject for s, q in queueing(model).services.items() if q.p_reject > 0.0}
+
+
+def _composed(model: Model, queues: bool) -> dict[str, OperationAvailability]:
     dag = call_dag(model)
     composition = composition_order(model)
     cut = {id(e) for e in dag.cut}
     cut_fallback = {id(e) for e in composition.fallback_cut}
-    exceeds = _timeout_probabilities(model)
+    exceeds = _timeout_probabilities(model, queues)
     rates = request_rates(model)
-    composed: dict[str, float] = {}
+    rejected = _rejections(model) if queues else {}
+
+    def refused(op: str) -> float:
+        return rejected.get(op.split(".", 1)[0], 0.0)
+
+    composed: dict[str, float] = {}  # admitted requests (the caller's mix adds the refusals)
     out: dict[str, OperationAvailability] = {}
     for op in composition.order:
         intrinsic = _intrinsic(model, op)
@@ -123,8 +144,8 @@ def _composed(model: Model) -> dict[str, OperationAvailability]:
                     _intrinsic(model, sem.fallback)
                     if id(e) in cut_fallback
                     else composed.get(sem.fallback, _intrinsic(model, sem.fallback))
-                )
-            mix = callpolicy.proxy_mix(e.call, 1.0 - callee, exceeds(e.callee))
+                ) * (1.0 - refused(sem.fallback))
+            mix = callpolicy.proxy_mix(e.call, 1.0 - callee, exceeds(e.callee), refused(e.callee))
             factor = callpolicy.call_success(e.call, mix, fallback, rates.get(op))
             value *= factor
             loss = 1.0 - factor
@@ -135,7 +156,7 @@ def _composed(model: Model) -> dict[str, OperationAvailability]:
         out[op] = OperationAvailability(
             operation=op,
             intrinsic=intrinsic,
-            composed=value,
+            composed=value * (1.0 - refused(op)),
             slo=slo.availability / 100.0 if slo and slo.availability is not None else None,
             costliest_dependency=worst[1] if worst else None,
             costliest_loss=worst[0] if worst else 0.0,
@@ -143,9 +164,12 @@ def _composed(model: Model) -> dict[str, OperationAvailability]:
     return {op: out[op] for op in operation_names(model)}
 
 
-def _timeout_probabilities(model: Model) -> Callable[[str], Callable[[float], float] | None]:
+def _timeout_probabilities(
+    model: Model, queues: bool
+) -> Callable[[str], Callable[[float], float] | None]:
     """For each callee: P(one try of it lasts longer than d), from the latency Monte
-    Carlo, computed only for callees of calls with a deadline."""
+    Carlo (with every hop's queue wait when ``queues``), computed only for callees of
+    calls with a deadline."""
     dag = call_dag(model)
     timed = {
         e.callee
@@ -157,7 +181,7 @@ def _timeout_probabilities(model: Model) -> Callable[[str], Callable[[float], fl
         return lambda _op: None
     from meshwright.analysis.latency import try_samples
 
-    samples = try_samples(model, timed)
+    samples = try_samples(model, timed, queues=queues)
 
     def exceeds(op: str) -> Callable[[float], float] | None:
         x = samples.get(op)

@@ -9,9 +9,7 @@ from typing import Annotated
 
 import typer
 
-from meshwright.analysis.cost import Prices
-from meshwright.analysis.render import print_result
-from meshwright.analysis.result import AnalysisOptions, analyze
+from meshwright.analysis.prices import Prices
 from meshwright.console import OutputFormat as Format
 from meshwright.console import console
 from meshwright.errors import UsageError
@@ -66,6 +64,9 @@ def analyze_command(
         )
     if seed < 0:
         raise UsageError(f"--seed {seed} is negative: use 0 or a positive integer")
+    from meshwright.analysis.render import print_result  # the solvers load SciPy: only here
+    from meshwright.analysis.result import AnalysisOptions, analyze
+
     loaded = load_model(path)
     options = AnalysisOptions(
         failure_rate=failure_rate,

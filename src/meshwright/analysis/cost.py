@@ -22,30 +22,13 @@ from meshwright.analysis.capacity import (
     capacity,
     redundancy_floor,
 )
+from meshwright.analysis.prices import GIB, Prices
 from meshwright.model.types import Model, Service
 
 __all__ = [
     "GIB", "REDUNDANCY_SLO", "REDUNDANT_REPLICAS", "Basis", "CostResult", "Prices", "ServiceCost",
     "cheapest_replicas", "cost", "planned_replicas", "redundancy_floor",
 ]
-
-GIB = 1024**3
-
-
-
-@dataclass(frozen=True)
-class Prices:
-    """Prices of requested resources. Defaults: typical public-cloud on-demand list prices
-    (general-purpose VMs, 2024) — pass your own for real numbers."""
-
-    cpu_per_core_hour: float = 0.0316
-    memory_per_gib_hour: float = 0.0042
-    hours_per_month: float = 730.0
-
-    def monthly(self, cpu: float, memory_bytes: int, replicas: float) -> float:
-        """Monthly cost of ``replicas`` replicas requesting ``cpu`` cores and ``memory_bytes``."""
-        hourly = cpu * self.cpu_per_core_hour + memory_bytes / GIB * self.memory_per_gib_hour
-        return replicas * hourly * self.hours_per_month
 
 
 @dataclass(frozen=True)

@@ -124,8 +124,10 @@ class _Sampler:
 
     Standard normal, exponential and uniform pools are drawn once; each operation's own
     time and each call site read them, or their callee's sample, through a random cyclic
-    shift, which pairs (almost surely) independent draws. Arrays are stored twice over
-    (x ‖ x) so a shift is a view, not a copy. Cost O((operations + calls) ×
+    shift, which pairs (almost surely) independent draws. The pools are stored twice over
+    (x ‖ x) so a shift of them is a view; operations' samples are stored once
+    (half the memory: 10,000 services hold ~30,000 of them) and a shift of one is a copy
+    made when a call site reads it. Cost O((operations + calls) ×
     samples), never O(paths); shifts depend only on seed and names, so results do not
     depend on which operations are asked for together.
     """
@@ -137,7 +139,7 @@ class _Sampler:
         self.waits = waits if waits is not None else queueing_waits(model)
         self.dag = call_dag(model)
         self.cut = {id(e) for e in self.dag.cut}
-        self.doubled: dict[str, Samples] = {}
+        self.samples: dict[str, Samples] = {}
         pools = _rng(seed, "pools")
         self.normal = _twice(pools.standard_normal(n, dtype=np.float32))
         self.expo = _twice(pools.standard_exponential(n, dtype=np.float32))
@@ -145,13 +147,13 @@ class _Sampler:
 
     def sample(self, op: str) -> Samples:
         """The latency sample of a computed operation."""
-        return self.doubled[op][: self.n]
+        return self.samples[op]
 
     def run(self, targets: Iterable[str]) -> None:
         needed = self._reachable(targets)
         for op in composition_order(self.model).order:
-            if op in needed and op not in self.doubled:
-                self.doubled[op] = _twice(self._operation(op))
+            if op in needed and op not in self.samples:
+                self.samples[op] = self._operation(op)
 
     def _reachable(self, targets: Iterable[str]) -> set[str]:
         seen: set[str] = set()
@@ -205,7 +207,7 @@ class _Sampler:
         return _draw(self.uniform, rng)
 
     def _call(self, e: Edge, rng: np.random.Generator) -> Samples:
-        base = _twice(self._queued_own(e.callee)) if id(e) in self.cut else self.doubled[e.callee]
+        base = self._queued_own(e.callee) if id(e) in self.cut else self.samples[e.callee]
         whole, frac = callpolicy.repetitions(e.call.per_request)
         total = np.zeros(self.n, dtype=np.float32)
         for _ in range(whole):
@@ -218,11 +220,11 @@ class _Sampler:
         """One repetition of a call: its tries as ``callpolicy.sample_repetition`` runs
         them; a repetition whose tries all timed out runs its fallback operation."""
         t, failed = callpolicy.sample_repetition(
-            e.call, lambda: _draw(base, rng), lambda: self._uniform(rng)
+            e.call, lambda: _shifted(base, rng), lambda: self._uniform(rng)
         )
         target = callpolicy.semantics(e.call).fallback
-        if target is not None and target in self.doubled and failed.any():
-            t = t + np.where(failed, _draw(self.doubled[target], rng), np.float32(0.0))
+        if target is not None and target in self.samples and failed.any():
+            t = t + np.where(failed, _shifted(self.samples[target], rng), np.float32(0.0))
         return t
 
 
@@ -237,16 +239,27 @@ def _draw(doubled: Samples, rng: np.random.Generator) -> Samples:
     return doubled[shift : shift + n]
 
 
+def _shifted(x: Samples, rng: np.random.Generator) -> Samples:
+    """The same random cyclic shift as :func:`_draw`, of a sample stored once (a copy)."""
+    n = len(x)
+    shift = int(rng.integers(1, n)) if n > 1 else 0
+    return np.concatenate((x[shift:], x[:shift]))
+
+
 def try_samples(model: Model, operations: Iterable[str], samples: int = DEFAULT_SAMPLES,
-                seed: int = 0) -> dict[str, Samples]:
+                seed: int = 0, queues: bool = True) -> dict[str, Samples]:
     """Latency samples of one try of each operation (shared with the latency analysis):
-    the availability analysis reads P(try > deadline) from them. These samples leave
-    queueing out: the queueing model's arrival rates need the composed availability, so
-    queueing there would make the two depend on each other (a documented limit)."""
+    the availability analysis reads P(try > deadline) from them. With ``queues`` a try
+    includes every hop's queue wait (the latency analysis' own samples); without, it
+    leaves queueing out — what the availability read by the queueing model's arrival
+    rates (topic traffic) uses, since those rates decide the waits."""
     ops = sorted(set(operations))
-    sampler = memoised(
-        model, f"try-sampler:{samples}:{seed}", lambda: _Sampler(model, samples, seed, waits={})
-    )
+    if queues:
+        sampler = _shared_sampler(model, samples, seed)
+    else:
+        sampler = memoised(
+            model, f"try-sampler:{samples}:{seed}", lambda: _Sampler(model, samples, seed, waits={})
+        )
     sampler.run(ops)
     return {op: sampler.sample(op) for op in ops}
 

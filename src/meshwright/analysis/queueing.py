@@ -11,11 +11,14 @@ approximate queueing model chosen by ``runtime.load_balancing``:
 
 - ``round_robin``: the k-th of every k arrivals (k = replicas) goes to a replica, so a
   Poisson stream of rate λ gives each replica Erlang-k inter-arrivals of rate λ/k: the
-  E_k/M/c queue (c = concurrency), solved *exactly* as a quasi-birth–death process. Its
-  geometric tail ratio σ is the GI/M/c root σ = A*(cμ(1 − σ)), A*(s) = (kλ'/(kλ' + s))^k
-  (Kleinrock, *Queueing Systems* Vol. 1, 1975, §6.4; Gross & Harris, *Fundamentals of
-  Queueing Theory*, §6.2); an arrival waits with probability P(wait) and then for an
-  exponential time of rate cμ(1 − σ). One replica is M/M/c (Erlang C).
+  E_k/M/c queue (c = concurrency), solved *exactly*. Its geometric tail ratio σ is the
+  GI/M/c root σ = A*(cμ(1 − σ)), A*(s) = (kλ'/(kλ' + s))^k (Kleinrock, *Queueing Systems*
+  Vol. 1, 1975, §6.4; Gross & Harris, *Fundamentals of Queueing Theory*, §6.2); an
+  arrival waits with probability P(wait) (Takács' closed form,
+  :func:`erlang_k_wait_probability`) and then for an exponential time of rate cμ(1 − σ).
+  With a queue limit, the finite chain is solved by rank-one level reduction
+  (:func:`erlang_k_bounded_arrivals`). One replica is M/M/c (Erlang C). Both are
+  memoised per (k, c, ρ, limit).
 - ``least_requests``: join-the-shortest-queue approaches one pooled queue, so the service
   is the pooled M/M/(replicas × concurrency) queue (Erlang C) — optimistic: the simulator
   waits longer (docs/commands/analyze.md gives the measured error).
@@ -55,7 +58,7 @@ from scipy.optimize import brentq
 from scipy.special import gammaincc, gammaln
 
 from meshwright import callpolicy
-from meshwright.analysis.callgraph import call_dag, entry_rates, memoised, total_attempts
+from meshwright.analysis.callgraph import call_dag, entry_rates, memoised
 from meshwright.analysis.distributions import lognormal_params
 from meshwright.analysis.topics import propagate_with_topics
 from meshwright.graph import Edge
@@ -165,6 +168,10 @@ class WaitDistribution:
         object.__setattr__(self, "p_wait", float(self.p_wait))
         object.__setattr__(self, "rate", float(self.rate))
 
+    @cached_property
+    def _cumulative(self) -> Floats:
+        return np.cumsum(np.asarray(self.ahead, dtype=np.float64))
+
     @property
     def unstable(self) -> bool:
         """No steady state: every wait is infinite."""
@@ -177,7 +184,7 @@ class WaitDistribution:
             return math.inf
         if not self.ahead:
             return self.scale * self.p_wait / self.rate
-        return self.scale * sum((m + 1) * p for m, p in enumerate(self.ahead)) / self.rate
+        return self.scale * float(np.dot(np.arange(1.0, len(self.ahead) + 1.0), self.ahead)) / self.rate
 
     def second_moment(self) -> float:
         if self.p_wait <= 0.0:
@@ -217,22 +224,23 @@ class WaitDistribution:
         return float(brentq(lambda t: self.survival(t) - (1.0 - q), 0.0, hi, xtol=1e-12))
 
     def sample(self, rng: np.random.Generator, n: int) -> npt.NDArray[np.float32]:
-        """``n`` independent waits."""
+        """``n`` independent waits (only the waiting ones are drawn)."""
         if self.p_wait <= 0.0:
             return np.zeros(n, dtype=np.float32)
         if self.unstable:
             return np.full(n, np.inf, dtype=np.float32)
-        u = rng.random(n)
+        u = rng.random(n, dtype=np.float32)
+        out = np.zeros(n, dtype=np.float32)
         if not self.ahead:
-            waits = rng.standard_exponential(n) / self.rate
-            out = np.where(u < self.p_wait, waits, 0.0)
+            waiting = np.flatnonzero(u < self.p_wait)
+            waits = rng.standard_exponential(waiting.size, dtype=np.float32)
         else:
-            cum = np.cumsum(self.ahead)
-            m = np.searchsorted(cum, u, side="right") + 1  # m > len(ahead): no wait
-            waiting = m <= len(self.ahead)
-            shapes = np.where(waiting, m, 1).astype(np.float64)
-            out = np.where(waiting, rng.gamma(shapes, 1.0 / self.rate), 0.0)
-        return (out * self.scale).astype(np.float32)
+            waiting = np.flatnonzero(u < self._cumulative[-1])
+            # the number ahead m (1-based) of each waiting request: Gamma(m) completions
+            m = np.searchsorted(self._cumulative, u[waiting], side="right") + 1.0
+            waits = rng.standard_gamma(np.minimum(m, len(self.ahead))).astype(np.float32)
+        out[waiting] = waits * np.float32(self.scale / self.rate)
+        return out
 
 
 NO_WAIT = WaitDistribution(0.0, math.inf)
@@ -313,9 +321,9 @@ def erlang_k_wait_probability(k: int, c: int, rho: float, sigma: float) -> float
     log_cj = np.cumsum(log_alpha - log_one_minus)
     log_binom = gammaln(c + 1.0) - gammaln(j + 1.0) - gammaln(c - j + 1.0)
     star = c * (1.0 - sigma)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = (c * (1.0 - alpha) - j) / (star - j)
-    for i in np.flatnonzero(np.abs(star - j) < 0.5):
+    near = np.abs(star - j) < 0.5
+    ratio = (c * (1.0 - alpha) - j) / np.where(near, 1.0, star - j)
+    for i in np.flatnonzero(near):
         b1, b2 = nu / (nu + j[i]), nu / (nu + star)
         powers = sum(b1**m * b2 ** (k - 1 - m) for m in range(k))
         ratio[i] = 1.0 - c * nu / ((nu + j[i]) * (nu + star)) * powers
@@ -622,9 +630,10 @@ def expected_tries(attempts: int, failure_rate: float) -> float:
     return (1.0 - failure_rate**attempts) / (1.0 - failure_rate)
 
 
-def _try_failure(failure_rate: float, rejected: Mapping[str, float], edge: Edge) -> float:
-    reject = rejected.get(edge.callee_service, 0.0)
-    return 1.0 - (1.0 - failure_rate) * (1.0 - reject)
+def _try_mix(failure_rate: float, rejected: Mapping[str, float], edge: Edge) -> callpolicy.Mix:
+    """One try's failure mix: refused by the callee's full queue (``unavailable``), else
+    failing with the assumed ``failure_rate`` (``error``) — ``callpolicy.proxy_mix``."""
+    return callpolicy.proxy_mix(edge.call, failure_rate, None, rejected.get(edge.callee_service, 0.0))
 
 
 def offered_rates(
@@ -637,12 +646,12 @@ def offered_rates(
     − (1 − failure_rate)(1 − the callee service's rejection probability)), plus fallback
     traffic (rate × per_request × P(all tries fail) to a call's fallback operation, solved
     as a fixed point since a fallback target may lie anywhere in the graph), plus topic
-    traffic (a publisher's rate × its composed availability, handed to every consumer's
-    handler; ``analysis.topics``)."""
+    traffic (a publisher's rate × its composed availability without queue rejections,
+    handed to every consumer's handler; ``analysis.topics``)."""
     from meshwright.analysis.availability import composed_availability
 
     rej = rejected or {}
-    avail = composed_availability(model)
+    avail = composed_availability(model, queues=False)  # rejections are solved here
     base = entry_rates(model)
     dag = call_dag(model)
     fallbacks = [
@@ -651,13 +660,13 @@ def offered_rates(
     ]
 
     def weight(e: Edge) -> float:
-        return e.call.per_request * callpolicy.expected_tries(e.call, _try_failure(failure_rate, rej, e))
+        return e.call.per_request * callpolicy.expected_tries(e.call, _try_mix(failure_rate, rej, e))
 
     rates = propagate_with_topics(model, base, weight, lambda op: avail[op].composed)
     for _ in range(MAX_ITERATIONS if fallbacks else 0):
         sources = dict(base)
         for e in fallbacks:
-            p_fail = _try_failure(failure_rate, rej, e) ** total_attempts(e.call)
+            p_fail = 1.0 - callpolicy.call_outcome(e.call, _try_mix(failure_rate, rej, e)).success
             target = str(e.call.fallback)
             sources[target] = sources.get(target, 0.0) + rates[e.caller] * e.call.per_request * p_fail
         new = propagate_with_topics(model, sources, weight, lambda op: avail[op].composed)
@@ -774,9 +783,12 @@ def caller_population(model: Model) -> dict[str, int | None]:
             for callee, n in counts.items():
                 key = (op.split(".", 1)[0], callee)
                 per_caller[key] = max(per_caller.get(key, 0), n)
+    by_callee: dict[str, list[tuple[str, int]]] = {}  # built once: services × calls is slow
+    for (caller, callee), n in per_caller.items():
+        by_callee.setdefault(callee, []).append((caller, n))
     out: dict[str, int | None] = {}
     for name in model.services:
-        callers = [(c, n) for (c, callee), n in per_caller.items() if callee == name]
+        callers = by_callee.get(name, [])
         if name in fed or not callers or any(c == name for c, _ in callers):
             out[name] = None
             continue
@@ -803,15 +815,26 @@ def _solve_model(model: Model, failure_rate: float) -> Queueing:
         for _, o, op in svc.operations()
     }
     population = caller_population(model)
+    op_count = {s: sum(1 for _ in svc.operations()) for s, svc in model.services.items()}
     waits: dict[str, tuple[float, float]] = {s: (0.0, 0.0) for s in model.services}
     rejected: dict[str, float] = {}
     queues: dict[str, QueueState] = {}
     holding: dict[str, tuple[float, float]] = {}
     rates: dict[str, float] = {}
     it = 0
+    rated: dict[str, float] | None = None  # the rejections the rates were computed at
     for it in range(1, MAX_ITERATIONS + 1):  # noqa: B007 (reported)
-        rates = offered_rates(model, failure_rate, rejected)
+        if rated != rejected:  # rates depend only on the rejections
+            rates = offered_rates(model, failure_rate, rejected)
+            rated = dict(rejected)
+        # Gauss–Seidel: a service's queue is solved as soon as all its operations have
+        # their holding time (callees come first in dag.order), so its callers read this
+        # pass's wait and a call DAG converges in two passes
+        before = dict(waits)
         holding = {}
+        left = dict(op_count)
+        queues = {}
+
         for op in dag.order:
             m, v = own.get(op, (0.0, 0.0))
             for group in dag.groups[op]:
@@ -825,23 +848,34 @@ def _solve_model(model: Model, failure_rate: float) -> Queueing:
                     best = _max_moments(best, p)
                 m, v = m + best[0], v + best[1]
             holding[op] = (m, v)
-        queues = {}
-        for name, svc in model.services.items():
-            lam, h, scv = service_holding(model, rates, holding, name)
-            queues[name] = queue_of(svc, lam, h, scv, population=population[name])
-        new_waits = {}
-        for name, q in queues.items():
-            mean = q.wait.mean()
-            second = q.wait.second_moment()
-            new_waits[name] = (mean, second - mean * mean if math.isfinite(second) else math.inf)
+            name = op.split(".", 1)[0]
+            left[name] -= 1
+            if left[name] == 0:
+                queues[name], waits[name] = _service_solution(model, name, rates, holding, population)
+        for name in model.services:
+            if name not in queues:
+                queues[name], waits[name] = _service_solution(model, name, rates, holding, population)
+        queues = {name: queues[name] for name in model.services}
         new_rej = {s: q.p_reject for s, q in queues.items() if q.p_reject > 0}
-        done = _close(new_waits, waits) and _close(
+        done = _close(waits, before) and _close(
             {s: (r, 0.0) for s, r in new_rej.items()}, {s: (r, 0.0) for s, r in rejected.items()}
         )
-        waits, rejected = new_waits, new_rej
+        rejected = new_rej
         if done:
             break
     return Queueing(rates, queues, holding, it)
+
+
+def _service_solution(
+    model: Model, name: str, rates: Mapping[str, float], holding: Mapping[str, tuple[float, float]],
+    population: Mapping[str, int | None],
+) -> tuple[QueueState, tuple[float, float]]:
+    """A service's queue and the (mean, variance) of its wait."""
+    lam, h, scv = service_holding(model, rates, holding, name)
+    q = queue_of(model.services[name], lam, h, scv, population=population[name])
+    mean = q.wait.mean()
+    second = q.wait.second_moment()
+    return q, (mean, second - mean * mean if math.isfinite(second) else math.inf)
 
 
 def _close(a: Mapping[str, tuple[float, float]], b: Mapping[str, tuple[float, float]]) -> bool:

@@ -4,9 +4,34 @@
     report.findings  # located, sorted; report.suppressed holds accepted ones
 """
 
-from meshwright.check.engine import CheckReport, parse_options, run_check
-from meshwright.check.registry import all_rules, get_rule, select_rules
-from meshwright.check.rule import Finding, Hit, Rule, Severity
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the rules and their analyses load on first use (networkx, SciPy)
+    from meshwright.check.engine import CheckReport, parse_options, run_check
+    from meshwright.check.registry import all_rules, get_rule, select_rules
+    from meshwright.check.rule import Finding, Hit, Rule, Severity
+
+_HOME = {
+    "CheckReport": "meshwright.check.engine",
+    "parse_options": "meshwright.check.engine",
+    "run_check": "meshwright.check.engine",
+    "all_rules": "meshwright.check.registry",
+    "get_rule": "meshwright.check.registry",
+    "select_rules": "meshwright.check.registry",
+    "Finding": "meshwright.check.rule",
+    "Hit": "meshwright.check.rule",
+    "Rule": "meshwright.check.rule",
+    "Severity": "meshwright.check.rule",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOME:
+        return getattr(importlib.import_module(_HOME[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "CheckReport",

@@ -6,7 +6,7 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
@@ -15,13 +15,12 @@ from rich.padding import Padding
 from rich.syntax import Syntax
 from rich.table import Table
 
-from meshwright.check import formats
-from meshwright.check.engine import parse_options, run_check
-from meshwright.check.registry import all_rules, get_rule
-from meshwright.check.rule import Rule
 from meshwright.console import console, err_console
 from meshwright.errors import UsageError
 from meshwright.model import load_model
+
+if TYPE_CHECKING:
+    from meshwright.check.rule import Rule
 
 
 class CheckFormat(StrEnum):
@@ -88,6 +87,9 @@ def check(
     Exit code 0 when no finding reaches --fail-on, 1 when one does, 2 for an invalid model
     or usage. Suppress a deliberate finding in the model: `suppress: {MW203: "reason"}`.
     """
+    from meshwright.check import formats  # the rules and analyses: only for this command
+    from meshwright.check.engine import parse_options, run_check
+
     options = parse_options(option or [])
     loaded = load_model(path)
     report = run_check(loaded, select=_split(select), ignore=_split(ignore), options=options)
@@ -136,6 +138,8 @@ def rules(
     format: Annotated[ListFormat, typer.Option("--format", "-f", help="text or json.")] = ListFormat.text,
 ) -> None:
     """List the review rules, or explain one: rationale, fix, anti-pattern and best practice."""
+    from meshwright.check.registry import all_rules, get_rule
+
     if code is not None:
         rule = get_rule(code)
         if format is ListFormat.json:

@@ -10,19 +10,21 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
 from meshwright import graph
-from meshwright.analysis.amplification import AmplifiedPath, path_amplification
-from meshwright.analysis.availability import OperationAvailability, composed_availability
-from meshwright.analysis.capacity import ServiceCapacity, capacity
-from meshwright.analysis.latency import critical_path_times
-from meshwright.analysis.timeouts import CallBudget, call_budgets
 from meshwright.graph import Edge
 from meshwright.model.loader import LoadedModel
 from meshwright.model.source import PathKey
 from meshwright.model.types import Call, Model, Operation, Service
+
+if TYPE_CHECKING:  # the analyses are imported by the views that use them (SciPy is slow to load)
+    from meshwright.analysis.amplification import AmplifiedPath
+    from meshwright.analysis.availability import OperationAvailability
+    from meshwright.analysis.capacity import ServiceCapacity
+    from meshwright.analysis.timeouts import CallBudget
 
 
 @dataclass
@@ -60,26 +62,36 @@ class RuleContext:
     @cached_property
     def availability(self) -> dict[str, OperationAvailability]:
         """Composed availability of every operation (from the analysis package)."""
+        from meshwright.analysis.availability import composed_availability
+
         return composed_availability(self.model)
 
     @cached_property
     def call_budgets(self) -> list[CallBudget]:
         """Timeout budget of every call (from the analysis package)."""
+        from meshwright.analysis.timeouts import call_budgets
+
         return call_budgets(self.model)
 
     @cached_property
     def amplified_paths(self) -> list[AmplifiedPath]:
         """Most retry-amplified path from each start operation (from the analysis package)."""
+        from meshwright.analysis.amplification import path_amplification
+
         return path_amplification(self.model)
 
     @cached_property
     def critical_paths(self) -> dict[str, float]:
         """Mean critical-path time of every operation, seconds (from the analysis package)."""
+        from meshwright.analysis.latency import critical_path_times
+
         return critical_path_times(self.model)
 
     @cached_property
     def capacity(self) -> dict[str, ServiceCapacity]:
         """M/M/c queueing view of every service (from the analysis package)."""
+        from meshwright.analysis.capacity import capacity
+
         return capacity(self.model)
 
     @cached_property

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from meshwright.check.context import RuleContext
 from meshwright.check.registry import option_defaults, select_rules
-from meshwright.check.rule import Finding, Rule, Severity
+from meshwright.check.rule import Finding, Related, Rule, Severity
 from meshwright.errors import UsageError
 from meshwright.model.loader import LoadedModel
 from meshwright.model.source import PathKey
@@ -108,12 +108,31 @@ def run_check(
                 path=hit.path,
                 fix=rule.fix,
                 suppressed=suppression(loaded, hit.path, rule.code),
+                related=inherited_by(loaded, hit.path),
             )
             (report.suppressed if finding.suppressed is not None else report.findings).append(finding)
     order = lambda f: (f.location, f.code, f.message)  # noqa: E731
     report.findings.sort(key=order)
     report.suppressed.sort(key=order)
     return report
+
+
+def inherited_by(loaded: LoadedModel, path: PathKey) -> tuple[Related, ...]:
+    """For a finding at a value ``defaults.call`` gave a call (the finding is located at
+    the default): the call that inherits it, so the reader sees both places."""
+    found = loaded.sources.inherited_from(path)
+    if found is None:
+        return ()
+    field_path, default_path = found
+    call_path = field_path[:-1]
+    dotted = ".".join(str(p) for p in default_path)
+    return (
+        Related(
+            f"the call that inherits {dotted} (set the field on this call to override it)",
+            loaded.locate(*call_path),
+            call_path,
+        ),
+    )
 
 
 def suppression(loaded: LoadedModel, path: PathKey, code: str) -> str | None:

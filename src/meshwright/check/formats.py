@@ -15,6 +15,7 @@ from meshwright.analysis.wording import plural
 from meshwright.check.engine import CheckReport
 from meshwright.check.registry import all_rules
 from meshwright.check.rule import Finding, Rule, Severity
+from meshwright.errors import Location
 
 FORMATS = ("text", "json", "sarif", "github")
 
@@ -45,6 +46,9 @@ def print_text(report: CheckReport, console: Console) -> None:
             f"[{style}]{f.severity.value}[/] {escape(f.message)} [dim]({f.name})[/]",
             soft_wrap=True,
         )
+        for r in f.related:
+            also = f"{escape(str(r.location))}: {escape(r.message)}"
+            console.print(f"    [cyan]also:[/] {also}", soft_wrap=True)
         console.print(f"    [cyan]fix:[/] {escape(f.fix)}", soft_wrap=True)
     mark = "[red]✗[/]" if report.count(Severity.error) else "[green]✓[/]"
     console.print(f"{mark} {escape(report.system)}: {summary_line(report)}", soft_wrap=True)
@@ -70,10 +74,15 @@ def _sarif_rule(rule: type[Rule]) -> dict[str, Any]:
     }
 
 
+def _physical(location: Location) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(location.file)}}
+    if location.line > 0:
+        physical["region"] = {"startLine": location.line, "startColumn": max(1, location.col)}
+    return physical
+
+
 def _sarif_result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
-    physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(f.location.file)}}
-    if f.location.line > 0:
-        physical["region"] = {"startLine": f.location.line, "startColumn": max(1, f.location.col)}
+    physical = _physical(f.location)
     result: dict[str, Any] = {
         "ruleId": f.code,
         "ruleIndex": index[f.code],
@@ -86,6 +95,12 @@ def _sarif_result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
             }
         ],
     }
+    if f.related:
+        result["relatedLocations"] = [
+            {"id": i, "physicalLocation": _physical(r.location), "message": {"text": r.message},
+             "logicalLocations": [{"fullyQualifiedName": ".".join(str(p) for p in r.path)}]}
+            for i, r in enumerate(f.related, start=1)
+        ]
     if f.suppressed is not None:
         result["suppressions"] = [{"kind": "inSource", "justification": f.suppressed}]
     return result

@@ -101,6 +101,20 @@ def _dedent(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class Related:
+    """A second place a finding concerns (SARIF ``relatedLocations``), e.g. the call that
+    inherits the ``defaults.call`` value a finding points at."""
+
+    message: str
+    location: Location
+    path: PathKey
+
+    def to_json(self) -> dict[str, object]:
+        return {"message": self.message, "file": self.location.file, "line": self.location.line,
+                "col": self.location.col, "path": ".".join(str(p) for p in self.path)}
+
+
+@dataclass(frozen=True)
 class Finding:
     """One located finding of one rule; ``suppressed`` holds the accepting reason, if any."""
 
@@ -112,6 +126,7 @@ class Finding:
     path: PathKey
     fix: str
     suppressed: str | None = field(default=None, compare=False)
+    related: tuple[Related, ...] = field(default=(), compare=False)
 
     def to_json(self) -> dict[str, object]:
         data: dict[str, object] = {
@@ -127,4 +142,6 @@ class Finding:
         }
         if self.suppressed is not None:
             data["suppressed"] = self.suppressed
+        if self.related:
+            data["related"] = [r.to_json() for r in self.related]
         return data

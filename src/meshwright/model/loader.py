@@ -256,6 +256,7 @@ def apply_defaults(raw: dict[str, Any], smap: SourceMap) -> None:
                 for key, value in call_defaults.items():
                     if key not in call:
                         call[key] = copy.deepcopy(value)
+                        smap.inherited[(*base, i, key)] = ("defaults", "call", key)
                         for table, rel in tables:
                             for sub, loc in rel.items():
                                 if sub[0] == key:

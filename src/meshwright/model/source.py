@@ -41,6 +41,18 @@ class SourceMap:
     values: dict[PathKey, Pos] = field(default_factory=dict)
     keys: dict[PathKey, Pos] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    inherited: dict[PathKey, PathKey] = field(default_factory=dict)
+    """A call's field that ``defaults.call`` filled in → the default's path (the field's
+    positions are the default's; this keeps which call inherited it)."""
+
+    def inherited_from(self, path: PathKey) -> tuple[PathKey, PathKey] | None:
+        """(the inheriting call's field, the default it came from) when ``path`` is that
+        field or inside it; None for anything written where it stands."""
+        for end in range(len(path), 0, -1):
+            source = self.inherited.get(path[:end])
+            if source is not None:
+                return path[:end], source
+        return None
 
     def locate(self, path: PathKey, *, key: bool = False) -> Location:
         """The position of ``path``, or of its nearest written ancestor."""
@@ -56,6 +68,7 @@ class SourceMap:
 
     def update(self, other: SourceMap) -> None:
         self.values.update(other.values)
+        self.inherited.update(other.inherited)
         self.keys.update(other.keys)
         self.files.extend(f for f in other.files if f not in self.files)
 
@@ -169,7 +182,8 @@ def _load_yaml(
         return None, smap, diags
     if node is None:
         return None, smap, diags
-    bomb = alias_bomb(node, filename)
+    # an alias needs an anchor (`&name`): a document without '&' has none to expand
+    bomb = alias_bomb(node, filename) if "&" in text else None
     if bomb is not None:
         diags.append(bomb)
         return None, smap, diags

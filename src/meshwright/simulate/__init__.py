@@ -5,11 +5,29 @@
 
 from __future__ import annotations
 
-from meshwright.model.types import Model
-from meshwright.simulate.budget import check_work
-from meshwright.simulate.engine import Progress, SimOptions, run
-from meshwright.simulate.results import SimResult, summarize
-from meshwright.simulate.scenario import LoadedScenario, Scenario, load_scenario, parse_scenario
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the engine loads numpy (and numba): imported on first use
+    from meshwright.model.types import Model
+    from meshwright.simulate.engine import Progress, SimOptions
+    from meshwright.simulate.results import SimResult
+    from meshwright.simulate.scenario import LoadedScenario, Scenario, load_scenario, parse_scenario
+
+_HOME = {
+    "LoadedScenario": "meshwright.simulate.scenario",
+    "Scenario": "meshwright.simulate.scenario",
+    "load_scenario": "meshwright.simulate.scenario",
+    "parse_scenario": "meshwright.simulate.scenario",
+    "SimOptions": "meshwright.simulate.engine",
+    "SimResult": "meshwright.simulate.results",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOME:
+        return getattr(importlib.import_module(_HOME[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def simulate(
@@ -22,6 +40,11 @@ def simulate(
 
     Raises UsageError, before any work, when the run is estimated to be a runaway (see
     :mod:`meshwright.simulate.budget`)."""
+    from meshwright.simulate.budget import check_work
+    from meshwright.simulate.engine import SimOptions, run
+    from meshwright.simulate.results import summarize
+    from meshwright.simulate.scenario import Scenario
+
     scenario = scenario or Scenario(name="steady")
     options = options or SimOptions()
     check_work(model, scenario, options.duration)

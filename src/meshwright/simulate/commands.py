@@ -16,10 +16,6 @@ from meshwright.errors import UsageError
 from meshwright.model import load_model
 from meshwright.model.units import parse_duration
 from meshwright.output import write_artifacts
-from meshwright.simulate import SimOptions, simulate
-from meshwright.simulate.scenario import Scenario, load_scenario
-from meshwright.simulate.stage import artifacts_for
-from meshwright.simulate.summary import print_summary
 
 DEFAULT_DURATION = 300.0
 MAX_BUCKETS = 10_000
@@ -81,6 +77,12 @@ def simulate_command(
     if seed < 0:
         raise UsageError(f"--seed {seed}: a seed is a whole number ≥ 0, e.g. --seed 1")
     asked = _seconds("--duration", duration)
+    from meshwright.simulate import simulate  # numpy and the engine: only for this command
+    from meshwright.simulate.engine import SimOptions
+    from meshwright.simulate.scenario import Scenario, load_scenario
+    from meshwright.simulate.stage import artifacts_for
+    from meshwright.simulate.summary import print_summary
+
     loaded = load_model(path)
     if scenario is not None:
         scen = load_scenario(scenario, loaded.model, asked, DEFAULT_DURATION).scenario
