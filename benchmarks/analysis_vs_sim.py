@@ -110,7 +110,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--duration", type=float, default=600.0, help="simulated seconds")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="150 simulated seconds")
     args = parser.parse_args()
     duration = 150.0 if args.quick else args.duration
