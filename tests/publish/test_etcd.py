@@ -8,6 +8,7 @@ import json
 import shutil
 import socket
 import subprocess
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -194,3 +195,35 @@ def test_unreachable_endpoint_is_a_clear_error(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr + done.stdout
     bad = run("publish", "etcd", str(model), "--endpoint", "127.0.0.1:2379")
     assert bad.returncode == 2 and "is not an http(s) URL" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize("endpoint", ["http://127.0.0.1:abc", "http://127.0.0.1:99999", "http://:2379"])
+def test_endpoint_without_host_or_numeric_port_is_a_usage_error(tmp_path: Path, endpoint: str) -> None:
+    model = tmp_path / "mesh.yaml"
+    model.write_text(MODEL, encoding="utf-8")
+    done = run("publish", "etcd", str(model), "--endpoint", endpoint, "--format", "json")
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert "not an http(s) URL" in json.loads(done.stdout)["errors"][0]["message"]
+
+
+def test_a_server_that_does_not_speak_http_is_a_clear_error(tmp_path: Path) -> None:
+    model = tmp_path / "mesh.yaml"
+    model.write_text(MODEL, encoding="utf-8")
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+        port = server.getsockname()[1]
+
+        def garbage() -> None:
+            conn, _ = server.accept()
+            with conn:
+                conn.recv(65536)
+                conn.sendall(b"NOT-HTTP nonsense\r\n\r\n")
+
+        thread = threading.Thread(target=garbage, daemon=True)
+        thread.start()
+        done = run("publish", "etcd", str(model), "--endpoint", f"http://127.0.0.1:{port}")
+        thread.join(timeout=5)
+    assert "Traceback" not in done.stderr + done.stdout
+    assert done.returncode == 2 and "did not answer like etcd" in done.stderr

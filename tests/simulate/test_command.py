@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from cli_runner import run
 from meshwright.console import format_percent, format_seconds
 from meshwright.model import load_model, load_text
 from meshwright.pipeline import BuildContext
@@ -144,3 +145,9 @@ def test_build_stage_on_the_shop_example() -> None:
     data = json.loads(next(a.content for a in result.artifacts if a.path.endswith(".json")))
     assert len(data["totals"]["services"]) >= 12
     assert data["verdict"]["slos_met"], result.summary
+
+
+def test_help_teaches_with_an_example_command() -> None:
+    done = run("simulate", "--help")
+    assert done.returncode == 0
+    assert "Example: meshwright simulate examples/shop -s" in " ".join(done.stdout.split())

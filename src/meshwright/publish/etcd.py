@@ -10,6 +10,7 @@ Keys meshwright did not write (not in ``.owned``, or outside the prefix) are nev
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -36,9 +37,14 @@ class EtcdGateway:
 
     def __post_init__(self) -> None:
         url = urlparse(self.endpoint)
-        if url.scheme not in ("http", "https") or not url.netloc:
+        try:
+            port_ok = url.port is None or url.port > 0
+        except ValueError:
+            port_ok = False
+        if url.scheme not in ("http", "https") or not url.hostname or not port_ok:
             raise UsageError(
-                f"--endpoint {self.endpoint!r} is not an http(s) URL: pass e.g. --endpoint http://127.0.0.1:2379"
+                f"--endpoint {self.endpoint!r} is not an http(s) URL with a host and a numeric port: "
+                "pass e.g. --endpoint http://127.0.0.1:2379"
             )
         self.endpoint = self.endpoint.rstrip("/")
 
@@ -64,7 +70,7 @@ class EtcdGateway:
                 f"cannot reach etcd at {self.endpoint} ({reason}): start etcd or pass its client URL "
                 "with --endpoint"
             ) from None
-        except ValueError:
+        except (ValueError, http.client.HTTPException):
             raise MeshwrightError(f"{self.endpoint} did not answer like etcd's v3 JSON gateway") from None
 
     def get(self, key: str) -> str | None:
