@@ -103,3 +103,17 @@ def test_schema_rejects_unknown_fields() -> None:
     raw = YAML(typ="safe").load(RICH)
     raw["services"]["checkout"]["retires"] = 3
     assert any("retires" in e.message for e in validator.iter_errors(raw))
+
+
+def test_a_directory_models_mesh_yaml_loads_the_whole_directory() -> None:
+    """`meshwright emit consul examples/shop/mesh.yaml` means the model in examples/shop:
+    the root file beside services/ brings its fragments (it used to fail on web-bff)."""
+    from pathlib import Path
+
+    from meshwright.model import load_model
+
+    shop = Path(__file__).resolve().parents[2] / "examples" / "shop"
+    by_file = load_model(shop / "mesh.yaml").model
+    by_dir = load_model(shop).model
+    assert by_file.model_dump() == by_dir.model_dump()
+    assert "web-bff" in by_file.services

@@ -73,7 +73,7 @@ def test_text_summary_and_failing_verdict(tmp_path: Path) -> None:
     assert re.search(r"✗ SLO web availability: \d+\.\d{2} % vs 99 %\n", r.stdout)
     assert re.search(r"✓ SLO web latency\.p99: [\d.,]+ms vs 1,000\.0ms\n", r.stdout)
     assert re.search(
-        r"✓ recovered: success \d+\.\d{2} % from t=45s \(before the faults: \d+\.\d{2} %\); "
+        r"✓ recovered: success \d+\.\d{2} % judged from t=45s \(before the faults: \d+\.\d{2} %\); "
         r"back to normal at t=\d+s, (as soon as|\d+s after) the last fault ended", r.stdout
     )
 

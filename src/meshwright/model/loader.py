@@ -111,8 +111,13 @@ def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
 
 def _read(root: Path) -> tuple[Any, SourceMap, list[Diagnostic]]:
     if root.is_file():
-        return load_file(root)
-    main = next((root / n for n in ROOT_FILES if (root / n).is_file()), None)
+        # a directory model's root file (mesh.yaml beside services/ …) means the directory
+        if root.name not in ROOT_FILES or not any((root.parent / s).is_dir() for s in FRAGMENT_DIRS):
+            return load_file(root)
+        main: Path | None = root
+        root = root.parent
+    else:
+        main = next((root / n for n in ROOT_FILES if (root / n).is_file()), None)
     if main is None:
         raise UsageError(
             f"{root}: a model directory needs a mesh.yaml; create one with "

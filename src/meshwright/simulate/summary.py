@@ -67,7 +67,7 @@ def _slo_line(s: SloCheck) -> Text:
 
 def _recovery_line(result: SimResult) -> Text:
     r = result.verdict.recovery
-    since = "" if r.judged_from is None else f" from t={format_duration(r.judged_from)}"
+    since = "" if r.judged_from is None else f" judged from t={format_duration(r.judged_from)}"
     before = f"(before the faults: {format_percent(r.baseline_success)})"
     if r.status == "recovered":
         when = ""
