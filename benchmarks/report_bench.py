@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     from meshwright.analysis.result import analyze
     from meshwright.check.engine import run_check
     from meshwright.model import load_model
-    from meshwright.report import ReportInputs, render_report
+    from meshwright.report.document import ReportInputs, render_report
 
     work = Path(tempfile.mkdtemp(prefix="meshwright-report-bench-"))
     model_dir = args.model_dir or write_model(work / "model", args.services, args.seed)

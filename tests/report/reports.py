@@ -9,7 +9,7 @@ from pathlib import Path
 from meshwright.analysis.result import AnalysisResult, analyze
 from meshwright.check.engine import CheckReport, run_check
 from meshwright.model import LoadedModel, load_model
-from meshwright.report import ReportInputs, render_report
+from meshwright.report.document import ReportInputs, render_report
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ("shop", "online-boutique")

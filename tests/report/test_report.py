@@ -65,7 +65,7 @@ def test_large_models_draw_contexts_not_services(tmp_path: Path) -> None:
 
     from meshwright.analysis.result import analyze
     from meshwright.check.engine import run_check
-    from meshwright.report import ReportInputs, render_report
+    from meshwright.report.document import ReportInputs, render_report
 
     loaded = load_model(write_model(tmp_path / "m", 80, 7))
     page = render_report(ReportInputs(loaded, run_check(loaded), analyze(loaded.model)))

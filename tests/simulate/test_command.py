@@ -150,4 +150,4 @@ def test_build_stage_on_the_shop_example() -> None:
 def test_help_teaches_with_an_example_command() -> None:
     done = run("simulate", "--help")
     assert done.returncode == 0
-    assert "Example: meshwright simulate examples/shop -s" in " ".join(done.stdout.split())
+    assert "Example: meshwright simulate my-system -s chaos.yaml -o sim/" in " ".join(done.stdout.split())

@@ -8,13 +8,10 @@ from typing import Annotated
 
 import typer
 
-from meshwright.analysis.result import analyze
-from meshwright.check.engine import run_check
 from meshwright.console import err_console
 from meshwright.errors import UsageError
 from meshwright.model import load_model
 from meshwright.model.units import parse_duration
-from meshwright.report.document import ReportInputs, render_report
 
 
 def report_command(
@@ -48,6 +45,11 @@ def report_command(
         raise UsageError(f"--seed {seed}: a seed is a whole number ≥ 0, e.g. --seed 1")
     if duration is not None and simulate is None:
         raise UsageError("--duration is the length of the simulation: add --simulate SCENARIO")
+    # the analysis and the check load SciPy and friends: only when the command runs
+    from meshwright.analysis.result import analyze
+    from meshwright.check.engine import run_check
+    from meshwright.report.document import ReportInputs, render_report
+
     loaded = load_model(path)
     model = loaded.model
     sim = scenario = None

@@ -71,8 +71,9 @@ def simulate_command(
 ) -> None:
     """Simulate traffic, faults and resilience policies; judge SLOs and recovery.
 
-    Example: meshwright simulate examples/shop -s examples/scenarios/crash-and-recover.yaml
-    -o sim/, then open sim/entrypoints.png and sim/services.png.
+    Example: meshwright simulate my-system -s chaos.yaml -o sim/, with chaos.yaml holding
+    `events: [{at: 60s, for: 30s, action: crash, service: cart, replicas: 2}]`; then open
+    sim/entrypoints.png and sim/services.png.
 
     Exit code 0 when every SLO is met and the system recovered after the faults, 1 when
     not, 2 for invalid input.
