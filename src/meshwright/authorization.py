@@ -79,3 +79,17 @@ def allowed_callers(model: Model, service: str) -> dict[str, list[str]]:
 def permitted_calls_between(model: Model, caller: str, callee: str) -> list[Edge]:
     """The permitted calls from service ``caller`` to service ``callee``, in model order."""
     return [e for e in permitted_edges(model) if e.caller_service == caller and e.callee_service == callee]
+
+
+def public_operations(model: Model, service: str) -> list[str]:
+    """Operations of ``service`` that public entrypoints call from outside (through the
+    edge: a mesh's ingress gateway or the Gateway API); none unless the service is public."""
+    if model.services[service].expose != "public":
+        return []
+    return sorted(
+        {
+            e.operation.split(".", 1)[1]
+            for e in model.entrypoints
+            if e.public and e.operation.split(".", 1)[0] == service
+        }
+    )

@@ -7,10 +7,9 @@ HTTP operation's path). Public entrypoint operations are allowed from the ingres
 
 from __future__ import annotations
 
-from meshwright.authorization import allowed_callers
+from meshwright.authorization import allowed_callers, public_operations
 from meshwright.emit.consul.entries import Entry, Obj
 from meshwright.emit.consul.naming import INGRESS_GATEWAY, consul_services, operation_match
-from meshwright.emit.istio.security import public_operations
 from meshwright.emit.mesh_notes import MeshNote
 from meshwright.emit.wiring import dns_name
 from meshwright.model.types import Api, Model

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from meshwright.authorization import allowed_callers
+from meshwright.authorization import allowed_callers, public_operations
 from meshwright.emit.conventions import HEALTH_PATH, METRICS_PATH, metrics_port
 from meshwright.emit.istio.naming import INGRESS_PRINCIPAL, api_of, dns_name, grpc_path, namespace, principal
 from meshwright.emit.istio.traffic import Rendered, mtls_on
@@ -87,19 +87,6 @@ def _listen(model: Model, service: str, call_port: int) -> int:
         if api.call_port == call_port:
             return api.listen_port
     return call_port
-
-
-def public_operations(model: Model, service: str) -> list[str]:
-    """Operations of ``service`` that public entrypoints call through the ingress gateway."""
-    if model.services[service].expose != "public":
-        return []
-    return sorted(
-        {
-            e.operation.split(".", 1)[1]
-            for e in model.entrypoints
-            if e.public and e.operation.split(".", 1)[0] == service
-        }
-    )
 
 
 def authorization_policy(model: Model, service: str) -> Rendered:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from meshwright.authorization import allowed_callers
+from meshwright.authorization import allowed_callers, public_operations
 from meshwright.emit.kubernetes.labels import namespace, selector, system_labels
 from meshwright.emit.kubernetes.workload import port_name, probe_action
 from meshwright.emit.linkerd.outbound import HTTP_ROUTE, Rendered
@@ -77,19 +77,6 @@ def servers(model: Model, service: str) -> list[Rendered]:
         )
     )
     return out
-
-
-def public_operations(model: Model, service: str) -> list[str]:
-    """Operations of ``service`` that public entrypoints call from outside."""
-    if model.services[service].expose != "public":
-        return []
-    return sorted(
-        {
-            e.operation.split(".", 1)[1]
-            for e in model.entrypoints
-            if e.public and e.operation.split(".", 1)[0] == service
-        }
-    )
 
 
 def _authn(kind: str, name: str) -> Obj:
