@@ -9,7 +9,6 @@ sagas, entrypoints) that are merged into the model.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from pydantic import ValidationError
 
 from meshwright.errors import Diagnostic, Location, ModelError, UsageError
 from meshwright.model.references import check_references
-from meshwright.model.source import PathKey, Pos, SourceMap, load_file, load_yaml, no_gc
+from meshwright.model.source import PathKey, SourceMap, load_file, load_yaml, no_gc
 from meshwright.model.types import Model
 from meshwright.model.units import UNITS_REQUIRED
 from meshwright.model.validation_errors import translate
@@ -169,11 +168,9 @@ def _merge_fragment(
                 continue
             offset = len(target)
             target.extend(body)
-            moved = SourceMap()
             for i in range(len(body)):
-                _relocate(fmap, moved, (section, i), ("entrypoints", offset + i))
+                smap.update(fmap.moved((section, i), ("entrypoints", offset + i)))
             rejected.append((section,))
-            smap.update(moved)
             continue
         if not isinstance(body, dict):
             diags.append(Diagnostic(fmap.locate((section,)), f"{section} must be a mapping by name"))
@@ -199,22 +196,20 @@ def _merge_fragment(
                 continue
             target_map[name] = value
     for path in rejected:  # keep the first definition's positions
-        n = len(path)
-        for table in (fmap.values, fmap.keys):
-            for key in [k for k in table if k[:n] == path]:
-                del table[key]
+        fmap.drop(path)
     for section in sections:  # the main file's section positions stay
-        fmap.values.pop((section,), None)
-    fmap.values.pop((), None)
+        fmap.hide_value((section,))
+    fmap.hide_value(())
     smap.update(fmap)
 
 
-def _relocate(src: SourceMap, dst: SourceMap, src_path: PathKey, dst_path: PathKey) -> None:
-    n = len(src_path)
-    for table_src, table_dst in ((src.values, dst.values), (src.keys, dst.keys)):
-        for path, loc in table_src.items():
-            if path[:n] == src_path:
-                table_dst[dst_path + path[n:]] = loc
+def copy_plain(value: Any) -> Any:
+    """A deep copy of loaded YAML data (dicts, lists and immutable scalars only)."""
+    if type(value) is dict:
+        return {k: copy_plain(v) for k, v in value.items()}
+    if type(value) is list:
+        return [copy_plain(v) for v in value]
+    return value
 
 
 def apply_defaults(raw: dict[str, Any], smap: SourceMap) -> None:
@@ -226,15 +221,6 @@ def apply_defaults(raw: dict[str, Any], smap: SourceMap) -> None:
     services = raw.get("services")
     if not isinstance(services, dict):
         return
-    # positions of each default, relative to defaults.call.<key>, computed once
-    tables: list[tuple[dict[PathKey, Pos], dict[PathKey, Pos]]] = [
-        (smap.values, {}),
-        (smap.keys, {}),
-    ]
-    for table, rel in tables:
-        for path, loc in table.items():
-            if path[:2] == ("defaults", "call") and len(path) > 2:
-                rel[path[2:]] = loc
     for sname, svc in services.items():
         if not isinstance(svc, dict):
             continue
@@ -260,9 +246,6 @@ def apply_defaults(raw: dict[str, Any], smap: SourceMap) -> None:
                     continue
                 for key, value in call_defaults.items():
                     if key not in call:
-                        call[key] = copy.deepcopy(value)
+                        call[key] = copy_plain(value)
+                        # its positions are the default's (SourceMap.locate follows this)
                         smap.inherited[(*base, i, key)] = ("defaults", "call", key)
-                        for table, rel in tables:
-                            for sub, loc in rel.items():
-                                if sub[0] == key:
-                                    table[(*base, i, *sub)] = loc

@@ -1,8 +1,11 @@
 """YAML with source positions: plain Python data plus a map from data path to file:line:col.
 
-The node tree comes from libyaml's C composer (through PyYAML's ``CParser``) with YAML 1.2
-core-schema typing, so ``on``/``no`` stay text and a 1,000-service model composes in well
-under a second; without the C extension ruamel.yaml's composer is used. Every key and
+Most files take the fast path (:mod:`meshwright.model.ryml_load`): rapidyaml parses,
+JSON becomes the data in C, and positions are found only when a diagnostic or finding
+asks (``SourceMap.locate``). The rest (anchors, aliases, merge keys, tags, tabs, any
+error, scalars whose typing JSON would blur) is composed here by libyaml's C composer
+(through PyYAML's ``CParser``) with YAML 1.2 core-schema typing, so ``on``/``no`` stay
+text; without the C extension ruamel.yaml's composer is used. Either way every key and
 value keeps the place it was written.
 """
 
@@ -13,7 +16,6 @@ import gc
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from meshwright.errors import Diagnostic, Location
+from meshwright.model.ryml_load import TreePositions, parse_fast
 
 PathKey = tuple[str | int, ...]
 Pos = tuple[str, int, int]
@@ -34,44 +37,148 @@ _NULL = "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
 
 
-@dataclass
-class SourceMap:
-    """Where each value (and each mapping key) of the loaded data was written."""
+class _Mount:
+    """A file whose positions are found on demand: model path ``model + rest`` is the
+    file's ``file + rest``, except below ``dropped`` and the values in ``hidden``."""
 
-    values: dict[PathKey, Pos] = field(default_factory=dict)
-    keys: dict[PathKey, Pos] = field(default_factory=dict)
-    files: list[str] = field(default_factory=list)
-    inherited: dict[PathKey, PathKey] = field(default_factory=dict)
-    """A call's field that ``defaults.call`` filled in → the default's path (the field's
-    positions are the default's; this keeps which call inherited it)."""
+    __slots__ = ("dropped", "file", "hidden", "model", "source")
+
+    def __init__(self, source: TreePositions, model: PathKey, file: PathKey) -> None:
+        self.source = source
+        self.model = model
+        self.file = file
+        self.dropped: list[PathKey] = []
+        self.hidden: set[PathKey] = set()
+
+    def position(self, path: PathKey, key: bool) -> Pos | None:
+        n = len(self.model)
+        if path[:n] != self.model:
+            return None
+        if not key and path in self.hidden:
+            return None
+        for gone in self.dropped:
+            if path[: len(gone)] == gone:
+                return None
+        return self.source.position(self.file + path[n:], key)
+
+
+class Positions:
+    """The value (or key) positions of a :class:`SourceMap`, by data path: those written
+    out in a table and those found on demand in a kept parse tree."""
+
+    def __init__(self, smap: SourceMap, key: bool) -> None:
+        self._smap = smap
+        self._key = key
+        self.table: dict[PathKey, Pos] = {}
+
+    def get(self, path: PathKey) -> Pos | None:
+        found = self.table.get(path)
+        if found is not None:
+            return found
+        for mount in self._smap.mounts:
+            found = mount.position(path, self._key)
+            if found is not None:
+                return found
+        return None
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, tuple) and self.get(path) is not None
+
+    def __getitem__(self, path: PathKey) -> Pos:
+        found = self.get(path)
+        if found is None:
+            raise KeyError(path)
+        return found
+
+    def __setitem__(self, path: PathKey, pos: Pos) -> None:
+        self.table[path] = pos
+
+
+class SourceMap:
+    """Where each value (and each mapping key) of the loaded data was written.
+
+    Files read on the fast path keep their parse tree and answer on demand (no table of
+    hundreds of thousands of positions is filled up front); files the composer read fill
+    the tables. ``values`` and ``keys`` answer ``path in …`` and ``[path]`` for both."""
+
+    def __init__(self, files: list[str] | None = None) -> None:
+        self.files: list[str] = list(files or [])
+        self.mounts: list[_Mount] = []
+        self.values = Positions(self, key=False)
+        self.keys = Positions(self, key=True)
+        self.inherited: dict[PathKey, PathKey] = {}
+        """A call's field that ``defaults.call`` filled in → the default's path (the
+        field's positions are the default's; this keeps which call inherited it)."""
 
     def inherited_from(self, path: PathKey) -> tuple[PathKey, PathKey] | None:
         """(the inheriting call's field, the default it came from) when ``path`` is that
         field or inside it; None for anything written where it stands."""
+        if not self.inherited:
+            return None
         for end in range(len(path), 0, -1):
             source = self.inherited.get(path[:end])
             if source is not None:
                 return path[:end], source
         return None
 
+    def _written(self, path: PathKey, key: bool) -> Pos | None:
+        found = (self.keys if key else self.values).get(path)
+        if found is None:
+            inherited = self.inherited_from(path)
+            if inherited is not None:
+                field, default = inherited
+                return self._written(default + path[len(field) :], key)
+        return found
+
     def locate(self, path: PathKey, *, key: bool = False) -> Location:
         """The position of ``path``, or of its nearest written ancestor."""
-        table = self.keys if key else self.values
-        if path in table:
-            return Location(*table[path])
+        found = self._written(path, key)
         probe = path
-        while probe:
+        while found is None and probe:
             probe = probe[:-1]
-            if probe in self.values:
-                return Location(*self.values[probe])
+            found = self._written(probe, False)
+        if found is not None:
+            return Location(*found)
         return Location(self.files[0] if self.files else "<model>", 1, 1)
 
-    def update(self, other: SourceMap) -> None:
-        self.values.update(other.values)
-        self.inherited.update(other.inherited)
-        self.keys.update(other.keys)
-        self.files.extend(f for f in other.files if f not in self.files)
+    def mount(self, source: TreePositions, model: PathKey = (), file: PathKey = ()) -> None:
+        self.mounts.append(_Mount(source, model, file))
 
+    def moved(self, src: PathKey, dst: PathKey) -> SourceMap:
+        """The positions at and below ``src``, as if written at ``dst``."""
+        out = SourceMap()
+        n = len(src)
+        for table_src, table_dst in ((self.values.table, out.values.table),
+                                     (self.keys.table, out.keys.table)):
+            for path, loc in table_src.items():
+                if path[:n] == src:
+                    table_dst[dst + path[n:]] = loc
+        for m in self.mounts:
+            if src[: len(m.model)] == m.model:
+                out.mount(m.source, dst, m.file + src[len(m.model) :])
+        return out
+
+    def drop(self, path: PathKey) -> None:
+        """Forget the positions at and below ``path`` (a definition that was refused)."""
+        n = len(path)
+        for table in (self.values.table, self.keys.table):
+            for k in [k for k in table if k[:n] == path]:
+                del table[k]
+        for m in self.mounts:
+            m.dropped.append(path)
+
+    def hide_value(self, path: PathKey) -> None:
+        """Forget where the value at ``path`` itself was written (not what is below it)."""
+        self.values.table.pop(path, None)
+        for m in self.mounts:
+            m.hidden.add(path)
+
+    def update(self, other: SourceMap) -> None:
+        self.values.table.update(other.values.table)
+        self.inherited.update(other.inherited)
+        self.keys.table.update(other.keys.table)
+        self.mounts.extend(other.mounts)
+        self.files.extend(f for f in other.files if f not in self.files)
 
 
 _CORE_INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
@@ -143,6 +250,11 @@ def load_yaml(
     smap = SourceMap(files=[filename])
     diags: list[Diagnostic] = []
     with no_gc():
+        fast = parse_fast(text, filename)
+        if fast is not None:
+            data, positions = fast
+            smap.mount(positions, prefix)
+            return data, smap, diags
         return _load_yaml(text, filename, smap, diags, prefix)
 
 
@@ -323,7 +435,7 @@ def _convert(
 ) -> Any:
     """Plain data of ``node``; records where each value and key was written."""
     mark = node.start_mark
-    values = smap.values
+    values = smap.values.table
     values[path] = (filename, mark.line + 1, mark.column + 1)
     kind = node.id
     if kind == "scalar":
@@ -335,7 +447,7 @@ def _convert(
     if kind != "mapping":  # pragma: no cover
         return None
     out: dict[str, Any] = {}
-    keys = smap.keys
+    keys = smap.keys.table
     merges: list[Any] = []
     for key_node, value_node in node.value:
         if key_node.tag == _MERGE:
