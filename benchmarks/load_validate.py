@@ -14,7 +14,8 @@ counts. Peers measured in the same run:
 
 - ruamel.yaml round-trip load (``YAML(typ="rt")``) of the files, no validation: the
   position-keeping parser a located loader could be built on;
-- PyYAML ``yaml.safe_load`` (and its libyaml ``CSafeLoader``), if installed: plain parsing.
+- PyYAML ``yaml.safe_load`` (and its libyaml ``CSafeLoader``), if installed: plain parsing;
+- rapidyaml ``parse_in_arena`` (the C++ tree our fast path starts from, no Python data).
 
 The phase rows split our time into parsing with positions, merging defaults, type
 validation and reference checks. ``--profile`` prints the top functions under cProfile.
@@ -49,6 +50,7 @@ from meshwright.model import loader as _loader
 from meshwright.model import source as _source
 from meshwright.model.references import check_references
 from meshwright.model.types import Model
+from meshwright.model.units import UNITS_REQUIRED
 
 GOAL_SECONDS = 1.0
 
@@ -88,7 +90,7 @@ def phases(root: Path) -> dict[str, float]:
     with getattr(_source, "no_gc", contextlib.nullcontext)():  # as load_model validates
         _loader.apply_defaults(raw, smap)
         t2 = time.perf_counter()
-        Model.model_validate(raw)
+        Model.model_validate(raw, context={UNITS_REQUIRED: True})
         t3 = time.perf_counter()
         check_references(raw, smap)
         t4 = time.perf_counter()
@@ -110,7 +112,7 @@ def machine() -> str:
     return (
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"pydantic {_version('pydantic')}, ruamel.yaml {_version('ruamel.yaml')}, "
-        f"PyYAML {_version('PyYAML')}"
+        f"PyYAML {_version('PyYAML')}, rapidyaml {_version('rapidyaml')}"
     )
 
 
@@ -146,6 +148,17 @@ def run(services: int, seed: int, repeat: int) -> list[tuple[str, tuple[float, f
                         ),
                     )
                 )
+        try:
+            import ryml
+        except ImportError:
+            ryml = None
+        if ryml is not None:
+            rows.append(
+                (
+                    "rapidyaml parse_in_arena (C++ tree only)",
+                    best_of(repeat, lambda: [ryml.parse_in_arena(f.read_bytes()) for f in files]),
+                )
+            )
         split = min((phases(root) for _ in range(repeat)), key=lambda p: sum(p.values()))
         rows.extend((f"  phase: {name}", (secs, secs)) for name, secs in split.items())
     return rows

@@ -88,3 +88,27 @@ def test_check_and_simulate_packages_load_their_engines_on_first_use() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "absent"),
+    [
+        (["validate", str(SHOP)],
+         ("networkx", "numpy", "scipy", "meshwright.emit", "meshwright.decompose",
+          "meshwright.importers", "meshwright.check.engine", "meshwright.analysis.queueing")),
+        (["check", str(SHOP)], ("meshwright.decompose", "meshwright.importers", "sklearn")),
+        (["analyze", str(SHOP)], ("meshwright.decompose", "meshwright.importers", "sklearn")),
+    ],
+    ids=["validate", "check", "analyze"],
+)
+def test_command_imports_only_the_module_of_its_command(
+    argv: list[str], absent: tuple[str, ...]
+) -> None:
+    """The command line registers only the feature module of the command it runs
+    (``cli.COMMAND_NAMES``): ``validate`` loads no graph, array or generator code."""
+    probe = PROBE.replace('("numba", "matplotlib")', repr(absent))
+    proc = subprocess.run(
+        [sys.executable, "-c", probe, *argv], capture_output=True, text=True, check=False
+    )
+    line = next(ln for ln in proc.stderr.splitlines() if ln.startswith("HEAVY="))
+    assert json.loads(line.removeprefix("HEAVY=")) == [], proc.stderr

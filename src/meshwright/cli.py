@@ -2,7 +2,8 @@
 
 Exit codes: 0 ok, 1 findings at or above the fail level, 2 invalid input or usage.
 Feature packages add their commands through :data:`COMMAND_MODULES` (each module has a
-``register(app)`` function).
+``register(app)`` function). A run imports only the module of the command it runs
+(:data:`COMMAND_NAMES`); ``--help`` and ``from meshwright.cli import app`` load them all.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from meshwright.pipeline import run_build, stages
 
 help_format.install()
 
-app = typer.Typer(
+_app = typer.Typer(
     name="meshwright",
     help=(
         "Describe a microservice system once, in one typed YAML model; validate, review, "
@@ -62,6 +63,24 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 """Modules that add commands; each defines ``register(app: typer.Typer) -> None``."""
 
+COMMAND_NAMES: dict[str, tuple[str, ...]] = {
+    "meshwright.check.commands": ("check", "rules"),
+    "meshwright.analysis.commands": ("analyze",),
+    "meshwright.simulate.commands": ("simulate",),
+    "meshwright.emit.commands": ("emit",),
+    "meshwright.decompose.commands": ("decompose",),
+    "meshwright.importers.commands": ("diff", "import"),
+    "meshwright.apply.commands": ("apply",),
+    "meshwright.contracts.commands": ("import",),
+    "meshwright.emit.observability.commands": ("import",),
+    "meshwright.publish.commands": ("publish",),
+    "meshwright.diagram.commands": ("diagram",),
+    "meshwright.report.commands": ("report",),
+}
+"""The commands each module of :data:`COMMAND_MODULES` adds (``import`` is the group its
+subcommands join), so a run imports only the module it needs; a module missing here is
+always imported. ``tests/cli/test_command_names.py`` keeps this true."""
+
 
 class FailLevel(StrEnum):
     error = "error"
@@ -85,7 +104,7 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@_app.callback()
 def _root(
     version: Annotated[
         bool,
@@ -95,7 +114,7 @@ def _root(
     """meshwright — architecture-as-code for microservice systems."""
 
 
-@app.command()
+@_app.command()
 def init(
     directory: Annotated[
         Path, typer.Argument(help="Directory to create the model in.")
@@ -119,7 +138,7 @@ def init(
     console.print(f"next: edit {target}, then run `meshwright validate {directory}`")
 
 
-@app.command()
+@_app.command()
 def validate(path: ModelPath, format: FormatOpt = OutputFormat.text) -> None:
     """Load and validate a model; report every problem with file:line:col.
 
@@ -135,7 +154,7 @@ def validate(path: ModelPath, format: FormatOpt = OutputFormat.text) -> None:
     console.print(f"[green]✓[/] {path}: system [bold]{loaded.model.system}[/] is valid ({parts})")
 
 
-@app.command()
+@_app.command()
 def schema(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
@@ -154,7 +173,7 @@ def schema(
         err_console.print(f"wrote {output}")
 
 
-@app.command()
+@_app.command()
 def build(
     path: Annotated[
         Path | None,
@@ -241,17 +260,45 @@ def build(
         raise typer.Exit(1)
 
 
-def _register_feature_commands() -> None:
+_registered: set[str] = set()
+_BUILT_IN = frozenset(("init", "validate", "schema", "build"))
+
+
+def _register_feature_commands(command: str | None = None) -> typer.Typer:
+    """Add the commands of :data:`COMMAND_MODULES` (only those that may provide
+    ``command`` when it is given) to the app; returns the app."""
     for module in COMMAND_MODULES:
+        names = COMMAND_NAMES.get(module)
+        if module in _registered or (command is not None and names is not None and command not in names):
+            continue
+        _registered.add(module)
         if importlib.util.find_spec(module.rsplit(".", 1)[0]) is None:
             continue
         if importlib.util.find_spec(module) is None:
             continue
-        importlib.import_module(module).register(app)
-    app.add_typer(IMPORT, name="import")
+        importlib.import_module(module).register(_app)
+    if "import" not in _registered and (command is None or command == "import"):
+        _registered.add("import")
+        _app.add_typer(IMPORT, name="import")
+    return _app
 
 
-_register_feature_commands()
+def __getattr__(name: str) -> typer.Typer:
+    """``app``: the whole command line, every feature command registered."""
+    if name == "app":
+        return _register_feature_commands()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def requested_command(argv: list[str]) -> str | None:
+    """The command ``argv`` runs (its first word that is not an option); None for the
+    top-level ``--help``/``--version`` or an empty line."""
+    for arg in argv:
+        if not arg.startswith("-"):
+            return arg
+        if arg in ("--help", "-h"):
+            return None
+    return None
 
 
 def wants_json(argv: list[str]) -> bool:
@@ -277,8 +324,14 @@ def main() -> None:
     # A loaded model is hundreds of thousands of long-lived objects: the default young
     # generation (700) would re-walk them for nothing every few thousand allocations.
     gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
+    command = requested_command(sys.argv[1:])
+    if command in _BUILT_IN:
+        command_app = _app
+    else:  # an unknown word loads everything: click then suggests the closest command
+        known = {n for names in COMMAND_NAMES.values() for n in names}
+        command_app = _register_feature_commands(command if command in known else None)
     try:
-        app()
+        command_app()
     except ModelError as exc:
         print_model_error(exc)
         if as_json:
