@@ -57,7 +57,21 @@ def parse_duration(value: Any) -> float:
     """Seconds from "250ms", "1.5s", "2m", "1h30m", "7d"; a bare number means seconds.
 
     At most :data:`MAX_DURATION` (ten years)."""
+    if type(value) is str:
+        known = _DURATIONS_READ.get(value)
+        if known is not None:
+            return known
+        seconds = _at_most(_parse_duration(value), MAX_DURATION, "duration", "3650d")
+        if len(_DURATIONS_READ) < _DURATIONS_KEPT:
+            _DURATIONS_READ[value] = seconds
+        return seconds
     return _at_most(_parse_duration(value), MAX_DURATION, "duration", "3650d")
+
+
+_DURATIONS_READ: dict[str, float] = {}
+"""Seconds of duration texts already read (a large model repeats a few hundred texts
+tens of thousands of times); only texts that parsed are kept."""
+_DURATIONS_KEPT = 10_000
 
 
 def _at_most(value: float, bound: float, what: str, bound_text: str) -> float:
