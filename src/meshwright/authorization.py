@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from meshwright.graph import Edge, edges
+from meshwright.graph import Edge, edges, incoming_edges, outgoing_edges
 from meshwright.model.types import Model, Service
 
 ANY = "*"
@@ -70,15 +70,15 @@ def allowed_callers(model: Model, service: str) -> dict[str, list[str]]:
     """Services that call ``service`` and may → the operations of ``service`` they call and
     may call (sorted), by caller name. Calls of a service to itself are included."""
     ops: dict[str, set[str]] = defaultdict(set)
-    for e in permitted_edges(model):
-        if e.callee_service == service:
+    for e in incoming_edges(model, service):
+        if permitted(model, e):
             ops[e.caller_service].add(e.call.target_operation)
     return {caller: sorted(ops[caller]) for caller in sorted(ops)}
 
 
 def permitted_calls_between(model: Model, caller: str, callee: str) -> list[Edge]:
     """The permitted calls from service ``caller`` to service ``callee``, in model order."""
-    return [e for e in permitted_edges(model) if e.caller_service == caller and e.callee_service == callee]
+    return [e for e in outgoing_edges(model, caller) if e.callee_service == callee and permitted(model, e)]
 
 
 def public_operations(model: Model, service: str) -> list[str]:

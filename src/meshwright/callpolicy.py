@@ -661,6 +661,37 @@ def sample_repetition(
         if sem.timeout is None:
             return first, np.zeros(len(first), dtype=bool)
         return np.minimum(first, np.float32(sem.timeout)), first > np.float32(sem.timeout)
+    # A sample whose first try meets its first deadline is done: its time is that try and
+    # it did not fail. Only the others ("slow") take the tries below, each sample on its own,
+    # so they run on the slow samples alone (the same draws, so the same values).
+    inf = np.float32(np.inf)
+    cap0 = np.float32(sem.timeout) if sem.timeout is not None else inf
+    for bound in (sem.app.per_try_timeout, sem.mesh.per_try_timeout):
+        if bound is not None:
+            cap0 = min(cap0, np.float32(bound))
+    slow = np.flatnonzero(~(first <= cap0))
+    if len(slow) == len(first):
+        return _tries(sem, first, draw, uniform)
+    now, failed = first.copy(), np.zeros(len(first), dtype=bool)
+    if len(slow):
+        now[slow], failed[slow] = _tries(sem, first[slow], _subset(draw, slow), _subset(uniform, slow))
+    return now, failed
+
+
+def _subset(draw: Callable[[], Samples], index: npt.NDArray[np.intp]) -> Callable[[], Samples]:
+    """``draw()`` at ``index`` only."""
+    return lambda: draw()[index]
+
+
+def _tries(
+    sem: CallSemantics,
+    first: Samples,
+    draw: Callable[[], Samples],
+    uniform: Callable[[], Samples],
+) -> tuple[Samples, npt.NDArray[np.bool_]]:
+    """:func:`sample_repetition`'s tries for samples whose first try is ``first``."""
+    import numpy as np
+
     n = len(first)
     inf = np.float32(np.inf)
     total_deadline = np.float32(sem.timeout) if sem.timeout is not None else inf

@@ -61,8 +61,36 @@ def calls_from(model: Model, operation: str) -> list[Edge]:
 
 
 def edges(model: Model) -> list[Edge]:
-    """Every call edge of the model."""
-    return [e for op in operation_names(model) for e in calls_from(model, op)]
+    """Every call edge of the model (a new list; the edges are walked once per model)."""
+    return list(_all_edges(model))
+
+
+def _all_edges(model: Model) -> tuple[Edge, ...]:
+    return memoised(
+        model,
+        "edges",
+        lambda: tuple(e for op in operation_names(model) for e in calls_from(model, op)),
+    )
+
+
+def incoming_edges(model: Model, service: str) -> list[Edge]:
+    """The calls to operations of ``service``, in model order (indexed once per model)."""
+    return list(_edges_by(model, "callee").get(service, ()))
+
+
+def outgoing_edges(model: Model, service: str) -> list[Edge]:
+    """The calls operations of ``service`` make, in model order (indexed once per model)."""
+    return list(_edges_by(model, "caller").get(service, ()))
+
+
+def _edges_by(model: Model, end: str) -> dict[str, list[Edge]]:
+    def build() -> dict[str, list[Edge]]:
+        out: dict[str, list[Edge]] = {}
+        for e in _all_edges(model):
+            out.setdefault(e.callee_service if end == "callee" else e.caller_service, []).append(e)
+        return out
+
+    return memoised(model, f"edges_by_{end}", build)
 
 
 def operation_graph(model: Model) -> nx.MultiDiGraph:

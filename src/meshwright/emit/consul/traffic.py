@@ -20,7 +20,7 @@ from meshwright.emit.istio.routes import duration
 from meshwright.emit.istio.traffic import incoming
 from meshwright.emit.mesh_notes import MeshNote
 from meshwright.emit.wiring import dns_name
-from meshwright.graph import Edge, edges
+from meshwright.graph import Edge, outgoing_edges
 from meshwright.model.types import Bulkhead, CircuitBreaker, Model
 
 MESH = "consul"
@@ -106,9 +106,7 @@ def _outgoing(model: Model, service: str) -> dict[str, list[Edge]]:
     """The service's calls over the network that carry a bulkhead or breaker, by the
     Consul service they reach."""
     out: dict[str, list[Edge]] = {}
-    for e in edges(model):
-        if e.caller_service != service:
-            continue
+    for e in outgoing_edges(model, service):
         if e.call.bulkhead is None and e.call.circuit_breaker is None:
             continue
         if e.callee_service not in model.services:

@@ -60,15 +60,31 @@ def _namespace(model: Model) -> Rendered:
 def render(model: Model) -> tuple[list[Artifact], list[MeshNote]]:
     """The target's files and its notes (what Istio cannot express exactly), for the network
     view of a model (paths as in that view: see :func:`notes`)."""
+    documents, notes = _documents(model)
+    files = [Artifact(name, _text(docs)) for name, docs in documents]
+    body = "".join(f"- `{dotted(n.path)}`: {n.message}\n" for n in notes)
+    files.append(
+        Artifact(
+            "NOTES.md",
+            "# Istio: what the model says that Istio cannot express exactly\n\n"
+            + (body or "Every model policy is expressed exactly.\n"),
+        )
+    )
+    return files, notes
+
+
+def _documents(model: Model) -> tuple[list[tuple[str, list[Rendered]]], list[MeshNote]]:
+    """The resources of each YAML file, by file name, and the notes (no text rendered:
+    :func:`notes` needs only the notes)."""
     notes: list[MeshNote] = []
     mesh = [_namespace(model), peer_authentication(model), allow_nothing(model)]
     if model.platform.mtls is False:
         notes.append(note(("platform", "mtls"), "platform.mtls is false: PeerAuthentication is PERMISSIVE"))
-    files = [Artifact("mesh.yaml", _text(mesh))]
+    files: list[tuple[str, list[Rendered]]] = [("mesh.yaml", mesh)]
     edge, edge_notes = gateway(model)
     notes.extend(edge_notes)
     if edge:
-        files.append(Artifact("gateway.yaml", _text(edge)))
+        files.append(("gateway.yaml", edge))
     for name in model.services:
         docs: list[Rendered] = []
         vs = virtual_service(model, name)
@@ -83,22 +99,16 @@ def render(model: Model) -> tuple[list[Artifact], list[MeshNote]]:
         if limiter is not None:
             docs.append(limiter)
         notes.extend(limit_notes)
-        files.append(Artifact(f"{dns_name(name)}.yaml", _text(docs)))
-    body = "".join(f"- `{dotted(n.path)}`: {n.message}\n" for n in notes)
-    files.append(
-        Artifact(
-            "NOTES.md",
-            "# Istio: what the model says that Istio cannot express exactly\n\n"
-            + (body or "Every model policy is expressed exactly.\n"),
-        )
-    )
+        files.append((f"{dns_name(name)}.yaml", docs))
     return files, notes
 
 
 def notes(model: Model) -> list[MeshNote]:
     """What the model says that the Istio files cannot express exactly, each at its path in
     ``model`` (the files are rendered from the network view, see :func:`model_path`)."""
-    return [MeshNote(n.mesh, model_path(model, n.path), n.message) for n in render(network_view(model))[1]]
+    return [
+        MeshNote(n.mesh, model_path(model, n.path), n.message) for n in _documents(network_view(model))[1]
+    ]
 
 
 def selects(model: Model) -> bool:

@@ -18,7 +18,7 @@ from meshwright.emit.istio.naming import api_of, dns_name, grpc_path, host, name
 from meshwright.emit.istio.routes import NO_POLICY, Remark, RouteRendering, duration, render_call
 from meshwright.emit.kubernetes.labels import selector
 from meshwright.emit.mesh_notes import MeshNote
-from meshwright.graph import Edge, edges
+from meshwright.graph import Edge, incoming_edges
 from meshwright.model.types import Bulkhead, Call, CircuitBreaker, Model
 
 Obj = dict[str, Any]
@@ -50,8 +50,8 @@ def incoming(model: Model, service: str) -> list[Edge]:
     svc = model.services[service]
     return [
         e
-        for e in edges(model)
-        if e.callee_service == service and svc.api_of(e.call.target_operation) is not None
+        for e in incoming_edges(model, service)
+        if svc.api_of(e.call.target_operation) is not None
     ]
 
 

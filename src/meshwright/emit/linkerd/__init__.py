@@ -101,6 +101,22 @@ def _service_notes(model: Model, service: str) -> list[MeshNote]:
 def render(model: Model, profiles: bool = False) -> tuple[list[Artifact], list[MeshNote]]:
     """The target's files and its notes (what Linkerd cannot express exactly); with
     ``profiles``, ServiceProfiles instead of annotated routes."""
+    documents, notes = _documents(model, profiles)
+    files = [Artifact(name, head + _text(docs)) for name, head, docs in documents]
+    body = "".join(f"- {n.message}\n" for n in notes) or "Every model policy is expressed exactly.\n"
+    style = "ServiceProfiles" if profiles else "2.16 route annotations"
+    files.append(
+        Artifact(
+            "NOTES.md",
+            f"# Linkerd ({style}): what the model says that Linkerd cannot express exactly\n\n{body}",
+        )
+    )
+    return files, notes
+
+
+def _documents(model: Model, profiles: bool) -> tuple[list[tuple[str, str, list[Rendered]]], list[MeshNote]]:
+    """Each YAML file's name, head comment and resources, and the notes (no text rendered:
+    :func:`notes` needs only the notes)."""
     notes: list[MeshNote] = []
     if model.platform.mtls is False:
         notes.append(
@@ -111,7 +127,9 @@ def render(model: Model, profiles: bool = False) -> tuple[list[Artifact], list[M
                 "(and the authorization policies rely on it)",
             )
         )
-    files = [Artifact("mesh.yaml", _text([_namespace(model), *identities(model)]))]
+    files: list[tuple[str, str, list[Rendered]]] = [
+        ("mesh.yaml", "", [_namespace(model), *identities(model)])
+    ]
     for name in model.services:
         docs: list[Rendered] = []
         if profiles:
@@ -127,21 +145,13 @@ def render(model: Model, profiles: bool = False) -> tuple[list[Artifact], list[M
         docs.extend(servers(model, name))
         docs.extend(authorizations(model, name))
         head = "".join(f"# {n.message}\n" for n in unrendered)
-        files.append(Artifact(f"{dns_name(name)}.yaml", head + _text(docs)))
-    body = "".join(f"- {n.message}\n" for n in notes) or "Every model policy is expressed exactly.\n"
-    style = "ServiceProfiles" if profiles else "2.16 route annotations"
-    files.append(
-        Artifact(
-            "NOTES.md",
-            f"# Linkerd ({style}): what the model says that Linkerd cannot express exactly\n\n{body}",
-        )
-    )
+        files.append((f"{dns_name(name)}.yaml", head, docs))
     return files, notes
 
 
 def notes(model: Model) -> list[MeshNote]:
     """What the model says that the Linkerd files (2.16 style) cannot express exactly."""
-    return render(model)[1]
+    return _documents(model, profiles=False)[1]
 
 
 def selects(model: Model) -> bool:

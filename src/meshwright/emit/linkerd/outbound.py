@@ -20,7 +20,7 @@ from meshwright.emit.kubernetes.workload import port_name
 from meshwright.emit.linkerd.routes import Protocol, RouteAnnotations, render_policy
 from meshwright.emit.mesh_notes import MeshNote
 from meshwright.emit.wiring import dns_name
-from meshwright.graph import Edge, edges
+from meshwright.graph import Edge, incoming_edges
 from meshwright.model.types import Api, Model
 
 Obj = dict[str, Any]
@@ -48,9 +48,7 @@ def incoming(model: Model, service: str) -> list[tuple[Edge, Api]]:
     """Calls to ``service`` over a networked API, in model order, with that API."""
     svc = model.services[service]
     out = []
-    for e in edges(model):
-        if e.callee_service != service:
-            continue
+    for e in incoming_edges(model, service):
         api = svc.api_of(e.call.target_operation)
         if api is not None and api.networked:
             out.append((e, api))
