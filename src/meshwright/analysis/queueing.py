@@ -47,7 +47,7 @@ depends on it is infinite, never a finite number.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any, ClassVar
@@ -618,6 +618,57 @@ def service_queue(
     return QueueState(name, rho, w.p_wait, w.mean(), sol.p_reject, breaking, w, **common)
 
 
+# ------------------------------------------------------------------ refusals over time
+
+
+def refusal_memory(svc: Service, q: QueueState) -> Callable[[float], float] | None:
+    """``callpolicy.Memory`` of a service's full queue: P(full at d | full at 0), the
+    chance that a retry ``d`` seconds after a refusal is refused again (None: a retry is
+    independent of the refusal).
+
+    The queue a refused request met is one birth–death chain (arrivals λ, completions
+    min(n, c)μ, full at N = c + limit): one replica, or the pool under least requests (and
+    power of two over ≤ 2 replicas). Round robin over several replicas, and power of two
+    over more, send the retry to another replica: independent. The chain is reversible, so
+    D^½ Q D^−½ (D = diag π) is a symmetric tridiagonal matrix with eigenpairs (θ_j, v_j)
+    and P_NN(d) = Σ_j v_Nj² e^(θ_j d) — exact for Poisson arrivals and exponential holding
+    times (Keilson, *Markov Chain Models — Rarity and Exponentiality*, 1979, §5): 1 at
+    d = 0, and it decays to the rejection probability π_N over the chain's relaxation
+    time 1/|θ_1|."""
+    rt = svc.runtime
+    if q.p_reject <= 0.0 or rt.queue_limit is None or q.holding_time <= 0.0:
+        return None
+    lb, replicas = rt.load_balancing, max(1, q.replicas)
+    pooled = lb == "least_requests" or (lb == "power_of_two" and replicas <= 2)
+    if replicas > 1 and not pooled:
+        return None
+    servers = q.concurrency * (replicas if pooled else 1)
+    places = servers + rt.queue_limit * (replicas if pooled else 1)
+    if places > 4_000:  # a chain this long relaxes slowly but is never full in practice
+        return None
+    theta, weight = _chain_spectrum(q.arrival_rate, 1.0 / q.holding_time, servers, places)
+
+    def memory(d: float) -> float:
+        return float(min(1.0, np.dot(weight, np.exp(theta * max(0.0, d)))))
+
+    return memory
+
+
+@lru_cache(maxsize=1024)
+def _chain_spectrum(lam: float, mu: float, servers: int, places: int) -> tuple[Floats, Floats]:
+    """Eigenvalues θ_j of the symmetrised birth–death generator of levels 0..places and the
+    squared top components v_Nj² (see :func:`refusal_memory`)."""
+    from scipy.linalg import eigh_tridiagonal
+
+    levels = np.arange(places + 1, dtype=np.float64)
+    births = np.where(levels < places, lam, 0.0)
+    deaths = np.minimum(levels, servers) * mu
+    diagonal = -(births + deaths)
+    off = np.sqrt(births[:-1] * deaths[1:])
+    theta, vectors = eigh_tridiagonal(diagonal, off)
+    return np.minimum(theta, 0.0), vectors[-1] ** 2
+
+
 # ------------------------------------------------------------------ arrival rates
 
 
@@ -637,7 +688,8 @@ def _try_mix(failure_rate: float, rejected: Mapping[str, float], edge: Edge) -> 
 
 
 def offered_rates(
-    model: Model, failure_rate: float = 0.0, rejected: Mapping[str, float] | None = None
+    model: Model, failure_rate: float = 0.0, rejected: Mapping[str, float] | None = None,
+    memories: Mapping[str, callpolicy.Memory] | None = None,
 ) -> dict[str, float]:
     """Requests per second arriving at every operation — **the** arrival-rate definition.
 
@@ -647,10 +699,13 @@ def offered_rates(
     traffic (rate × per_request × P(all tries fail) to a call's fallback operation, solved
     as a fixed point since a fallback target may lie anywhere in the graph), plus topic
     traffic (a publisher's rate × its composed availability without queue rejections,
-    handed to every consumer's handler; ``analysis.topics``)."""
+    handed to every consumer's handler; ``analysis.topics``). ``memories``: per refusing
+    service, how a retry of a refusal depends on it (:func:`refusal_memory`); such a retry
+    counts by its chance of admission (``callpolicy.CallOutcome.queue_load``)."""
     from meshwright.analysis.availability import composed_availability
 
     rej = rejected or {}
+    mem = memories or {}
     avail = composed_availability(model, queues=False)  # rejections are solved here
     base = entry_rates(model)
     dag = call_dag(model)
@@ -660,13 +715,17 @@ def offered_rates(
     ]
 
     def weight(e: Edge) -> float:
-        return e.call.per_request * callpolicy.expected_tries(e.call, _try_mix(failure_rate, rej, e))
+        return e.call.per_request * callpolicy.expected_tries(
+            e.call, _try_mix(failure_rate, rej, e), memory=mem.get(e.callee_service)
+        )
 
     rates = propagate_with_topics(model, base, weight, lambda op: avail[op].composed)
     for _ in range(MAX_ITERATIONS if fallbacks else 0):
         sources = dict(base)
         for e in fallbacks:
-            p_fail = 1.0 - callpolicy.call_outcome(e.call, _try_mix(failure_rate, rej, e)).success
+            p_fail = 1.0 - callpolicy.call_outcome(
+                e.call, _try_mix(failure_rate, rej, e), memory=mem.get(e.callee_service)
+            ).success
             target = str(e.call.fallback)
             sources[target] = sources.get(target, 0.0) + rates[e.caller] * e.call.per_request * p_fail
         new = propagate_with_topics(model, sources, weight, lambda op: avail[op].composed)
@@ -824,8 +883,12 @@ def _solve_model(model: Model, failure_rate: float) -> Queueing:
     it = 0
     rated: dict[str, float] | None = None  # the rejections the rates were computed at
     for it in range(1, MAX_ITERATIONS + 1):  # noqa: B007 (reported)
-        if rated != rejected:  # rates depend only on the rejections
-            rates = offered_rates(model, failure_rate, rejected)
+        if rated != rejected:  # rates depend only on the rejections (and their memory)
+            memories = {
+                s: mem for s in rejected
+                if (mem := refusal_memory(model.services[s], queues[s])) is not None
+            }
+            rates = offered_rates(model, failure_rate, rejected, memories)
             rated = dict(rejected)
         # Gauss–Seidel: a service's queue is solved as soon as all its operations have
         # their holding time (callees come first in dag.order), so its callers read this
