@@ -223,6 +223,24 @@ class WaitDistribution:
             hi *= 2.0
         return float(brentq(lambda t: self.survival(t) - (1.0 - q), 0.0, hi, xtol=1e-12))
 
+    def from_uniform(self, u: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """The waits at uniform draws ``u`` by the inverse distribution function, so the
+        same draws give comonotone waits in different queues (a larger u, a longer wait)."""
+        if self.p_wait <= 0.0:
+            return np.zeros(len(u), dtype=np.float32)
+        if self.unstable:
+            return np.full(len(u), np.inf, dtype=np.float32)
+        tail = np.clip(1.0 - u.astype(np.float64), 1e-12, 1.0)  # P(W > w) at the draw
+        if not self.ahead:
+            w = np.log(np.maximum(self.p_wait / tail, 1.0)) * (self.scale / self.rate)
+            return w.astype(np.float32)
+        # the mixture's survival is decreasing: interpolate its inverse on a grid
+        top = self.quantile(1.0 - 1e-6)
+        grid = np.linspace(0.0, top, 513)
+        surv = np.array([self.survival(t) for t in grid])
+        w = np.interp(-tail, -surv, grid, left=0.0, right=top)
+        return np.where(tail >= self.p_wait, 0.0, w).astype(np.float32)
+
     def sample(self, rng: np.random.Generator, n: int) -> npt.NDArray[np.float32]:
         """``n`` independent waits (only the waiting ones are drawn)."""
         if self.p_wait <= 0.0:
@@ -569,9 +587,16 @@ def service_queue(
     load_balancing: str,
     queue_limit: int | None,
     population: int | None = None,
+    arrival_scv: float = 1.0,
+    smoothed_by: str | None = None,
 ) -> QueueState:
-    """The queue of a service receiving Poisson traffic at ``lam`` whose requests hold a
-    slot for ``holding`` seconds on average (squared coefficient of variation ``scv``).
+    """The queue of a service receiving traffic at ``lam`` whose requests hold a slot for
+    ``holding`` seconds on average (squared coefficient of variation ``scv``).
+
+    ``arrival_scv``: the squared coefficient of variation of the inter-arrival times (1:
+    Poisson; see :func:`arrival_variability`), applied by the Allen–Cunneen factor.
+    ``smoothed_by``: the service whose deterministic departures alone feed this one so
+    that no arrival ever waits (:func:`arrival_variability`): no queue.
 
     ``population``: at most this many requests can be at the service at once, because
     every request comes from a caller's busy slot (:func:`caller_population`); the queue
@@ -599,7 +624,10 @@ def service_queue(
         room = max(0, room)
         if limit is None or room < limit:
             limit, by_callers = room, True
-    if by_callers and limit == 0:
+    if smoothed_by is not None:
+        sol = Solution(NO_WAIT)
+        name = name[:-1] + f"; smoothed by {smoothed_by}'s departures: never waits)"
+    elif by_callers and limit == 0:
         sol = Solution(NO_WAIT)
     elif load_balancing == "round_robin":
         sol = round_robin_queue(lam, mu, replicas, concurrency, limit)
@@ -607,14 +635,21 @@ def service_queue(
         sol = pooled_queue(lam, mu, servers, limit)
     else:
         sol = power_of_two_queue(lam, mu, replicas, concurrency, limit)
-    ca2 = 1.0 / replicas if load_balancing == "round_robin" else 1.0
+    # the arrival variability the exact model assumes (Erlang-k per replica under round
+    # robin of a Poisson stream) and the one the service gets (a round-robin replica takes
+    # every k-th arrival: c² / k)
+    rr = load_balancing == "round_robin"
+    ca2 = 1.0 / replicas if rr else 1.0
+    ca2_in = arrival_scv / replicas if rr else arrival_scv
     if by_callers:
         sol = Solution(sol.wait, 0.0)
         if limit == 0 or sol.wait.ahead:  # the truncation binds (else the free queue was used)
             name = name[:-1] + f"; ≤ {population} in flight from callers)"
+    if smoothed_by is None and abs(arrival_scv - 1.0) > 1e-9:
+        name = name[:-1] + f"; arrivals c² {arrival_scv:.2f})"
     w = sol.wait
-    if not w.unstable and abs(scv - 1.0) > 1e-9:
-        w = WaitDistribution(w.p_wait, w.rate, w.ahead, (ca2 + scv) / (ca2 + 1.0))
+    if not w.unstable and (abs(scv - 1.0) > 1e-9 or abs(arrival_scv - 1.0) > 1e-9):
+        w = WaitDistribution(w.p_wait, w.rate, w.ahead, (ca2_in + scv) / (ca2 + 1.0))
     return QueueState(name, rho, w.p_wait, w.mean(), sol.p_reject, breaking, w, **common)
 
 
@@ -777,6 +812,144 @@ def _repeat(mv: tuple[float, float], k: float) -> tuple[float, float]:
     return mean, var
 
 
+# ------------------------------------------------------------------ arrival variability
+
+
+@dataclass(frozen=True)
+class Arrivals:
+    """The variability of a service's arrival stream."""
+
+    scv: float = 1.0
+    """Squared coefficient of variation of the inter-arrival times (1: Poisson)."""
+    smoothed_by: str | None = None
+    """A service whose deterministic departures alone feed this one, so regularly that no
+    arrival waits (see :func:`arrival_variability`)."""
+
+
+POISSON = Arrivals()
+
+
+def departure_scv(utilisation: float, arrival_scv: float, service_scv: float, servers: int) -> float:
+    """Squared coefficient of variation of a G/G/m station's inter-departure times, the
+    linking equation of Whitt's Queueing Network Analyzer ("The Queueing Network
+    Analyzer", Bell System Tech. J. 62(9), 1983, eq. 39):
+
+        c_d² = 1 + (1 − ρ²)(c_a² − 1) + ρ² (c_s² − 1) / √m;
+
+    for m = 1, ρ² c_s² + (1 − ρ²) c_a², exact for the M/G/1 interval (Var D = E[S²] +
+    (1 − 2ρ²)/λ²); Poisson in and exponential service (Burke): 1."""
+    rho = min(1.0, max(0.0, utilisation))
+    m = max(1, servers)
+    return max(0.0, 1.0 + (1.0 - rho * rho) * (arrival_scv - 1.0)
+               + rho * rho * (service_scv - 1.0) / math.sqrt(m))
+
+
+def thinned_scv(scv: float, fraction: float) -> float:
+    """c² of a stream keeping each arrival of a stream of c² ``scv`` with probability
+    ``fraction`` (QNA's splitting rule, Whitt 1983, eq. 40): f c² + 1 − f."""
+    f = min(1.0, max(0.0, fraction))
+    return f * scv + 1.0 - f
+
+
+def arrival_variability(
+    model: Model, rates: Mapping[str, float], queues: Mapping[str, QueueState],
+    previous: Mapping[str, Arrivals],
+) -> dict[str, Arrivals]:
+    """Every service's arrival variability, QNA-style (Whitt 1983): a service's arrivals
+    are the superposition of its streams, c_a² = Σ (λ_i/λ) c_i², a stream being
+
+    - traffic from entrypoints and topics: Poisson (c² = 1);
+    - a call of an operation's first call group: the caller operation's arrivals,
+      passed through (its own work happens in a slot of its own: c² of the caller's
+      stream, thinned to the operation's share);
+    - a call made once, without retries, right after a one-call group whose call is made
+      once without retries: the departures of that group's callee A for this traffic,
+      :func:`departure_scv` of A (at A's utilisation, arrival c² and holding c²) thinned to
+      the caller's share of A (:func:`thinned_scv`) — the second leaf of a sequential
+      fan-out gets the first one's departures;
+    - any other call (after a parallel group, repeated or retried): Poisson.
+
+    The departures of a station whose holding time is deterministic (D_A) are spaced: each
+    of its S_A = replicas × concurrency slots releases at most one request per D_A, so
+    at most S_A leave in any window of length D_A. A service B fed *only* by such a
+    stream, itself deterministic with D_B ≤ D_A and at least S_A slots (round robin: every
+    k-th arrival to a replica of c slots, so ⌈S_A / k⌉ ≤ c; least requests: the pool),
+    never has an arrival that finds all its slots busy: its wait is 0 exactly (a
+    generalisation of the identical deterministic tandem, Friedman, "Reduction methods for
+    tandem queuing systems", Oper. Res. 13, 1965). ``previous``: the last pass' values
+    (the fixed point of :func:`queueing` iterates them)."""
+    dag = call_dag(model)
+    cut = {id(e) for e in dag.cut}
+    streams: dict[str, list[tuple[float, float]]] = {}
+    feeders: dict[str, list[tuple[float, Edge | None]]] = {}
+    for op, groups in dag.groups.items():
+        caller_rate = rates.get(op, 0.0)
+        if caller_rate <= 0.0:
+            continue
+        caller = op.split(".", 1)[0]
+        for g, group in enumerate(groups):
+            for e in group:
+                if id(e) in cut:
+                    continue
+                sem = callpolicy.semantics(e.call)
+                lam = caller_rate * e.call.per_request * sem.max_tries  # only for the weights
+                scv, source = 1.0, None
+                simple = len(group) == 1 and e.call.per_request == 1.0 and sem.max_tries == 1
+                if g == 0:
+                    q = queues.get(caller)
+                    share = caller_rate / q.arrival_rate if q is not None and q.arrival_rate > 0 else 1.0
+                    scv = thinned_scv(previous.get(caller, POISSON).scv, share)
+                elif simple and len(groups[g - 1]) == 1:
+                    p = groups[g - 1][0]
+                    psem = callpolicy.semantics(p.call)
+                    qa = queues.get(p.callee_service)
+                    if (id(p) not in cut and p.call.per_request == 1.0 and psem.max_tries == 1
+                            and qa is not None and qa.arrival_rate > 0 and math.isfinite(qa.holding_time)):
+                        c_d = departure_scv(qa.utilisation, previous.get(p.callee_service, POISSON).scv,
+                                            qa.holding_scv, qa.replicas * qa.concurrency)
+                        scv = thinned_scv(c_d, caller_rate / qa.arrival_rate)
+                        source = p
+                streams.setdefault(e.callee_service, []).append((lam, scv))
+                feeders.setdefault(e.callee_service, []).append((lam, source))
+    out: dict[str, Arrivals] = {}
+    for name, q in queues.items():
+        total = q.arrival_rate
+        if total <= 0.0:
+            out[name] = POISSON
+            continue
+        parts = streams.get(name, [])
+        called = sum(lam for lam, _ in parts)
+        poisson = max(0.0, total - called)
+        scv = (sum(lam * c for lam, c in parts) + poisson) / max(total, called)
+        out[name] = Arrivals(scv, _smoothing_source(model, name, q, queues, feeders.get(name, []), poisson))
+    return out
+
+
+def _smoothing_source(
+    model: Model, name: str, q: QueueState, queues: Mapping[str, QueueState],
+    feeders: list[tuple[float, Edge | None]], other: float,
+) -> str | None:
+    """The service A whose deterministic departures alone feed ``name`` so that no arrival
+    of it waits (see :func:`arrival_variability`), or None."""
+    if len(feeders) != 1 or other > 1e-9 * q.arrival_rate or feeders[0][1] is None:
+        return None
+    source = feeders[0][1].callee_service
+    qa = queues.get(source)
+    if qa is None or source == name or qa.holding_scv > 1e-12 or q.holding_scv > 1e-12:
+        return None
+    if q.holding_time > qa.holding_time * (1.0 + 1e-9):
+        return None
+    slots_a = qa.replicas * qa.concurrency
+    lb = model.services[name].runtime.load_balancing
+    if lb == "round_robin" or q.replicas == 1:
+        fits = math.ceil(slots_a / max(1, q.replicas)) <= q.concurrency
+    elif lb == "least_requests" or q.replicas <= 2:
+        fits = slots_a <= q.replicas * q.concurrency
+    else:
+        fits = False
+    return source if fits else None
+
+
 # ------------------------------------------------------------------ the whole model
 
 
@@ -813,12 +986,15 @@ def service_holding(model: Model, rates: Mapping[str, float], holding: Mapping[s
 
 def queue_of(
     svc: Service, lam: float, holding: float, scv: float, replicas: int | None = None,
-    population: int | None = None,
+    population: int | None = None, arrivals: Arrivals | None = None,
 ) -> QueueState:
-    """:func:`service_queue` with the service's runtime (``replicas`` overrides the count)."""
+    """:func:`service_queue` with the service's runtime (``replicas`` overrides the count;
+    ``arrivals``: the arrival stream's variability, default Poisson)."""
     rt = svc.runtime
+    a = arrivals or POISSON
     return service_queue(lam, holding, scv, rt.replicas if replicas is None else replicas,
-                         rt.concurrency, rt.load_balancing, rt.queue_limit, population)
+                         rt.concurrency, rt.load_balancing, rt.queue_limit, population,
+                         a.scv, a.smoothed_by)
 
 
 def caller_population(model: Model) -> dict[str, int | None]:
@@ -882,6 +1058,7 @@ def _solve_model(model: Model, failure_rate: float) -> Queueing:
     rates: dict[str, float] = {}
     it = 0
     rated: dict[str, float] | None = None  # the rejections the rates were computed at
+    arrivals: dict[str, Arrivals] = {}
     for it in range(1, MAX_ITERATIONS + 1):  # noqa: B007 (reported)
         if rated != rejected:  # rates depend only on the rejections (and their memory)
             memories = {
@@ -894,6 +1071,8 @@ def _solve_model(model: Model, failure_rate: float) -> Queueing:
         # their holding time (callees come first in dag.order), so its callers read this
         # pass's wait and a call DAG converges in two passes
         before = dict(waits)
+        if queues:  # the arrival streams of the last pass' queues (Poisson at first)
+            arrivals = arrival_variability(model, rates, queues, arrivals)
         holding = {}
         left = dict(op_count)
         queues = {}
@@ -914,10 +1093,12 @@ def _solve_model(model: Model, failure_rate: float) -> Queueing:
             name = op.split(".", 1)[0]
             left[name] -= 1
             if left[name] == 0:
-                queues[name], waits[name] = _service_solution(model, name, rates, holding, population)
+                queues[name], waits[name] = _service_solution(model, name, rates, holding, population,
+                                                              arrivals.get(name))
         for name in model.services:
             if name not in queues:
-                queues[name], waits[name] = _service_solution(model, name, rates, holding, population)
+                queues[name], waits[name] = _service_solution(model, name, rates, holding, population,
+                                                              arrivals.get(name))
         queues = {name: queues[name] for name in model.services}
         new_rej = {s: q.p_reject for s, q in queues.items() if q.p_reject > 0}
         done = _close(waits, before) and _close(
@@ -931,11 +1112,11 @@ def _solve_model(model: Model, failure_rate: float) -> Queueing:
 
 def _service_solution(
     model: Model, name: str, rates: Mapping[str, float], holding: Mapping[str, tuple[float, float]],
-    population: Mapping[str, int | None],
+    population: Mapping[str, int | None], arrivals: Arrivals | None = None,
 ) -> tuple[QueueState, tuple[float, float]]:
     """A service's queue and the (mean, variance) of its wait."""
     lam, h, scv = service_holding(model, rates, holding, name)
-    q = queue_of(model.services[name], lam, h, scv, population=population[name])
+    q = queue_of(model.services[name], lam, h, scv, population=population[name], arrivals=arrivals)
     mean = q.wait.mean()
     second = q.wait.second_moment()
     return q, (mean, second - mean * mean if math.isfinite(second) else math.inf)
