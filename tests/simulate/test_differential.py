@@ -86,7 +86,7 @@ def check(data: dict[str, Any], utilisation: float) -> None:
         assert value == pytest.approx(e[key], rel=TOLERANCE), (key, value, e[key])
 
 
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(systems())
 def test_analysis_latency_matches_the_simulation(data: dict[str, Any]) -> None:
     util = data.pop("utilisation")

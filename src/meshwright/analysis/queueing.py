@@ -1059,7 +1059,7 @@ def _solve_model(model: Model, failure_rate: float) -> Queueing:
     it = 0
     rated: dict[str, float] | None = None  # the rejections the rates were computed at
     arrivals: dict[str, Arrivals] = {}
-    for it in range(1, MAX_ITERATIONS + 1):  # noqa: B007 (reported)
+    for it in range(1, MAX_ITERATIONS + 1):
         if rated != rejected:  # rates depend only on the rejections (and their memory)
             memories = {
                 s: mem for s in rejected
@@ -1071,8 +1071,8 @@ def _solve_model(model: Model, failure_rate: float) -> Queueing:
         # their holding time (callees come first in dag.order), so its callers read this
         # pass's wait and a call DAG converges in two passes
         before = dict(waits)
-        if queues:  # the arrival streams of the last pass' queues (Poisson at first)
-            arrivals = arrival_variability(model, rates, queues, arrivals)
+        if queues and it <= ARRIVAL_PASSES:  # the last pass' streams (Poisson at first)
+            arrivals = _settled(arrivals, arrival_variability(model, rates, queues, arrivals))
         holding = {}
         left = dict(op_count)
         queues = {}
@@ -1108,6 +1108,24 @@ def _solve_model(model: Model, failure_rate: float) -> Queueing:
         if done:
             break
     return Queueing(rates, queues, holding, it)
+
+
+ARRIVAL_PASSES = 3
+"""Passes after which the arrival variability is frozen (it is recomputed from the
+previous pass' queues up to then; each pass costs a solve of every queue)."""
+ARRIVAL_TOLERANCE = 1e-4
+"""Change of every arrival c² below which the last pass' values are kept, so the waits
+settle (a c² known to 1e-4 moves a wait by less than that, far inside the model's error)."""
+
+
+def _settled(old: Mapping[str, Arrivals], new: dict[str, Arrivals]) -> dict[str, Arrivals]:
+    """``old`` when no service's arrivals changed by more than :data:`ARRIVAL_TOLERANCE`."""
+    if old.keys() == new.keys() and all(
+        old[k].smoothed_by == a.smoothed_by and abs(old[k].scv - a.scv) <= ARRIVAL_TOLERANCE
+        for k, a in new.items()
+    ):
+        return dict(old)
+    return new
 
 
 def _service_solution(
