@@ -82,9 +82,13 @@ A call made by an operation runs like this (``Call`` fields in backquotes):
    use the target's intrinsic availability and own time instead of looping.
 
 Analysis approximations (the simulator is exact; the differential tests bound the gap):
-tries fail independently with their callee's per-try failure mix (a full queue's refusal,
-``unavailable``, included: an immediate retry of a refusal is more likely refused again
-in the simulator than here); a fail-fast failure
+tries fail independently with their callee's per-try failure mix, except a full queue's
+refusal (``unavailable``): the retry of a refusal after a backoff d is refused again with
+the probability that the queue, full at the refusal, is full again d later (the callee's
+queue as a birth–death chain, ``analysis.queueing.refusal_memory``: 1 at d = 0, the
+unconditional rejection probability once d is well past the queue's relaxation time;
+with round robin over several replicas the retry goes to another replica and is taken
+as independent); a fail-fast failure
 takes no time when deciding which retries fit in a deadline; a try that times out takes
 its whole per-try bound; backoff waits count their mean.
 """
@@ -386,6 +390,27 @@ Mix = Mapping[Failure, float]
 """Probability of each failure kind for one try (the rest is success)."""
 
 
+Memory = Callable[[float], float]
+"""P(a try is refused again | the previous try of the call was refused ``d`` seconds
+before it started): a full queue stays full for a while, so a retry without backoff
+mostly meets it again. Given by the callee's queue (``analysis.queueing.refusal_memory``);
+None: tries are independent."""
+
+
+def after_refusal(mix: Mix, memory: Memory | None, delay: float) -> Mix:
+    """The failure mix of a try that starts ``delay`` seconds after a refused try: refused
+    with ``memory(delay)``, and if admitted failing like any admitted try (the other kinds
+    of ``mix`` rescaled to the admitted share)."""
+    r = mix.get(Failure.unavailable, 0.0)
+    if memory is None or r <= 0.0 or r >= 1.0:
+        return mix
+    q = min(1.0, max(r, memory(delay)))
+    scale = (1.0 - q) / (1.0 - r)
+    out: dict[Failure, float] = {k: p * scale for k, p in mix.items() if k is not Failure.unavailable}
+    out[Failure.unavailable] = q
+    return out
+
+
 @dataclass(frozen=True)
 class LayerOutcome:
     """What a retry layer turns a per-try failure mix into."""
@@ -395,6 +420,12 @@ class LayerOutcome:
     """Probability that the layer ends failed with each kind."""
     tries: float
     """Expected tries the layer makes."""
+    tries_after_refusal: float = 0.0
+    """Of ``tries``, the expected tries that follow a refused try of the layer."""
+    load: float = math.nan
+    """``tries`` as load on the callee's queue: a try counts by its chance of admission
+    relative to an independent try's, (1 − P(refused)) / (1 − r) — a retry that meets the
+    same full queue again changes nothing there (NaN: equal to ``tries``)."""
 
 
 def layer_outcome(
@@ -403,46 +434,63 @@ def layer_outcome(
     timeout_cost: float = 0.0,
     window: float | None = None,
     grant: float = 1.0,
+    again: Callable[[float], Mix] | None = None,
+    first: Mix | None = None,
 ) -> LayerOutcome:
-    """Outcome of one retry layer whose tries fail independently with ``mix``.
+    """Outcome of one retry layer whose tries fail with ``mix``.
 
     A failure of a retried kind is retried while tries remain and the retry (after the
     layer's mean backoff) starts before ``window`` (seconds from the layer's start);
     a try failing with ``timeout`` takes ``timeout_cost`` seconds, other failures none;
-    the retry budget grants each retry with probability ``grant``.
-    Exact for unbounded windows: success = s (1 − r^n) / (1 − r), r the retried share.
+    the retry budget grants each retry with probability ``grant``. ``first``: the mix of
+    the layer's first try (default ``mix``). ``again(d)``: the mix of a retry of a refused
+    try after a backoff of ``d`` seconds (default ``mix``: independent tries).
+    Exact for independent tries and unbounded windows: success = s (1 − r^n) / (1 − r),
+    r the retried share.
     """
-    p_fail = sum(mix.values())
-    s = max(0.0, 1.0 - p_fail)
-    # states: number of timed-out tries so far → probability of reaching the next try
-    states: dict[int, float] = {0: 1.0}
+    # states: (number of timed-out tries so far, previous try refused) → probability of
+    # reaching the next try
+    states: dict[tuple[int, bool], float] = {(0, False): 1.0}
     success = 0.0
     tries = 0.0
+    tries_again = 0.0
+    load = 0.0
+    base_r = mix.get(Failure.unavailable, 0.0)
     final: dict[Failure, float] = dict.fromkeys(mix, 0.0)
     waited = 0.0
+    delay = 0.0
     for i in range(1, layer.attempts + 1):
-        nxt: dict[int, float] = {}
+        nxt: dict[tuple[int, bool], float] = {}
         last = i == layer.attempts
+        try_mix = first if (i == 1 and first is not None) else mix
+        refused_mix = again(delay) if (again is not None and i > 1) else try_mix
         if not last:
-            waited += layer.mean_delay(i)
-        for timeouts, pi in states.items():
+            delay = layer.mean_delay(i)
+            waited += delay
+        for (timeouts, refused), pi in states.items():
+            m = refused_mix if refused else try_mix
             tries += pi
-            success += pi * s
-            for kind, p in mix.items():
+            load += pi * (1.0 if base_r >= 1.0 else (1.0 - m.get(Failure.unavailable, 0.0)) / (1.0 - base_r))
+            if refused:
+                tries_again += pi
+            success += pi * max(0.0, 1.0 - sum(m.values()))
+            for kind, p in m.items():
                 if p <= 0.0:
                     continue
+                final.setdefault(kind, 0.0)
                 t2 = timeouts + (kind is Failure.timeout)
                 if last or kind not in layer.retry_on or (
                     window is not None and t2 * timeout_cost + waited >= window
                 ):
                     final[kind] += pi * p
                 else:
-                    nxt[t2] = nxt.get(t2, 0.0) + pi * p * grant
+                    key = (t2, kind is Failure.unavailable)
+                    nxt[key] = nxt.get(key, 0.0) + pi * p * grant
                     final[kind] += pi * p * (1.0 - grant)
         states = nxt
         if not states:
             break
-    return LayerOutcome(success, final, tries)
+    return LayerOutcome(success, final, tries, tries_again, load)
 
 
 def proxy_mix(
@@ -475,15 +523,25 @@ class CallOutcome:
     """Expected tries of the callee (mesh tries of every application try)."""
     app_tries: float
     """Expected application tries."""
+    load: float = math.nan
+    """``tries`` as load on the callee's queue (see ``LayerOutcome.load``; NaN: ``tries``)."""
+
+    @property
+    def queue_load(self) -> float:
+        """Tries per repetition as arrivals that count at the callee's queue."""
+        return self.tries if math.isnan(self.load) else self.load
 
 
-def call_outcome(call: Call, mix: Mix, calls_per_second: float | None = None) -> CallOutcome:
+def call_outcome(
+    call: Call, mix: Mix, calls_per_second: float | None = None, memory: Memory | None = None
+) -> CallOutcome:
     """Success and expected tries of one repetition whose callee tries fail with ``mix``:
     the mesh layer inside each application try, the application layer outside. With
     ``calls_per_second`` (repetitions of this call per second), each layer's retry
     budget grants every retry with the probability at which its retries per second
-    equal what the budget allows (1 when it does not bind)."""
-    out = _call_outcome(call, mix, 1.0, 1.0)
+    equal what the budget allows (1 when it does not bind). ``memory``: how a refusal's
+    retry depends on the refusal (:data:`Memory`; None: independent tries)."""
+    out = _call_outcome(call, mix, 1.0, 1.0, memory)
     if calls_per_second is None or calls_per_second <= 0:
         return out
     sem = semantics(call)
@@ -492,16 +550,20 @@ def call_outcome(call: Call, mix: Mix, calls_per_second: float | None = None) ->
     g_mesh = g_app = 1.0
     for _ in range(3):  # the two layers' grants depend on each other a little
         g_mesh = _solve_grant(
-            sem.mesh, partial(_with_app_grant, call, mix, g_app), calls_per_second, mesh=True
+            sem.mesh, partial(_with_app_grant, call, mix, g_app, memory), calls_per_second, mesh=True
         )
         g_app = _solve_grant(
-            sem.app, partial(_call_outcome, call, mix, g_mesh), calls_per_second, mesh=False
+            sem.app, partial(_with_mesh_grant, call, mix, g_mesh, memory), calls_per_second, mesh=False
         )
-    return _call_outcome(call, mix, g_mesh, g_app)
+    return _call_outcome(call, mix, g_mesh, g_app, memory)
 
 
-def _with_app_grant(call: Call, mix: Mix, g_app: float, g_mesh: float) -> CallOutcome:
-    return _call_outcome(call, mix, g_mesh, g_app)
+def _with_app_grant(call: Call, mix: Mix, g_app: float, memory: Memory | None, g_mesh: float) -> CallOutcome:
+    return _call_outcome(call, mix, g_mesh, g_app, memory)
+
+
+def _with_mesh_grant(call: Call, mix: Mix, g_mesh: float, memory: Memory | None, g_app: float) -> CallOutcome:
+    return _call_outcome(call, mix, g_mesh, g_app, memory)
 
 
 def _solve_grant(
@@ -531,10 +593,20 @@ def _solve_grant(
     return lo
 
 
-def _call_outcome(call: Call, mix: Mix, g_mesh: float, g_app: float) -> CallOutcome:
+def _call_outcome(
+    call: Call, mix: Mix, g_mesh: float, g_app: float, memory: Memory | None = None
+) -> CallOutcome:
     sem = semantics(call)
     d = sem.try_deadline or 0.0
-    inner = layer_outcome(sem.mesh, mix, d, sem.app_window, g_mesh)
+
+    def mesh_again(delay: float) -> Mix:
+        return after_refusal(mix, memory, delay)
+
+    def inner_layer(first: Mix | None) -> LayerOutcome:
+        return layer_outcome(sem.mesh, mix, d, sem.app_window, g_mesh,
+                             mesh_again if memory is not None else None, first)
+
+    inner = inner_layer(None)
     # an application try that ended in a timeout lasted the proxy's timed-out tries (the
     # ones it retried, with their backoffs), at most the application try's deadline
     app_cost = d
@@ -544,29 +616,52 @@ def _call_outcome(call: Call, mix: Mix, g_mesh: float, g_app: float) -> CallOutc
         )
     if sem.app.per_try_timeout is not None:
         app_cost = min(app_cost, sem.app.per_try_timeout)
-    outer = layer_outcome(sem.app, inner.failures, app_cost, sem.timeout, g_app)
-    return CallOutcome(outer.success, outer.failures, outer.tries * inner.tries, outer.tries)
+    if memory is None or mix.get(Failure.unavailable, 0.0) <= 0.0:
+        outer = layer_outcome(sem.app, inner.failures, app_cost, sem.timeout, g_app)
+        return CallOutcome(outer.success, outer.failures, outer.tries * inner.tries, outer.tries)
+    # an application try that ended refused was refused by its last proxy try: the next
+    # application try's first proxy try follows that refusal by the application backoff
+    again_inner: dict[float, LayerOutcome] = {}
+
+    def app_again(delay: float) -> Mix:
+        if delay not in again_inner:
+            again_inner[delay] = inner_layer(mesh_again(delay))
+        return again_inner[delay].failures
+
+    outer = layer_outcome(sem.app, inner.failures, app_cost, sem.timeout, g_app, app_again)
+    after = list(again_inner.values())
+    fresh = outer.tries - outer.tries_after_refusal
+    again_tries = sum(o.tries for o in after) / len(after) if after else inner.tries
+    again_load = sum(o.load for o in after) / len(after) if after else inner.load
+    tries = fresh * inner.tries + outer.tries_after_refusal * again_tries
+    load = fresh * inner.load + outer.tries_after_refusal * again_load
+    return CallOutcome(outer.success, outer.failures, tries, outer.tries, load)
 
 
 def expected_tries(
-    call: Call, p_fail: float | Mix, calls_per_second: float | None = None
+    call: Call, p_fail: float | Mix, calls_per_second: float | None = None,
+    memory: Memory | None = None,
 ) -> float:
     """Expected tries of the callee per repetition of ``call`` when each try fails with
     ``p_fail`` (a fail-fast ``error`` probability, or a mix of kinds); with
-    ``calls_per_second``, retry budgets apply. Multiply by ``per_request`` for tries per
-    request. Stable API: capacity arrival rates use it."""
+    ``calls_per_second``, retry budgets apply; with ``memory`` (see :func:`call_outcome`),
+    the tries as load on the callee's queue (``CallOutcome.queue_load``). Multiply by
+    ``per_request`` for tries per request. Stable API: capacity arrival rates use it."""
     mix = {Failure.error: p_fail} if isinstance(p_fail, float | int) else p_fail
-    return call_outcome(call, mix, calls_per_second).tries
+    out = call_outcome(call, mix, calls_per_second, memory)
+    return out.tries if memory is None else out.queue_load
 
 
 def repetition_success(
-    call: Call, mix: Mix, fallback: float | None = None, calls_per_second: float | None = None
+    call: Call, mix: Mix, fallback: float | None = None, calls_per_second: float | None = None,
+    memory: Memory | None = None,
 ) -> float:
     """Success probability of one repetition: its tries, then its fallback. ``fallback``
     is the composed availability of a fallback operation (ignored for local fallbacks,
-    which always succeed, and for calls without a fallback)."""
+    which always succeed, and for calls without a fallback); ``memory``: see
+    :func:`call_outcome`."""
     sem = semantics(call)
-    a = call_outcome(call, mix, calls_per_second).success
+    a = call_outcome(call, mix, calls_per_second, memory).success
     if sem.local_fallback:
         return 1.0
     if sem.fallback is not None and fallback is not None:
@@ -575,13 +670,15 @@ def repetition_success(
 
 
 def call_success(
-    call: Call, mix: Mix, fallback: float | None = None, requests_per_second: float | None = None
+    call: Call, mix: Mix, fallback: float | None = None, requests_per_second: float | None = None,
+    memory: Memory | None = None,
 ) -> float:
     """Success of the call per request: every repetition must succeed, so a^⌊k⌋ ×
     (1 − f + f·a) for ``per_request`` k = ⌊k⌋ + f and a one repetition's success.
-    ``requests_per_second`` of the caller's operation lets retry budgets apply."""
+    ``requests_per_second`` of the caller's operation lets retry budgets apply;
+    ``memory``: see :func:`call_outcome`."""
     rate = None if requests_per_second is None else requests_per_second * call.per_request
-    a = repetition_success(call, mix, fallback, rate)
+    a = repetition_success(call, mix, fallback, rate, memory)
     whole, frac = repetitions(call.per_request)
     return float(a**whole * (1.0 - frac + frac * a))
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import textwrap
 
+import numpy as np
 import pytest
 
 from meshwright.analysis.availability import composed_availability
@@ -52,12 +53,13 @@ def test_a_full_queue_fails_the_call_with_the_m_m_1_k_rejection_probability() ->
 
 
 SPACED = ", retries: {attempts: 2, retry_on: [unavailable], backoff: {base: 300ms, max: 300ms, jitter: none}}"
-"""A retry 30 service times later finds the queue in a fresh state (the analysis' tries are
-independent; an immediate retry of a refusal mostly meets the same full queue, see
-docs/commands/analyze.md)."""
+"""A retry 30 service times later finds the queue in a fresh state: independent tries."""
+IMMEDIATE = ", retries: {attempts: 2, retry_on: [unavailable]}"
+"""A retry without backoff meets the same full queue: refused again."""
 
 
-@pytest.mark.parametrize("retries", ["", SPACED, ", retries: {attempts: 2, retry_on: [timeout]}"])
+@pytest.mark.parametrize("retries", ["", SPACED, IMMEDIATE,
+                                     ", retries: {attempts: 2, retry_on: [timeout]}"])
 def test_rejections_match_the_simulator(retries: str) -> None:
     m = model(retries)
     ours = composed_availability(m)["front.Op"].composed
@@ -78,3 +80,37 @@ def test_a_try_deadline_counts_the_callee_queue_wait() -> None:
     sim = simulate(m, None, SimOptions(duration=1_500, seed=3, intrinsic_failures=False,
                                        engine="python"))
     assert ours == pytest.approx(sim.totals["entrypoints"]["front.Op"]["success"], rel=0.02)
+
+
+def test_refusal_memory_of_the_m_m_1_k_chain() -> None:
+    """P(full at d | full at 0) for M/M/1/3 at ρ = 0.8: 1 at d = 0, decays to the rejection
+    probability; against the matrix exponential of the 4-state generator."""
+    from scipy.linalg import expm
+
+    from meshwright.analysis.queueing import refusal_memory
+
+    m = model()
+    q = queueing(m).services["back"]
+    memory = refusal_memory(m.services["back"], q)
+    assert memory is not None
+    lam, mu = RHO * 100, 100.0
+    gen = np.zeros((4, 4))
+    for n in range(4):
+        if n < 3:
+            gen[n, n + 1] = lam
+        if n > 0:
+            gen[n, n - 1] = mu
+        gen[n, n] = -gen[n].sum()
+    for d in (0.0, 0.005, 0.02, 0.1):
+        assert memory(d) == pytest.approx(expm(gen * d)[3, 3], rel=1e-9)
+    assert memory(0.0) == pytest.approx(1.0)
+    assert memory(1.0) == pytest.approx(q.p_reject, rel=1e-6)
+    # an immediate retry gains nothing and, refused again, adds no load to the queue; a
+    # spaced one is an independent try (whose load raises the rejections)
+    immediate = model(IMMEDIATE)
+    assert queueing(immediate).services["back"].p_reject == pytest.approx(q.p_reject, rel=1e-9)
+    assert composed_availability(immediate)["front.Op"].composed == pytest.approx(1 - q.p_reject, rel=1e-9)
+    spaced = model(SPACED)
+    r = queueing(spaced).services["back"].p_reject
+    assert r > q.p_reject * 1.1
+    assert composed_availability(spaced)["front.Op"].composed == pytest.approx(1 - r**2, rel=1e-6)

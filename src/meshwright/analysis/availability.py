@@ -31,7 +31,7 @@ Statistics with Reliability, Queuing and Computer Science Applications*, ch. 3):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -117,6 +117,21 @@ def _rejections(model: Model) -> dict[str, float]:
     return {s: q.p_reject for s, q in queueing(model).services.items() if q.p_reject > 0.0}
 
 
+def _memories(model: Model, rejected: Mapping[str, float]) -> dict[str, callpolicy.Memory]:
+    """How a retry of a refusal depends on it, per refusing service (``queueing.refusal_memory``)."""
+    if not rejected:
+        return {}
+    from meshwright.analysis.queueing import queueing, refusal_memory
+
+    services = queueing(model).services
+    out: dict[str, callpolicy.Memory] = {}
+    for s in rejected:
+        memory = refusal_memory(model.services[s], services[s])
+        if memory is not None:
+            out[s] = memory
+    return out
+
+
 def _composed(model: Model, queues: bool) -> dict[str, OperationAvailability]:
     dag = call_dag(model)
     composition = composition_order(model)
@@ -125,6 +140,7 @@ def _composed(model: Model, queues: bool) -> dict[str, OperationAvailability]:
     exceeds = _timeout_probabilities(model, queues)
     rates = request_rates(model)
     rejected = _rejections(model) if queues else {}
+    memories = _memories(model, rejected)
 
     def refused(op: str) -> float:
         return rejected.get(op.split(".", 1)[0], 0.0)
@@ -146,7 +162,8 @@ def _composed(model: Model, queues: bool) -> dict[str, OperationAvailability]:
                     else composed.get(sem.fallback, _intrinsic(model, sem.fallback))
                 ) * (1.0 - refused(sem.fallback))
             mix = callpolicy.proxy_mix(e.call, 1.0 - callee, exceeds(e.callee), refused(e.callee))
-            factor = callpolicy.call_success(e.call, mix, fallback, rates.get(op))
+            factor = callpolicy.call_success(e.call, mix, fallback, rates.get(op),
+                                             memories.get(e.callee_service))
             value *= factor
             loss = 1.0 - factor
             if loss > 0 and (worst is None or loss > worst[0]):

@@ -199,9 +199,54 @@ class _Sampler:
             return total
         rng = _rng(self.seed, op)
         for group in self.dag.groups[op]:
-            times = [self._call(e, rng) for e in group]
+            coupled = self._coupled(op, group) if len(group) > 1 else set()
+            times = [self._call(e, rng) for e in group if id(e) not in coupled]
+            if coupled:
+                u = self._uniform(rng)
+                times += [self._coupled_time(e, u) for e in group if id(e) in coupled]
             total += times[0] if len(times) == 1 else np.max(np.stack(times), axis=0)
         return total
+
+    def _coupled(self, op: str, group: tuple[Edge, ...]) -> set[int]:
+        """The calls of a parallel group whose callees' queues see the same arrivals — each
+        callee a deterministic leaf whose service receives nothing but this call, made once
+        without retries or deadlines. Their queues are driven by the same arrival times, and
+        each wait (the Lindley recursion W' = max(0, W + D − T)) is a non-decreasing
+        function of those times, so the waits are associated (Esary, Proschan & Walkup,
+        Ann. Math. Statist. 38, 1967): they are sampled comonotone, from one uniform per
+        sample — exact for identical leaves (identical waits), an upper bound of the
+        dependence for different ones."""
+        if not self.waits:
+            return set()
+        from meshwright.analysis.queueing import queueing
+
+        services = queueing(self.model).services
+        rate = queueing(self.model).operation_rates.get(op, 0.0)
+        out: set[int] = set()
+        seen: set[str] = set()
+        for e in group:
+            sem = callpolicy.semantics(e.call)
+            callee = self.model.operation(e.callee)
+            q = services.get(e.callee_service)
+            if (id(e) in self.cut or e.call.per_request != 1.0 or sem.max_tries != 1
+                    or sem.try_deadline is not None or sem.timeout is not None
+                    or callee is None or callee.service_time.kind != "deterministic"
+                    or self.dag.groups[e.callee] or q is None or e.callee_service in seen
+                    or rate <= 0.0 or abs(q.arrival_rate - rate) > 1e-9 * rate):
+                continue
+            seen.add(e.callee_service)
+            out.add(id(e))
+        return out if len(out) > 1 else set()
+
+    def _coupled_time(self, e: Edge, u: Samples) -> Samples:
+        """A coupled call's time (see :meth:`_coupled`): the leaf's service time plus its
+        wait at the shared uniform draws ``u``."""
+        op = self.model.operation(e.callee)
+        own = np.float32(op.service_time.mean if op is not None else 0.0)
+        w = self.waits.get(e.callee_service)
+        if w is None or w.p_wait <= 0.0:
+            return np.full(self.n, own, dtype=np.float32)
+        return w.from_uniform(u) + own
 
     def _uniform(self, rng: np.random.Generator) -> Samples:
         return _draw(self.uniform, rng)

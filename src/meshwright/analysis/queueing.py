@@ -47,7 +47,7 @@ depends on it is infinite, never a finite number.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any, ClassVar
@@ -222,6 +222,24 @@ class WaitDistribution:
         while self.survival(hi) > 1.0 - q:
             hi *= 2.0
         return float(brentq(lambda t: self.survival(t) - (1.0 - q), 0.0, hi, xtol=1e-12))
+
+    def from_uniform(self, u: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """The waits at uniform draws ``u`` by the inverse distribution function, so the
+        same draws give comonotone waits in different queues (a larger u, a longer wait)."""
+        if self.p_wait <= 0.0:
+            return np.zeros(len(u), dtype=np.float32)
+        if self.unstable:
+            return np.full(len(u), np.inf, dtype=np.float32)
+        tail = np.clip(1.0 - u.astype(np.float64), 1e-12, 1.0)  # P(W > w) at the draw
+        if not self.ahead:
+            w = np.log(np.maximum(self.p_wait / tail, 1.0)) * (self.scale / self.rate)
+            return w.astype(np.float32)
+        # the mixture's survival is decreasing: interpolate its inverse on a grid
+        top = self.quantile(1.0 - 1e-6)
+        grid = np.linspace(0.0, top, 513)
+        surv = np.array([self.survival(t) for t in grid])
+        w = np.interp(-tail, -surv, grid, left=0.0, right=top)
+        return np.where(tail >= self.p_wait, 0.0, w).astype(np.float32)
 
     def sample(self, rng: np.random.Generator, n: int) -> npt.NDArray[np.float32]:
         """``n`` independent waits (only the waiting ones are drawn)."""
@@ -569,9 +587,16 @@ def service_queue(
     load_balancing: str,
     queue_limit: int | None,
     population: int | None = None,
+    arrival_scv: float = 1.0,
+    smoothed_by: str | None = None,
 ) -> QueueState:
-    """The queue of a service receiving Poisson traffic at ``lam`` whose requests hold a
-    slot for ``holding`` seconds on average (squared coefficient of variation ``scv``).
+    """The queue of a service receiving traffic at ``lam`` whose requests hold a slot for
+    ``holding`` seconds on average (squared coefficient of variation ``scv``).
+
+    ``arrival_scv``: the squared coefficient of variation of the inter-arrival times (1:
+    Poisson; see :func:`arrival_variability`), applied by the Allen–Cunneen factor.
+    ``smoothed_by``: the service whose deterministic departures alone feed this one so
+    that no arrival ever waits (:func:`arrival_variability`): no queue.
 
     ``population``: at most this many requests can be at the service at once, because
     every request comes from a caller's busy slot (:func:`caller_population`); the queue
@@ -599,7 +624,10 @@ def service_queue(
         room = max(0, room)
         if limit is None or room < limit:
             limit, by_callers = room, True
-    if by_callers and limit == 0:
+    if smoothed_by is not None:
+        sol = Solution(NO_WAIT)
+        name = name[:-1] + f"; smoothed by {smoothed_by}'s departures: never waits)"
+    elif by_callers and limit == 0:
         sol = Solution(NO_WAIT)
     elif load_balancing == "round_robin":
         sol = round_robin_queue(lam, mu, replicas, concurrency, limit)
@@ -607,15 +635,73 @@ def service_queue(
         sol = pooled_queue(lam, mu, servers, limit)
     else:
         sol = power_of_two_queue(lam, mu, replicas, concurrency, limit)
-    ca2 = 1.0 / replicas if load_balancing == "round_robin" else 1.0
+    # the arrival variability the exact model assumes (Erlang-k per replica under round
+    # robin of a Poisson stream) and the one the service gets (a round-robin replica takes
+    # every k-th arrival: c² / k)
+    rr = load_balancing == "round_robin"
+    ca2 = 1.0 / replicas if rr else 1.0
+    ca2_in = arrival_scv / replicas if rr else arrival_scv
     if by_callers:
         sol = Solution(sol.wait, 0.0)
         if limit == 0 or sol.wait.ahead:  # the truncation binds (else the free queue was used)
             name = name[:-1] + f"; ≤ {population} in flight from callers)"
+    if smoothed_by is None and abs(arrival_scv - 1.0) > 1e-9:
+        name = name[:-1] + f"; arrivals c² {arrival_scv:.2f})"
     w = sol.wait
-    if not w.unstable and abs(scv - 1.0) > 1e-9:
-        w = WaitDistribution(w.p_wait, w.rate, w.ahead, (ca2 + scv) / (ca2 + 1.0))
+    if not w.unstable and (abs(scv - 1.0) > 1e-9 or abs(arrival_scv - 1.0) > 1e-9):
+        w = WaitDistribution(w.p_wait, w.rate, w.ahead, (ca2_in + scv) / (ca2 + 1.0))
     return QueueState(name, rho, w.p_wait, w.mean(), sol.p_reject, breaking, w, **common)
+
+
+# ------------------------------------------------------------------ refusals over time
+
+
+def refusal_memory(svc: Service, q: QueueState) -> Callable[[float], float] | None:
+    """``callpolicy.Memory`` of a service's full queue: P(full at d | full at 0), the
+    chance that a retry ``d`` seconds after a refusal is refused again (None: a retry is
+    independent of the refusal).
+
+    The queue a refused request met is one birth–death chain (arrivals λ, completions
+    min(n, c)μ, full at N = c + limit): one replica, or the pool under least requests (and
+    power of two over ≤ 2 replicas). Round robin over several replicas, and power of two
+    over more, send the retry to another replica: independent. The chain is reversible, so
+    D^½ Q D^−½ (D = diag π) is a symmetric tridiagonal matrix with eigenpairs (θ_j, v_j)
+    and P_NN(d) = Σ_j v_Nj² e^(θ_j d) — exact for Poisson arrivals and exponential holding
+    times (Keilson, *Markov Chain Models — Rarity and Exponentiality*, 1979, §5): 1 at
+    d = 0, and it decays to the rejection probability π_N over the chain's relaxation
+    time 1/|θ_1|."""
+    rt = svc.runtime
+    if q.p_reject <= 0.0 or rt.queue_limit is None or q.holding_time <= 0.0:
+        return None
+    lb, replicas = rt.load_balancing, max(1, q.replicas)
+    pooled = lb == "least_requests" or (lb == "power_of_two" and replicas <= 2)
+    if replicas > 1 and not pooled:
+        return None
+    servers = q.concurrency * (replicas if pooled else 1)
+    places = servers + rt.queue_limit * (replicas if pooled else 1)
+    if places > 4_000:  # a chain this long relaxes slowly but is never full in practice
+        return None
+    theta, weight = _chain_spectrum(q.arrival_rate, 1.0 / q.holding_time, servers, places)
+
+    def memory(d: float) -> float:
+        return float(min(1.0, np.dot(weight, np.exp(theta * max(0.0, d)))))
+
+    return memory
+
+
+@lru_cache(maxsize=1024)
+def _chain_spectrum(lam: float, mu: float, servers: int, places: int) -> tuple[Floats, Floats]:
+    """Eigenvalues θ_j of the symmetrised birth–death generator of levels 0..places and the
+    squared top components v_Nj² (see :func:`refusal_memory`)."""
+    from scipy.linalg import eigh_tridiagonal
+
+    levels = np.arange(places + 1, dtype=np.float64)
+    births = np.where(levels < places, lam, 0.0)
+    deaths = np.minimum(levels, servers) * mu
+    diagonal = -(births + deaths)
+    off = np.sqrt(births[:-1] * deaths[1:])
+    theta, vectors = eigh_tridiagonal(diagonal, off)
+    return np.minimum(theta, 0.0), vectors[-1] ** 2
 
 
 # ------------------------------------------------------------------ arrival rates
@@ -637,7 +723,8 @@ def _try_mix(failure_rate: float, rejected: Mapping[str, float], edge: Edge) -> 
 
 
 def offered_rates(
-    model: Model, failure_rate: float = 0.0, rejected: Mapping[str, float] | None = None
+    model: Model, failure_rate: float = 0.0, rejected: Mapping[str, float] | None = None,
+    memories: Mapping[str, callpolicy.Memory] | None = None,
 ) -> dict[str, float]:
     """Requests per second arriving at every operation — **the** arrival-rate definition.
 
@@ -647,10 +734,13 @@ def offered_rates(
     traffic (rate × per_request × P(all tries fail) to a call's fallback operation, solved
     as a fixed point since a fallback target may lie anywhere in the graph), plus topic
     traffic (a publisher's rate × its composed availability without queue rejections,
-    handed to every consumer's handler; ``analysis.topics``)."""
+    handed to every consumer's handler; ``analysis.topics``). ``memories``: per refusing
+    service, how a retry of a refusal depends on it (:func:`refusal_memory`); such a retry
+    counts by its chance of admission (``callpolicy.CallOutcome.queue_load``)."""
     from meshwright.analysis.availability import composed_availability
 
     rej = rejected or {}
+    mem = memories or {}
     avail = composed_availability(model, queues=False)  # rejections are solved here
     base = entry_rates(model)
     dag = call_dag(model)
@@ -660,13 +750,17 @@ def offered_rates(
     ]
 
     def weight(e: Edge) -> float:
-        return e.call.per_request * callpolicy.expected_tries(e.call, _try_mix(failure_rate, rej, e))
+        return e.call.per_request * callpolicy.expected_tries(
+            e.call, _try_mix(failure_rate, rej, e), memory=mem.get(e.callee_service)
+        )
 
     rates = propagate_with_topics(model, base, weight, lambda op: avail[op].composed)
     for _ in range(MAX_ITERATIONS if fallbacks else 0):
         sources = dict(base)
         for e in fallbacks:
-            p_fail = 1.0 - callpolicy.call_outcome(e.call, _try_mix(failure_rate, rej, e)).success
+            p_fail = 1.0 - callpolicy.call_outcome(
+                e.call, _try_mix(failure_rate, rej, e), memory=mem.get(e.callee_service)
+            ).success
             target = str(e.call.fallback)
             sources[target] = sources.get(target, 0.0) + rates[e.caller] * e.call.per_request * p_fail
         new = propagate_with_topics(model, sources, weight, lambda op: avail[op].composed)
@@ -718,6 +812,144 @@ def _repeat(mv: tuple[float, float], k: float) -> tuple[float, float]:
     return mean, var
 
 
+# ------------------------------------------------------------------ arrival variability
+
+
+@dataclass(frozen=True)
+class Arrivals:
+    """The variability of a service's arrival stream."""
+
+    scv: float = 1.0
+    """Squared coefficient of variation of the inter-arrival times (1: Poisson)."""
+    smoothed_by: str | None = None
+    """A service whose deterministic departures alone feed this one, so regularly that no
+    arrival waits (see :func:`arrival_variability`)."""
+
+
+POISSON = Arrivals()
+
+
+def departure_scv(utilisation: float, arrival_scv: float, service_scv: float, servers: int) -> float:
+    """Squared coefficient of variation of a G/G/m station's inter-departure times, the
+    linking equation of Whitt's Queueing Network Analyzer ("The Queueing Network
+    Analyzer", Bell System Tech. J. 62(9), 1983, eq. 39):
+
+        c_d² = 1 + (1 − ρ²)(c_a² − 1) + ρ² (c_s² − 1) / √m;
+
+    for m = 1, ρ² c_s² + (1 − ρ²) c_a², exact for the M/G/1 interval (Var D = E[S²] +
+    (1 − 2ρ²)/λ²); Poisson in and exponential service (Burke): 1."""
+    rho = min(1.0, max(0.0, utilisation))
+    m = max(1, servers)
+    return max(0.0, 1.0 + (1.0 - rho * rho) * (arrival_scv - 1.0)
+               + rho * rho * (service_scv - 1.0) / math.sqrt(m))
+
+
+def thinned_scv(scv: float, fraction: float) -> float:
+    """c² of a stream keeping each arrival of a stream of c² ``scv`` with probability
+    ``fraction`` (QNA's splitting rule, Whitt 1983, eq. 40): f c² + 1 − f."""
+    f = min(1.0, max(0.0, fraction))
+    return f * scv + 1.0 - f
+
+
+def arrival_variability(
+    model: Model, rates: Mapping[str, float], queues: Mapping[str, QueueState],
+    previous: Mapping[str, Arrivals],
+) -> dict[str, Arrivals]:
+    """Every service's arrival variability, QNA-style (Whitt 1983): a service's arrivals
+    are the superposition of its streams, c_a² = Σ (λ_i/λ) c_i², a stream being
+
+    - traffic from entrypoints and topics: Poisson (c² = 1);
+    - a call of an operation's first call group: the caller operation's arrivals,
+      passed through (its own work happens in a slot of its own: c² of the caller's
+      stream, thinned to the operation's share);
+    - a call made once, without retries, right after a one-call group whose call is made
+      once without retries: the departures of that group's callee A for this traffic,
+      :func:`departure_scv` of A (at A's utilisation, arrival c² and holding c²) thinned to
+      the caller's share of A (:func:`thinned_scv`) — the second leaf of a sequential
+      fan-out gets the first one's departures;
+    - any other call (after a parallel group, repeated or retried): Poisson.
+
+    The departures of a station whose holding time is deterministic (D_A) are spaced: each
+    of its S_A = replicas × concurrency slots releases at most one request per D_A, so
+    at most S_A leave in any window of length D_A. A service B fed *only* by such a
+    stream, itself deterministic with D_B ≤ D_A and at least S_A slots (round robin: every
+    k-th arrival to a replica of c slots, so ⌈S_A / k⌉ ≤ c; least requests: the pool),
+    never has an arrival that finds all its slots busy: its wait is 0 exactly (a
+    generalisation of the identical deterministic tandem, Friedman, "Reduction methods for
+    tandem queuing systems", Oper. Res. 13, 1965). ``previous``: the last pass' values
+    (the fixed point of :func:`queueing` iterates them)."""
+    dag = call_dag(model)
+    cut = {id(e) for e in dag.cut}
+    streams: dict[str, list[tuple[float, float]]] = {}
+    feeders: dict[str, list[tuple[float, Edge | None]]] = {}
+    for op, groups in dag.groups.items():
+        caller_rate = rates.get(op, 0.0)
+        if caller_rate <= 0.0:
+            continue
+        caller = op.split(".", 1)[0]
+        for g, group in enumerate(groups):
+            for e in group:
+                if id(e) in cut:
+                    continue
+                sem = callpolicy.semantics(e.call)
+                lam = caller_rate * e.call.per_request * sem.max_tries  # only for the weights
+                scv, source = 1.0, None
+                simple = len(group) == 1 and e.call.per_request == 1.0 and sem.max_tries == 1
+                if g == 0:
+                    q = queues.get(caller)
+                    share = caller_rate / q.arrival_rate if q is not None and q.arrival_rate > 0 else 1.0
+                    scv = thinned_scv(previous.get(caller, POISSON).scv, share)
+                elif simple and len(groups[g - 1]) == 1:
+                    p = groups[g - 1][0]
+                    psem = callpolicy.semantics(p.call)
+                    qa = queues.get(p.callee_service)
+                    if (id(p) not in cut and p.call.per_request == 1.0 and psem.max_tries == 1
+                            and qa is not None and qa.arrival_rate > 0 and math.isfinite(qa.holding_time)):
+                        c_d = departure_scv(qa.utilisation, previous.get(p.callee_service, POISSON).scv,
+                                            qa.holding_scv, qa.replicas * qa.concurrency)
+                        scv = thinned_scv(c_d, caller_rate / qa.arrival_rate)
+                        source = p
+                streams.setdefault(e.callee_service, []).append((lam, scv))
+                feeders.setdefault(e.callee_service, []).append((lam, source))
+    out: dict[str, Arrivals] = {}
+    for name, q in queues.items():
+        total = q.arrival_rate
+        if total <= 0.0:
+            out[name] = POISSON
+            continue
+        parts = streams.get(name, [])
+        called = sum(lam for lam, _ in parts)
+        poisson = max(0.0, total - called)
+        scv = (sum(lam * c for lam, c in parts) + poisson) / max(total, called)
+        out[name] = Arrivals(scv, _smoothing_source(model, name, q, queues, feeders.get(name, []), poisson))
+    return out
+
+
+def _smoothing_source(
+    model: Model, name: str, q: QueueState, queues: Mapping[str, QueueState],
+    feeders: list[tuple[float, Edge | None]], other: float,
+) -> str | None:
+    """The service A whose deterministic departures alone feed ``name`` so that no arrival
+    of it waits (see :func:`arrival_variability`), or None."""
+    if len(feeders) != 1 or other > 1e-9 * q.arrival_rate or feeders[0][1] is None:
+        return None
+    source = feeders[0][1].callee_service
+    qa = queues.get(source)
+    if qa is None or source == name or qa.holding_scv > 1e-12 or q.holding_scv > 1e-12:
+        return None
+    if q.holding_time > qa.holding_time * (1.0 + 1e-9):
+        return None
+    slots_a = qa.replicas * qa.concurrency
+    lb = model.services[name].runtime.load_balancing
+    if lb == "round_robin" or q.replicas == 1:
+        fits = math.ceil(slots_a / max(1, q.replicas)) <= q.concurrency
+    elif lb == "least_requests" or q.replicas <= 2:
+        fits = slots_a <= q.replicas * q.concurrency
+    else:
+        fits = False
+    return source if fits else None
+
+
 # ------------------------------------------------------------------ the whole model
 
 
@@ -754,12 +986,15 @@ def service_holding(model: Model, rates: Mapping[str, float], holding: Mapping[s
 
 def queue_of(
     svc: Service, lam: float, holding: float, scv: float, replicas: int | None = None,
-    population: int | None = None,
+    population: int | None = None, arrivals: Arrivals | None = None,
 ) -> QueueState:
-    """:func:`service_queue` with the service's runtime (``replicas`` overrides the count)."""
+    """:func:`service_queue` with the service's runtime (``replicas`` overrides the count;
+    ``arrivals``: the arrival stream's variability, default Poisson)."""
     rt = svc.runtime
+    a = arrivals or POISSON
     return service_queue(lam, holding, scv, rt.replicas if replicas is None else replicas,
-                         rt.concurrency, rt.load_balancing, rt.queue_limit, population)
+                         rt.concurrency, rt.load_balancing, rt.queue_limit, population,
+                         a.scv, a.smoothed_by)
 
 
 def caller_population(model: Model) -> dict[str, int | None]:
@@ -823,14 +1058,21 @@ def _solve_model(model: Model, failure_rate: float) -> Queueing:
     rates: dict[str, float] = {}
     it = 0
     rated: dict[str, float] | None = None  # the rejections the rates were computed at
-    for it in range(1, MAX_ITERATIONS + 1):  # noqa: B007 (reported)
-        if rated != rejected:  # rates depend only on the rejections
-            rates = offered_rates(model, failure_rate, rejected)
+    arrivals: dict[str, Arrivals] = {}
+    for it in range(1, MAX_ITERATIONS + 1):
+        if rated != rejected:  # rates depend only on the rejections (and their memory)
+            memories = {
+                s: mem for s in rejected
+                if (mem := refusal_memory(model.services[s], queues[s])) is not None
+            }
+            rates = offered_rates(model, failure_rate, rejected, memories)
             rated = dict(rejected)
         # Gauss–Seidel: a service's queue is solved as soon as all its operations have
         # their holding time (callees come first in dag.order), so its callers read this
         # pass's wait and a call DAG converges in two passes
         before = dict(waits)
+        if queues and it <= ARRIVAL_PASSES:  # the last pass' streams (Poisson at first)
+            arrivals = _settled(arrivals, arrival_variability(model, rates, queues, arrivals))
         holding = {}
         left = dict(op_count)
         queues = {}
@@ -851,10 +1093,12 @@ def _solve_model(model: Model, failure_rate: float) -> Queueing:
             name = op.split(".", 1)[0]
             left[name] -= 1
             if left[name] == 0:
-                queues[name], waits[name] = _service_solution(model, name, rates, holding, population)
+                queues[name], waits[name] = _service_solution(model, name, rates, holding, population,
+                                                              arrivals.get(name))
         for name in model.services:
             if name not in queues:
-                queues[name], waits[name] = _service_solution(model, name, rates, holding, population)
+                queues[name], waits[name] = _service_solution(model, name, rates, holding, population,
+                                                              arrivals.get(name))
         queues = {name: queues[name] for name in model.services}
         new_rej = {s: q.p_reject for s, q in queues.items() if q.p_reject > 0}
         done = _close(waits, before) and _close(
@@ -866,13 +1110,31 @@ def _solve_model(model: Model, failure_rate: float) -> Queueing:
     return Queueing(rates, queues, holding, it)
 
 
+ARRIVAL_PASSES = 3
+"""Passes after which the arrival variability is frozen (it is recomputed from the
+previous pass' queues up to then; each pass costs a solve of every queue)."""
+ARRIVAL_TOLERANCE = 1e-4
+"""Change of every arrival c² below which the last pass' values are kept, so the waits
+settle (a c² known to 1e-4 moves a wait by less than that, far inside the model's error)."""
+
+
+def _settled(old: Mapping[str, Arrivals], new: dict[str, Arrivals]) -> dict[str, Arrivals]:
+    """``old`` when no service's arrivals changed by more than :data:`ARRIVAL_TOLERANCE`."""
+    if old.keys() == new.keys() and all(
+        old[k].smoothed_by == a.smoothed_by and abs(old[k].scv - a.scv) <= ARRIVAL_TOLERANCE
+        for k, a in new.items()
+    ):
+        return dict(old)
+    return new
+
+
 def _service_solution(
     model: Model, name: str, rates: Mapping[str, float], holding: Mapping[str, tuple[float, float]],
-    population: Mapping[str, int | None],
+    population: Mapping[str, int | None], arrivals: Arrivals | None = None,
 ) -> tuple[QueueState, tuple[float, float]]:
     """A service's queue and the (mean, variance) of its wait."""
     lam, h, scv = service_holding(model, rates, holding, name)
-    q = queue_of(model.services[name], lam, h, scv, population=population[name])
+    q = queue_of(model.services[name], lam, h, scv, population=population[name], arrivals=arrivals)
     mean = q.wait.mean()
     second = q.wait.second_moment()
     return q, (mean, second - mean * mean if math.isfinite(second) else math.inf)
