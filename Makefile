@@ -22,7 +22,6 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	$(BIN)/python -m meshwright.simulate.warmup
 	touch $(STAMP)
 
 venv: $(STAMP) $(CHECKOV_STAMP)
@@ -71,7 +70,6 @@ test-compat: $(CHECKOV_STAMP)
 	test -x $(COMPAT_VENV)/bin/python || $(COMPAT_PYTHON) -m venv $(COMPAT_VENV)
 	$(COMPAT_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(COMPAT_VENV)/bin/python -m pip install --quiet -e '.[dev]'
-	$(COMPAT_VENV)/bin/python -m meshwright.simulate.warmup
 	$(COMPAT_VENV)/bin/python --version
 	$(COMPAT_VENV)/bin/python -m pytest -n $(PYTEST_WORKERS) $(COMPAT_TESTS) $(PYTEST_ARGS)
 

@@ -70,8 +70,11 @@ def test_a_directory_given_as_scenario_says_so() -> None:
 
 def test_runaway_runs_are_refused_before_they_start() -> None:
     busy = three_tier(rate=50_000_000)
-    with pytest.raises(UsageError, match=r"events .* at most 100,000,000: lower the entrypoint rates"):
+    with pytest.raises(UsageError, match=r"events .* at most 1,000,000,000: use --duration 1s or shorter"):
         simulate(busy, Scenario(name="steady"), SimOptions(duration=300))
+    # the Python engine's budget is ten times smaller (it runs ~20x slower)
+    with pytest.raises(UsageError, match=r"events .* at most 100,000,000: use --duration"):
+        simulate(three_tier(rate=50_000), Scenario(name="steady"), SimOptions(duration=300, engine="python"))
     work = estimate(three_tier(rate=200), Scenario(name="steady"), 60)
     assert 0 < work.events < MAX_EVENTS and work.replicas == 6
     # a long run of a moderate model gets a duration that fits

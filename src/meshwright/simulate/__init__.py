@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # the engine loads numpy (and numba): imported on first use
+if TYPE_CHECKING:  # the engine loads numpy: imported on first use
     from meshwright.model.types import Model
     from meshwright.simulate.engine import Progress, SimOptions
     from meshwright.simulate.results import SimResult
@@ -40,14 +40,15 @@ def simulate(
 
     Raises UsageError, before any work, when the run is estimated to be a runaway (see
     :mod:`meshwright.simulate.budget`)."""
-    from meshwright.simulate.budget import check_work
-    from meshwright.simulate.engine import SimOptions, run
+    from meshwright.simulate.budget import MAX_EVENTS, MAX_EVENTS_COMPILED, check_work
+    from meshwright.simulate.engine import SimOptions, run, uses_compiled
     from meshwright.simulate.results import summarize
     from meshwright.simulate.scenario import Scenario
 
     scenario = scenario or Scenario(name="steady")
     options = options or SimOptions()
-    check_work(model, scenario, options.duration)
+    budget = MAX_EVENTS_COMPILED if uses_compiled(model, scenario, options) else MAX_EVENTS
+    check_work(model, scenario, options.duration, budget)
     rec = run(model, scenario, options, progress)
     return summarize(model, scenario, rec, options.seed)
 

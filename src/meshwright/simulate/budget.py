@@ -24,7 +24,10 @@ EVENTS_PER_EXECUTION = 6.0
 """Events one operation execution costs the engine, on average (measured on the examples:
 4 of its own plus about 2 for the calls and replies around it)."""
 MAX_EVENTS = 100_000_000
-"""Most events a run may be estimated to need (minutes on the Python engine)."""
+"""Most events a run may be estimated to need on the Python engine (minutes)."""
+MAX_EVENTS_COMPILED = 1_000_000_000
+"""Most events a run on the compiled engine may be estimated to need (a minute or so: the
+estimate counts about three times the core's real events)."""
 MAX_REPLICAS = 1_000_000
 """Most replicas a run may simulate in all (each is an object with its own queue)."""
 
@@ -61,8 +64,10 @@ def estimate(model: Model, scenario: Scenario, duration: float) -> Work:
     return Work(per_second, per_second * duration * EVENTS_PER_EXECUTION, replicas)
 
 
-def check_work(model: Model, scenario: Scenario, duration: float) -> Work:
-    """The estimate, or a UsageError saying why the run is refused and what to do instead."""
+def check_work(model: Model, scenario: Scenario, duration: float,
+               max_events: float = MAX_EVENTS) -> Work:
+    """The estimate, or a UsageError saying why the run is refused and what to do instead
+    (``max_events``: MAX_EVENTS_COMPILED when the compiled engine will run it)."""
     work = estimate(model, scenario, duration)
     if work.replicas > MAX_REPLICAS:
         raise UsageError(
@@ -70,8 +75,8 @@ def check_work(model: Model, scenario: Scenario, duration: float) -> Work:
             "lower runtime.replicas (or autoscale.max) of the largest services, or simulate "
             "a scaled-down copy of the model (fewer replicas, proportionally lower rates)"
         )
-    if not math.isfinite(work.events) or work.events > MAX_EVENTS:
-        fits = MAX_EVENTS / (work.executions_per_second * EVENTS_PER_EXECUTION)
+    if not math.isfinite(work.events) or work.events > max_events:
+        fits = max_events / (work.executions_per_second * EVENTS_PER_EXECUTION)
         lower = (
             "lower the entrypoint rates (a scaled-down model with proportionally fewer "
             "replicas behaves alike)"
@@ -83,6 +88,6 @@ def check_work(model: Model, scenario: Scenario, duration: float) -> Work:
         raise UsageError(
             f"this run would take about {work.events:,.0f} events "
             f"({work.executions_per_second:,.0f} operation executions per simulated second "
-            f"for {format_duration(duration)}); at most {MAX_EVENTS:,}: {fix}"
+            f"for {format_duration(duration)}); at most {max_events:,.0f}: {fix}"
         )
     return work

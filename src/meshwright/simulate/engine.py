@@ -13,6 +13,7 @@ import contextlib
 import heapq
 import itertools
 import math
+import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -58,8 +59,6 @@ CONNECT_TIMEOUT = 1.0
 """Seconds before a call into a network partition fails when no timeout is shorter."""
 AUTOSCALE_PERIOD = 15.0
 """Seconds between autoscaler evaluations (the Kubernetes HPA default)."""
-COMPILED_MIN_REQUESTS = 1_000_000
-"""Runs shorter than this use the Python engine in auto mode (numba compiles once, ~15 s)."""
 REDELIVERY_DELAY = 1.0
 """Seconds a consumer group pauses after a failed message."""
 
@@ -73,8 +72,8 @@ class SimOptions:
     intrinsic_failures: bool = True
     """Fail each request with probability 1 − availability (the service's intrinsic one)."""
     engine: Literal["auto", "python", "compiled"] = "auto"
-    """auto: the compiled engine for long runs it supports (≥ COMPILED_MIN_REQUESTS
-    entrypoint requests, where its one-off compilation pays), else Python."""
+    """auto: the compiled engine (the C core) whenever it supports the model and scenario,
+    else Python; "python" forces the Python engine (the test oracle), "compiled" the C core."""
 
     def bucket_width(self) -> float:
         if self.bucket is not None:
@@ -799,23 +798,49 @@ def _entry_labels(model: Model) -> list[str]:
 def run(
     model: Model, scenario: Scenario, options: SimOptions, progress: Progress | None = None
 ) -> Recorder:
-    """Simulate the model under the scenario; same seed, same recorder."""
-    if options.engine != "python":
-        from meshwright.simulate import kernel  # numba: imported only when simulating
+    """Simulate the model under the scenario; same seed, same recorder.
 
-        reason = kernel.unsupported(model, scenario)
-        long_run = sum(ep.rate for ep in model.entrypoints) * options.duration >= COMPILED_MIN_REQUESTS
-        wanted = options.engine == "compiled" or (kernel.HAVE_NUMBA and long_run)
-        if reason is None and wanted:
+    ``options.engine``: "compiled" runs the C core (ValueError when it cannot run this
+    model), "python" this module's engine (the test oracle), "auto" the C core whenever
+    :func:`compiled.unsupported` allows and the extension is built, else Python."""
+    if options.engine != "python":
+        from meshwright.simulate import compiled
+
+        reason = compiled.unsupported(model, scenario)
+        if reason is None and not compiled.available():
+            if options.engine == "compiled":
+                raise ValueError(f"the compiled engine is not built: {compiled.missing_reason()}")
+            _warn_missing_core(compiled.missing_reason())
+        elif reason is None:
             labels = _entry_labels(model)
             rec = Recorder(
                 options.duration, options.bucket_width(), labels, list(model.services), options.seed
             )
-            kernel.run_compiled(model, options, labels, rec)
+            compiled.run_compiled(model, options, labels, rec, progress)
             rec.seal_all()
             if progress is not None:
                 progress(options.duration)
             return rec
-        if options.engine == "compiled":
+        elif options.engine == "compiled":
             raise ValueError(f"the compiled engine cannot run this model: {reason}")
     return Engine(model, scenario, options).run(progress)
+
+
+def uses_compiled(model: Model, scenario: Scenario, options: SimOptions) -> bool:
+    """:func:`run` will run this on the compiled engine."""
+    if options.engine == "python":
+        return False
+    from meshwright.simulate import compiled
+
+    return compiled.unsupported(model, scenario) is None and compiled.available()
+
+
+_warned: list[bool] = []
+
+
+def _warn_missing_core(why: str) -> None:
+    """One line on stderr, once per process: the C core is missing, Python runs instead."""
+    if not _warned:
+        _warned.append(True)
+        print(f"meshwright: compiled simulator not built ({why}); using the slower Python engine",
+              file=sys.stderr)
