@@ -123,6 +123,9 @@ def init(
 ) -> None:
     """Create a starter model (mesh.yaml, with comments) to edit.
 
+    Example: `meshwright init mystore` writes mystore/mesh.yaml (system mystore) and
+    mystore/meshwright.schema.json; then `meshwright validate mystore`.
+
     The file starts with a `# yaml-language-server: $schema=...` line so editors with the
     YAML extension complete and check fields as you type.
     """
@@ -141,6 +144,9 @@ def init(
 @_app.command()
 def validate(path: ModelPath, format: FormatOpt = OutputFormat.text) -> None:
     """Load and validate a model; report every problem with file:line:col.
+
+    Example: `meshwright validate my-system` (a directory with mesh.yaml) or
+    `meshwright validate mesh.yaml`.
 
     Exit code 0 when the model is valid, 2 when it is not. With `--format json` the
     errors are printed as JSON on stdout too.
@@ -161,6 +167,8 @@ def schema(
     ] = None,
 ) -> None:
     """Print the JSON Schema of the model file format.
+
+    Example: `meshwright schema -o meshwright.schema.json`.
 
     Point your editor at it with a first line in mesh.yaml:
     `# yaml-language-server: $schema=./meshwright.schema.json`
@@ -199,6 +207,8 @@ def build(
     format: FormatOpt = OutputFormat.text,
 ) -> None:
     """Run every pipeline stage on a model and write the results to OUT/.
+
+    Example: `meshwright build my-system -o out` (or `--only emit` for one stage).
 
     Stages run in order (see --list-stages); each writes its files under OUT/. Files are
     written after every stage ran, so an invalid model never leaves a half-written OUT/.

@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -37,6 +38,31 @@ def test_help_shows_no_bool_type_and_no_paths_an_install_lacks(command: str) -> 
     assert r.returncode == 0, r.stderr
     assert "<bool>" not in r.stdout
     assert not re.search(r"\b(examples|docs)/", r.stdout), r.stdout
+
+
+def _command_paths() -> list[list[str]]:
+    """Every command and subcommand of the installed command line, walked from the app."""
+    import typer.main
+
+    def walk(cmd: Any, path: list[str]) -> list[list[str]]:
+        if hasattr(cmd, "list_commands"):  # a group
+            ctx = typer.Context(cmd)
+            names = cmd.list_commands(ctx)
+            return [p for name in names for p in walk(cmd.get_command(ctx, name), [*path, name])]
+        return [path]
+
+    return walk(typer.main.get_command(app), [])
+
+
+def test_every_help_page_teaches_with_an_inline_example_and_names_no_repository_path() -> None:
+    paths = _command_paths()
+    assert {"validate", "publish etcd", "import traces", "apply kafka"} <= {" ".join(p) for p in paths}
+    for path in paths:
+        r = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "120", "NO_COLOR": "1"})
+        assert r.exit_code == 0, (path, r.output)
+        assert "<bool>" not in r.output, path
+        assert not re.search(r"\b(examples|docs|src|tests)/", r.output), (path, r.output)
+        assert re.search(r"Examples?:", r.output), (path, r.output)
 
 
 def test_make_docs_regenerates_what_is_committed(tmp_path: Path) -> None:

@@ -44,6 +44,8 @@ def analyze_command(
 ) -> None:
     """Availability, latency, timeout budgets, retry amplification, capacity and cost.
 
+    Example: `meshwright analyze my-system`, or `meshwright analyze my-system -f json`.
+
     Every number comes from the model alone (queueing: Erlang C per replica; availability:
     the product along each call path, with retries and fallbacks).
     Exit code 0 (analysis never fails a model; `meshwright check` turns numbers into findings),

@@ -41,7 +41,7 @@ def kafka(
     configs altered; topics it did not create are left alone. A topic the model gives fewer
     partitions (Kafka never removes them) or another replication factor is a located
     error, and then nothing is changed (exit 2). Example:
-    `meshwright apply kafka examples/shop --bootstrap localhost:9092 --dry-run`.
+    `meshwright apply kafka my-system --bootstrap localhost:9092 --dry-run`.
     """
     loaded = load_model(path)
     if loaded.model.platform.broker is not Broker.kafka:

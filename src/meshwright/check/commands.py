@@ -84,6 +84,9 @@ def check(
 ) -> None:
     """Review a model against the rule catalogue; every finding names file:line:col.
 
+    Example: `meshwright check my-system`, or `meshwright check my-system -f sarif -o
+    check.sarif` for code scanning.
+
     Exit code 0 when no finding reaches --fail-on, 1 when one does, 2 for an invalid model
     or usage. Suppress a deliberate finding in the model: `suppress: {MW203: "reason"}`.
     """
@@ -137,7 +140,10 @@ def rules(
     code: Annotated[str | None, typer.Argument(help="Explain one rule, by code (MW203) or name.")] = None,
     format: Annotated[ListFormat, typer.Option("--format", "-f", help="text or json.")] = ListFormat.text,
 ) -> None:
-    """List the review rules, or explain one: rationale, fix, anti-pattern and best practice."""
+    """List the review rules, or explain one: rationale, fix, anti-pattern and best practice.
+
+    Example: `meshwright rules` (the catalogue), `meshwright rules MW201` (one rule).
+    """
     from meshwright.check.registry import all_rules, get_rule
 
     if code is not None:

@@ -79,6 +79,8 @@ def decompose_command(
     Writes OUT/mesh.yaml and OUT/services/*.yaml (a model that `validate`, `check` and `analyze`
     read), OUT/partition.json ({class: service}), OUT/report.md and OUT/report.json.
     Exit code 0, 2 for unreadable input or a bad option.
+
+    Example: `meshwright decompose traces/ -o proposal/` (traces/ holds flow-*.txt).
     """
     if seed < 0:
         raise UsageError(f"--seed {seed} is negative: use 0 or a positive integer")

@@ -68,9 +68,9 @@ def diagram_command(
 
     Examples:
 
-        meshwright diagram examples/shop -o shop.svg                  # context map, SVG
-        meshwright diagram examples/shop --view containers -f png -o c4.png
-        meshwright diagram examples/shop --view calls -e checkout -f mermaid   # for a README
+        meshwright diagram my-system -o context.svg                  # context map, SVG
+        meshwright diagram my-system --view containers -f png -o c4.png
+        meshwright diagram my-system --view calls -e orders.PlaceOrder -f mermaid   # for a README
         meshwright diagram big-system --context ordering -o ordering.svg       # one context
 
     svg and png need Graphviz's `dot`; mermaid, plantuml and dot text do not. Exit code 0,

@@ -154,8 +154,13 @@ def notes(model: Model) -> list[MeshNote]:
 
 
 def selects(model: Model) -> bool:
-    """``build`` writes Gateway API files for a public service when the mesh is not Istio."""
-    return model.platform.mesh is not Mesh.istio and bool(public_services(model))
+    """``build`` writes Gateway API files for a public service when the mesh is not Istio
+    and the services run on Kubernetes."""
+    return (
+        model.platform.on_kubernetes
+        and model.platform.mesh is not Mesh.istio
+        and bool(public_services(model))
+    )
 
 
 @target(

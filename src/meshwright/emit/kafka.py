@@ -16,7 +16,7 @@ from typing import Any
 
 from meshwright.emit.kubernetes.labels import namespace, system_labels
 from meshwright.emit.kustomization import kustomization
-from meshwright.emit.registry import target
+from meshwright.emit.registry import on_kubernetes, target
 from meshwright.emit.topic_access import Access, broker_users
 from meshwright.emit.wiring import dns_name
 from meshwright.emit.yamltext import dump_all
@@ -101,7 +101,9 @@ def kafka_user(model: Model, access: Access) -> Obj:
     }
 
 
-@target("kafka", "Strimzi KafkaTopic and KafkaUser resources (platform.broker: kafka)")
+@target(
+    "kafka", "Strimzi KafkaTopic and KafkaUser resources (platform.broker: kafka)", selects=on_kubernetes
+)
 def emit(model: Model) -> list[Artifact]:
     if model.platform.broker is not Broker.kafka:
         return []

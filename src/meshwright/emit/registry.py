@@ -54,6 +54,11 @@ class Target:
         return self.selects is None or self.selects(model)
 
 
+def on_kubernetes(model: Model) -> bool:
+    """``selects`` of the Kubernetes-only targets: ``platform.orchestrator`` is kubernetes."""
+    return model.platform.on_kubernetes
+
+
 _TARGETS: dict[str, Target] = {}
 
 

@@ -86,7 +86,10 @@ def kubernetes(
     format: FormatOpt = Format.text,
 ) -> None:
     """Import Kubernetes manifests (multi-document YAML, directories, Kustomize directories
-    rendered with `kubectl kustomize`, rendered Helm output)."""
+    rendered with `kubectl kustomize`, rendered Helm output).
+
+    Example: `meshwright import kubernetes k8s/ --traces traces.json -o model/`.
+    """
     _run(out, system, force, format, istio, traces, lambda b: import_kubernetes(b, list(paths)))
 
 
@@ -99,7 +102,10 @@ def compose(
     format: FormatOpt = Format.text,
 ) -> None:
     """Import a compose file (with `.env` interpolation, profiles, both forms of
-    `depends_on`, anchors and merge keys, `deploy.replicas`, `mem_limit`)."""
+    `depends_on`, anchors and merge keys, `deploy.replicas`, `mem_limit`).
+
+    Example: `meshwright import compose compose.yaml -o model/`.
+    """
     _run(out, system, force, format, istio, traces,
          lambda b: import_compose(b, file, env_file=env_file, profiles=profile or []))
 
@@ -110,7 +116,10 @@ def istio_command(
     out: Out, system: System = None, traces: Traces = None, force: Force = False,
     format: FormatOpt = Format.text,
 ) -> None:
-    """Import Istio configuration (VirtualService, DestinationRule, AuthorizationPolicy, ...)."""
+    """Import Istio configuration (VirtualService, DestinationRule, AuthorizationPolicy, ...).
+
+    Example: `meshwright import istio istio/ -o model/`.
+    """
     _run(out, system, force, format, None, traces,
          lambda b: import_kubernetes(b, list(paths), only_istio=True))
 
@@ -122,7 +131,10 @@ def traces_command(
     format: FormatOpt = Format.text,
 ) -> None:
     """Import traces: services, operations, call edges with rates, service times (span self
-    time) and error rates."""
+    time) and error rates.
+
+    Example: `meshwright import traces traces.json -o model/`.
+    """
     _run(out, system, force, format, istio, list(files), lambda b: None)
 
 
@@ -150,7 +162,7 @@ def diff_command(
     check, where the running system's files differ from the model (a service, an edge, a
     datastore, an image, replicas, ports, a timeout); exit 1 when they differ.
 
-    Example: `meshwright diff examples/online-boutique --against kubernetes deploy/`.
+    Example: `meshwright diff my-system --against kubernetes deploy/`.
     """
     if against is None and not istio:
         if len(paths) != 1:

@@ -119,6 +119,12 @@ def _mesh_file(builder: ModelBuilder, uses: dict[str, list[tuple[str, Evidence]]
     for key in ("orchestrator", "mesh", "namespace"):
         if key in builder.platform:
             platform[key] = builder.platform[key]
+    if platform.get("orchestrator") == "compose" and platform.get("mesh") in ("istio", "linkerd"):
+        platform["orchestrator"] = "kubernetes"  # the mesh runs only there
+        platform.yaml_add_eol_comment(
+            f"# {platform['mesh']} runs on Kubernetes only; the compose file is a local setup",
+            "orchestrator",
+        )
     if builder.platform.get("mtls") == "true":
         platform["mtls"] = True
         platform.yaml_add_eol_comment("# PeerAuthentication mode STRICT", "mtls")

@@ -120,10 +120,23 @@ class Telemetry(Strict):
 
 
 class Platform(Strict):
-    orchestrator: Orchestrator = Field(Orchestrator.kubernetes, description="Where services run.")
+    orchestrator: Orchestrator = Field(
+        Orchestrator.kubernetes,
+        description=(
+            "Where services run; chooses what `build` deploys with: kubernetes (Kustomize, "
+            "Helm, Strimzi topics, Gateway API, plus compose.yaml for local runs) or compose "
+            "(compose.yaml and Dockerfiles only; Istio and Linkerd need Kubernetes)."
+        ),
+    )
     mesh: Mesh = Field(Mesh.none, description="Service mesh carrying service-to-service calls.")
     broker: Broker = Field(Broker.none, description="Message broker for topics.")
-    discovery: Discovery = Field(Discovery.kubernetes, description="Service discovery.")
+    discovery: Discovery = Field(
+        Discovery.kubernetes,
+        description=(
+            "Service discovery: kubernetes (cluster DNS), consul (`build` writes the Consul "
+            "config entries) or etcd (`build` writes the etcd key layout)."
+        ),
+    )
     secrets: SecretStore = Field(SecretStore.kubernetes, description="Where secret values live.")
     secrets_delivery: SecretsDelivery | None = Field(
         default=None,
@@ -140,6 +153,45 @@ class Platform(Strict):
     )
     namespace: str | None = Field(default=None, description="Kubernetes namespace; default: system.")
     kubernetes_version: str = "1.30"
+
+    @field_validator("mesh")
+    @classmethod
+    def _mesh_runs_on_the_orchestrator(cls, value: Mesh, info: ValidationInfo) -> Mesh:
+        orchestrator = info.data.get("orchestrator")
+        if orchestrator is Orchestrator.compose and value in (Mesh.istio, Mesh.linkerd):
+            raise ValueError(
+                f"mesh {value.value} runs only on Kubernetes, but orchestrator is compose: "
+                f"write `orchestrator: kubernetes`, or `mesh: consul` (runs beside compose) or "
+                f"`mesh: none`"
+            )
+        return value
+
+    @field_validator("discovery")
+    @classmethod
+    def _discovery_fits_orchestrator_and_mesh(
+        cls, value: Discovery, info: ValidationInfo
+    ) -> Discovery:
+        orchestrator, mesh = info.data.get("orchestrator"), info.data.get("mesh")
+        if orchestrator is Orchestrator.compose and value is Discovery.kubernetes:
+            raise ValueError(
+                "discovery kubernetes needs orchestrator kubernetes, but orchestrator is "
+                "compose: write `discovery: consul` or `discovery: etcd`, or leave discovery "
+                "out (compose's own DNS)"
+            )
+        if mesh is Mesh.consul and value is Discovery.etcd:
+            raise ValueError(
+                "discovery etcd with mesh consul: Consul's mesh finds services through its own "
+                "catalog, so etcd would be a second registry: write `discovery: consul`, or "
+                "choose another mesh"
+            )
+        return value
+
+    @property
+    def on_kubernetes(self) -> bool:
+        """True when services run on Kubernetes: ``build`` then writes the Kubernetes targets
+        (Kustomize, Helm, Strimzi, Gateway API); with ``compose`` it writes compose.yaml and
+        the Dockerfiles instead."""
+        return self.orchestrator is Orchestrator.kubernetes
 
     @field_validator("secrets_delivery")
     @classmethod

@@ -21,7 +21,7 @@ PUBLISH = typer.Typer(
     name="publish",
     help=(
         "Load what the model says into a running system: etcd (the discovery: etcd key layout). "
-        "Example: meshwright publish etcd examples/shop --endpoint http://127.0.0.1:2379"
+        "Example: meshwright publish etcd my-system --endpoint http://127.0.0.1:2379"
     ),
     no_args_is_help=True,
 )
@@ -46,10 +46,10 @@ def publish_etcd(
     earlier publish wrote that the model no longer has (a removed service's, a removed
     call's). Keys meshwright did not write are never touched: it keeps the list of its
     keys in /meshwright/SYSTEM/.owned. The layout is `meshwright emit etcd`'s keys.json
-    (docs/commands/emit-etcd.md).
+    (one key per service, endpoint and call policy).
 
-    Example: `meshwright publish etcd examples/shop --endpoint http://127.0.0.1:2379`,
-    then `etcdctl get --prefix /meshwright/shop/services/cart/`.
+    Example: `meshwright publish etcd my-system --endpoint http://127.0.0.1:2379`,
+    then `etcdctl get --prefix /meshwright/my-system/services/orders/`.
     """
     loaded = load_model(path)
     ensure_distinct_names(loaded)

@@ -34,8 +34,8 @@ def report_command(
 
     Examples:
 
-        meshwright report examples/shop -o shop.html
-        meshwright report examples/shop -o shop.html --simulate examples/scenarios/crash-and-recover.yaml
+        meshwright report my-system -o report.html
+        meshwright report my-system -o report.html --simulate chaos.yaml   # chaos.yaml: a scenario
 
     The file makes no network request (styles, scripts and diagrams are inline): mail it,
     attach it to a pull request, or print it to PDF. Diagrams need Graphviz's `dot`.

@@ -12,7 +12,7 @@ import json
 from meshwright.emit.helm.templates import plain_template, service_template
 from meshwright.emit.helm.values import service_values, values_schema
 from meshwright.emit.kubernetes.objects import base_files
-from meshwright.emit.registry import target
+from meshwright.emit.registry import on_kubernetes, target
 from meshwright.emit.wiring import dns_name
 from meshwright.emit.yamltext import dump
 from meshwright.model.types import Model
@@ -34,7 +34,11 @@ def chart(model: Model) -> dict[str, object]:
     }
 
 
-@target("helm", "a Helm chart (values + schema) rendering the same objects as the Kustomize base")
+@target(
+    "helm",
+    "a Helm chart (values + schema) rendering the same objects as the Kustomize base",
+    selects=on_kubernetes,
+)
 def emit(model: Model) -> list[Artifact]:
     """The chart, paths relative to the helm output directory."""
     root = dns_name(model.system)

@@ -31,7 +31,7 @@ def import_openslo(
 ) -> None:
     """Read OpenSLO v1 SLOs (from meshwright, Sloth or Pyrra users) into `slo:` blocks.
 
-    Example: `meshwright import openslo slos.yaml --model examples/shop`, then paste each
+    Example: `meshwright import openslo slos.yaml --model my-system`, then paste each
     block under its service.
     """
     if not file.is_file():
