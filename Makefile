@@ -45,11 +45,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests $(wildcard benchmarks)
 	$(BIN)/mypy src
 
-# PYTEST_WORKERS: pytest-xdist processes (0 = one process, the default until a whole run with
-# `make test PYTEST_WORKERS=auto` has been green on CI; servers in the tests use free ports and
-# tmp_path). PYTEST_ARGS selects, e.g. PYTEST_ARGS='tests/emit -k kafka'. pytest exits 5 when a
+# PYTEST_WORKERS: pytest-xdist processes (2, one per core of the standard machine; 0 = one
+# process, for debugging). Servers in the tests use free ports and tmp_path; a whole run with
+# -n 2 was green on the 2-core machine. PYTEST_ARGS selects, e.g. PYTEST_ARGS='tests/emit -k kafka'. pytest exits 5 when a
 # selection collects nothing; make fails on it like on any non-zero exit, and so does .ci/run.
-PYTEST_WORKERS ?= 0
+PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 PYTEST := -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
