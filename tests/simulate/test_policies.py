@@ -352,8 +352,11 @@ def test_series_add_up_to_the_totals_in_every_bucket_even_a_short_last_one() -> 
 
 
 def test_latency_slo_miss_fails_the_verdict() -> None:
+    # without intrinsic failures: db's 8 servers now finish ~20 requests/s, so the few
+    # requests failing at web or api (fast, without waiting on db) would weigh ~1 % of
+    # the completed ones and miss the 99 % availability objective as well
     r = run(three_tier(), "events:\n  - {at: 0s, action: latency, service: db, add: 400ms}\n",
-            duration=10)
+            duration=10, intrinsic_failures=False)
     miss = [s for s in r.verdict.slos if not s.met]
     assert [(s.service, s.objective) for s in miss] == [("web", "latency.p99")]
     assert miss[0].actual is not None and miss[0].actual > 0.4

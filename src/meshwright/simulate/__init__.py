@@ -41,13 +41,13 @@ def simulate(
     Raises UsageError, before any work, when the run is estimated to be a runaway (see
     :mod:`meshwright.simulate.budget`)."""
     from meshwright.simulate.budget import MAX_EVENTS, MAX_EVENTS_COMPILED, check_work
-    from meshwright.simulate.engine import SimOptions, run, uses_compiled
+    from meshwright.simulate.engine import SimOptions, choose_engine, run
     from meshwright.simulate.results import summarize
     from meshwright.simulate.scenario import Scenario
 
     scenario = scenario or Scenario(name="steady")
     options = options or SimOptions()
-    budget = MAX_EVENTS_COMPILED if uses_compiled(model, scenario, options) else MAX_EVENTS
+    budget = MAX_EVENTS_COMPILED if choose_engine(options)[0] == "compiled" else MAX_EVENTS
     check_work(model, scenario, options.duration, budget)
     rec = run(model, scenario, options, progress)
     return summarize(model, scenario, rec, options.seed)

@@ -1,34 +1,50 @@
-"""The compiled engine: the C core (``_simcore``, built at install) runs plain request
-networks — FIFO replicas with round-robin balancing, sequential calls, intrinsic failures.
+"""The compiled engine: the C core (``_simcore``, built at install) runs every model and
+scenario — all call policies, stations, entrypoint limits and profiles, faults, topics and
+autoscaling — with the semantics of :mod:`engine`, statement for statement.
 
-This module flattens the model into the core's tables (operations, call targets, stations)
-and turns its counters back into a :class:`Recorder`. Same semantics as :mod:`engine` for
-the models :func:`unsupported` accepts; ``SimOptions.engine`` "auto" picks it whenever it
-can. When the extension is missing (installed without a C compiler), :func:`available`
-says so and the Python engine runs instead.
+There is one plan: :class:`engine.Engine` wires the model (stations, operation and call
+plans with their policy state, consumer groups, entrypoints); :func:`run_compiled` flattens
+that wired plan into the core's tuples and turns its counters back into the engine's
+:class:`Recorder`. The core draws from the same generator as the Python engine
+(``distributions.Random`` uses the core's when it is built) in the same order, so both
+engines give the same recorder for the same seed (tests/simulate/test_exact.py). When the
+extension is missing (installed without a C compiler), :func:`available` says so and the
+Python engine runs instead.
 """
 
 from __future__ import annotations
 
 import importlib
+from collections import Counter
 from collections.abc import Callable
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
-from meshwright.graph import call_groups, calls_from
-from meshwright.model.types import Model
-from meshwright.simulate.distributions import sampler_for
+from meshwright.simulate.network import KIND_NAMES, LayerPlan
+from meshwright.simulate.policies import RetryBudgetState
 from meshwright.simulate.recorder import LATENCY_SAMPLE, Latencies, Recorder
-from meshwright.simulate.scenario import Scenario
+
+if TYPE_CHECKING:
+    from meshwright.simulate.engine import Engine
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
 PROGRESS_EVERY = 1 << 20
 """Events between two progress reports from the core."""
+SEED_MASK = 0xFFFF_FFFF_FFFF_FFFF
+"""The core's seeds are 64-bit."""
+SERIES_FIELDS = ("arrivals", "ok", "errors", "rejected", "retries", "wait_sum", "wait_n", "busy",
+                 "queue", "utilisation", "replicas")
+"""A service's counters in the core's output table, in its order."""
+ENTRY_FIELDS = ("arrivals", "ok", "errors", "rejected")
+FAILURE_KINDS = (*KIND_NAMES, "deadline")
+"""The failure counters' kinds, in the core's order."""
+ACTIONS = {"crash": 0, "latency": 1, "errors": 2, "slow": 3, "partition": 4, "spike": 5}
+JITTER = {"none": 0, "full": 1, "equal": 2}
 
 _core: ModuleType | None = None
 _missing: str | None = None
@@ -55,111 +71,136 @@ def missing_reason() -> str:
     return _missing or ""
 
 
-def unsupported(model: Model, scenario: Scenario) -> str | None:
-    """Why the compiled engine cannot run this model and scenario (None: it can)."""
-    if scenario.events:
-        return "the scenario has faults"
-    for ep in model.entrypoints:
-        if ep.profile or ep.rate_limit:
-            return f"entrypoint {ep.label} has a rate profile or limit"
-    for name, svc in model.services.items():
-        rt = svc.runtime
-        if svc.rate_limit or rt.autoscale or rt.queue_limit is not None:
-            return f"service {name} has a rate limit, autoscaling or a bounded queue"
-        if rt.replicas == 0:
-            return f"service {name} has no replicas"
-        if rt.load_balancing != "round_robin":
-            return f"service {name} balances with {rt.load_balancing}"
-        if svc.consumes:
-            return f"service {name} consumes topics"
-        for call in svc.all_calls():
-            if (call.timeout is not None or call.retries or call.mesh_retries or call.circuit_breaker
-                    or call.bulkhead or call.rate_limit or call.has_fallback or call.parallel
-                    or call.per_request != int(call.per_request)):
-                return f"a call of {name} has a resilience policy, a parallel group or fractional per_request"
-    return None
+def _layer(lp: LayerPlan) -> tuple[Any, ...]:
+    """(attempts, per-try timeout, retry_on kinds as a bit mask, budget, jitter, the
+    un-jittered wait before each retry from ``callpolicy.RetryLayer.delay``)."""
+    layer = lp.layer
+    b = lp.budget
+    budget = None if b is None else (b.ratio, b.min_per_second, RetryBudgetState.WINDOW, b.window.width)
+    jitter = 0 if layer.backoff is None else JITTER[layer.backoff.jitter]
+    mask = sum(1 << k for k in lp.kinds)
+    delays = [0.0, *(layer.delay(r) for r in range(1, lp.attempts + 1))]
+    return (lp.attempts, lp.per_try, mask, budget, jitter, delays)
 
 
-def run_compiled(model: Model, options: Any, labels: list[str], rec: Recorder,
-                 progress: Callable[[float], None] | None = None) -> Recorder:
-    """Fill ``rec`` by running the C core (the caller checked :func:`available` and
-    :func:`unsupported`)."""
+def _bucket(tb: Any) -> tuple[float, float] | None:
+    return None if tb is None else (tb.rate, tb.capacity)
+
+
+def plan_tables(eng: Engine) -> tuple[list[Any], list[str], list[str]]:
+    """The engine's wired plan as the core's tuples, with the breaker and topic labels of
+    the recorder rows they fill (see ``_simcore.c``, ``read_plan``)."""
+    stations = list(eng.stations.values())
+    st_index = {st.name: i for i, st in enumerate(stations)}
+    plans = list(eng.plans.values())
+    op_index = {id(p): i for i, p in enumerate(plans)}
+    groups = [g for gs in eng.groups.values() for g in gs]
+    tg_index = {id(g): i for i, g in enumerate(groups)}
+    calls: list[Any] = []
+    call_index: dict[int, int] = {}
+    ops = []
+    for p in plans:
+        wired = []
+        for parallel, cps in p.groups:
+            idx = []
+            for cp in cps:
+                if id(cp) not in call_index:
+                    call_index[id(cp)] = len(calls)
+                    calls.append(cp)
+                idx.append(call_index[id(cp)])
+            wired.append((int(parallel), idx))
+        s = p.sampler
+        ops.append((st_index[p.station.name], s.kind, s.a, s.b, wired, int(p.static_steps is None),
+                    [tg_index[id(g)] for g in p.publishes]))
+    call_rows = []
+    for cp in calls:
+        br = cp.breaker
+        breaker = None if br is None else (
+            -1 if br.consecutive_limit is None else br.consecutive_limit, br.error_rate,
+            br.min_requests, br.open_for, br.half_open_requests, br.window.width)
+        bh = cp.bulkhead
+        call_rows.append((
+            op_index[id(cp.target)], st_index[cp.caller], st_index[cp.callee], cp.copies, cp.frac,
+            cp.timeout, _layer(cp.app), _layer(cp.mesh), breaker,
+            None if bh is None else (bh.max_concurrent, bh.max_queue), _bucket(cp.limiter),
+            -1 if cp.fallback_target is None else op_index[id(cp.fallback_target)],
+            int(cp.fallback_static)))
+    station_rows = [
+        (st.conc, len(st.replicas), -1 if st.qlimit is None else st.qlimit, st.lb, st.fail_p,
+         _bucket(st.limiter),
+         None if st.scale is None else (st.scale.reaction, st.scale.scale_down_stabilization))
+        for st in stations
+    ]
+    series = {id(s): i for i, s in enumerate(eng.rec.entrypoints.values())}
+    entries = [(op_index[id(ep.plan)], ep.base, _bucket(ep.limiter), series[id(ep.series)])
+               for ep in eng.entries]
+    profile = [(step.at, i, step.rate)
+               for i, model_ep in enumerate(eng.model.entrypoints) if i < len(eng.entries)
+               for step in model_ep.profile]
+    group_rows = [(op_index[id(g.plan)], g.partitions,
+                   None if g.dead_letter is None else [tg_index[id(d)] for d in g.dead_letter])
+                  for g in groups]
+    faults = []
+    for ev in eng.scenario.events:
+        st = -1 if ev.service is None else st_index.get(ev.service, -2)
+        b0, b1 = (st_index.get(n, -1) for n in ev.between) if ev.between else (-1, -1)
+        faults.append((ev.at, ev.end, ACTIONS[ev.action], st, ev.replicas or 0, ev.add, ev.rate,
+                       ev.factor, b0, b1, ev.multiplier))
+    breaker_owner = {id(cp.breaker): call_index[id(cp)] for cp in calls if cp.breaker is not None}
+    br_labels = list(eng.breakers)
+    breakers = [breaker_owner[id(b)] for b in eng.breakers.values()]
+    topic_labels = list(eng.rec.topics)
+    t_index = {label: i for i, label in enumerate(topic_labels)}
+    topics = [(tg_index[id(g)], t_index[g.label]) for g in groups]
+    plan = [station_rows, ops, call_rows, entries, profile, group_rows, faults, breakers, topics]
+    return plan, br_labels, topic_labels
+
+
+def run_compiled(eng: Engine, progress: Callable[[float], None] | None = None) -> Recorder:
+    """Run the engine's wired plan on the C core and fill its recorder (the caller checked
+    :func:`available`)."""
+    from meshwright.simulate.engine import AUTOSCALE_PERIOD, CONNECT_TIMEOUT, REDELIVERY_DELAY
+
     core = _load()
     if core is None:
         raise RuntimeError(f"the compiled simulation core is not built: {_missing}")
-    services = list(model.services)
-    st_index = {name: i for i, name in enumerate(services)}
-    ops: list[str] = []
-    for sname, svc in model.services.items():
-        ops.extend(f"{sname}.{o}" for _, o, _ in svc.operations())
-    op_index = {ref: i for i, ref in enumerate(ops)}
-    n_ops = len(ops)
-    op_station = np.zeros(n_ops, np.int64)
-    op_kind = np.zeros(n_ops, np.int64)
-    op_a = np.zeros(n_ops, np.float64)
-    op_b = np.zeros(n_ops, np.float64)
-    op_fail = np.zeros(n_ops, np.float64)
-    op_first = np.zeros(n_ops, np.int64)
-    op_last = np.zeros(n_ops, np.int64)
-    targets: list[int] = []
-    for ref, i in op_index.items():
-        sname, oname = ref.split(".", 1)
-        svc = model.services[sname]
-        op = svc.operation(oname)
-        assert op is not None
-        sampler = sampler_for(op.service_time)
-        op_station[i] = st_index[sname]
-        op_kind[i], op_a[i], op_b[i] = sampler.kind, sampler.a, sampler.b
-        op_fail[i] = (1.0 - svc.availability / 100.0) if options.intrinsic_failures else 0.0
-        op_first[i] = len(targets)
-        for group in call_groups(calls_from(model, ref)):
-            for edge in group:
-                if edge.callee in op_index:
-                    targets.extend([op_index[edge.callee]] * int(edge.call.per_request))
-        op_last[i] = len(targets)
-    n_st = len(services)
-    st_conc = np.array([model.services[s].runtime.concurrency for s in services], np.int64)
-    st_nrep = np.array([model.services[s].runtime.replicas for s in services], np.int64)
-    eps = [ep for ep in model.entrypoints if ep.operation in op_index]
-    ep_op = np.array([op_index[ep.operation] for ep in eps], np.int64)
-    ep_rate = np.array([ep.rate for ep in eps], np.float64)
-    nb = rec.nb
-    shape_s, shape_e = (n_st, nb), (len(eps), nb)
-    st_arr, st_ok, st_err, st_wsum, st_wn = (np.zeros(shape_s) for _ in range(5))
-    ep_arr, ep_ok, ep_err = (np.zeros(shape_e) for _ in range(3))
-    snap_b, snap_q, snap_c = np.zeros(shape_s), np.zeros(shape_s), np.zeros(shape_s)
-    tables = [ep_op, ep_rate, op_station, op_kind, op_a, op_b, op_fail, op_first, op_last,
-              np.array(targets, np.int64), st_conc, st_nrep,
-              st_arr, st_ok, st_err, st_wsum, st_wn, ep_arr, ep_ok, ep_err, snap_b, snap_q, snap_c]
+    rec = eng.rec
+    plan, br_labels, topic_labels = plan_tables(eng)
+    stations = list(eng.stations.values())
+    n_st, n_se, nb = len(stations), len(rec.entrypoints), rec.nb
+    o_st = np.zeros((n_st, len(SERIES_FIELDS), nb))
+    o_ep = np.zeros((n_se, len(ENTRY_FIELDS), nb))
+    o_fail = np.zeros((n_st, len(FAILURE_KINDS)))
+    o_br = np.zeros((len(br_labels), nb))
+    o_tp = np.zeros((len(topic_labels), nb))
+
+    def scale(s: int, n: int, used: float, replica_seconds: float) -> int:
+        desired = eng.desired_replicas(stations[s], n, used, replica_seconds)
+        return -1 if desired is None else desired
+
+    constants = (CONNECT_TIMEOUT, AUTOSCALE_PERIOD, REDELIVERY_DELAY, n_se, len(topic_labels))
     events, who_b, bks_b, vals_b = core.run(
-        options.seed & 0xFFFF_FFFF_FFFF_FFFF, float(options.duration), rec.width, nb,
-        LATENCY_SAMPLE, tables, progress, PROGRESS_EVERY,
+        eng.opt.seed & SEED_MASK, float(eng.opt.duration), rec.width, nb, LATENCY_SAMPLE,
+        constants, plan, (o_st, o_ep, o_fail, o_br, o_tp), scale, progress, PROGRESS_EVERY,
     )
     rec.events = int(events)
-    who = np.frombuffer(who_b, np.int64)
-    lat_lists = _group(who, np.frombuffer(bks_b, np.int64), np.frombuffer(vals_b, np.float64),
-                       n_st + len(eps), nb)
-    widths = np.diff(np.minimum(np.arange(nb + 1) * rec.width, rec.duration))
-    for s, name in enumerate(services):
-        series = rec.services[name]
-        series.arrivals = st_arr[s].tolist()
-        series.ok = st_ok[s].tolist()
-        series.errors = st_err[s].tolist()
-        series.wait_sum = st_wsum[s].tolist()
-        series.wait_n = st_wn[s].tolist()
-        series.latencies = lat_lists[s]
-        busy, queue, capa = (np.diff(np.concatenate([[0.0], snap[s]])) for snap in (snap_b, snap_q, snap_c))
-        series.busy = np.divide(busy, widths, out=np.zeros(nb), where=widths > 0).tolist()
-        series.queue = np.divide(queue, widths, out=np.zeros(nb), where=widths > 0).tolist()
-        series.utilisation = np.divide(busy, capa, out=np.zeros(nb), where=capa > 0).tolist()
-        series.replicas = [float(st_nrep[s])] * nb
-    for e, label in enumerate(lbl for ep, lbl in zip(model.entrypoints, labels, strict=True)
-                              if ep.operation in op_index):
-        series = rec.entrypoints[label]
-        series.arrivals = ep_arr[e].tolist()
-        series.ok = ep_ok[e].tolist()
-        series.errors = ep_err[e].tolist()
-        series.latencies = lat_lists[n_st + e]
+    lat = _group(np.frombuffer(who_b, np.int64), np.frombuffer(bks_b, np.int64),
+                 np.frombuffer(vals_b, np.float64), n_st + n_se, nb)
+    for s, st in enumerate(stations):
+        series = rec.services[st.name]
+        for f, name in enumerate(SERIES_FIELDS):
+            setattr(series, name, o_st[s, f].tolist())
+        series.latencies = lat[s]
+        rec.failures[st.name] = Counter(
+            {k: int(v) for k, v in zip(FAILURE_KINDS, o_fail[s].tolist(), strict=True) if v})
+    for e, series in enumerate(rec.entrypoints.values()):
+        for f, name in enumerate(ENTRY_FIELDS):
+            setattr(series, name, o_ep[e, f].tolist())
+        series.latencies = lat[n_st + e]
+    for k, label in enumerate(br_labels):
+        rec.breakers[label] = [int(x) for x in o_br[k].tolist()]
+    for k, label in enumerate(topic_labels):
+        rec.topics[label] = o_tp[k].tolist()
     return rec
 
 

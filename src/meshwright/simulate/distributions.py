@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -44,8 +46,9 @@ def sampler_for(st: ServiceTime) -> Sampler:
     return Sampler(EXPONENTIAL, st.mean)
 
 
-class Random:
-    """Seeded random numbers drawn by numpy in blocks; same seed, same sequence."""
+class NumpyRandom:
+    """Seeded random numbers drawn by numpy in blocks; same seed, same sequence (the source
+    when the C core is not built)."""
 
     BLOCK = 1 << 14
 
@@ -84,6 +87,31 @@ class Random:
             i = 0
         self._ni = i + 1
         return self._n[i]
+
+
+class Random:
+    """The simulator's seeded random numbers: the C core's generator when the extension is
+    built (``_simcore.Random``: the very sequence the compiled engine draws, so both engines
+    agree exactly), else numpy's (:class:`NumpyRandom`). Same seed, same sequence."""
+
+    __slots__ = ("exp", "normal", "source", "uniform")
+
+    exp: Callable[[], float]
+    """A standard exponential (mean 1)."""
+    uniform: Callable[[], float]
+    """A uniform on [0, 1)."""
+    normal: Callable[[], float]
+    """A standard normal."""
+
+    def __init__(self, seed: int, numpy: bool = False) -> None:
+        from meshwright.simulate import compiled
+
+        core = None if numpy else compiled._load()
+        src: Any = NumpyRandom(seed) if core is None else core.Random(seed & compiled.SEED_MASK)
+        self.source = "numpy" if core is None else "core"
+        self.exp = src.exp
+        self.uniform = src.uniform
+        self.normal = src.normal
 
     def draw(self, s: Sampler) -> float:
         """One draw of a service time."""

@@ -10,6 +10,7 @@ waits for its downstream calls; a caller that times out gives up, the callee kee
 from __future__ import annotations
 
 import contextlib
+import functools
 import heapq
 import itertools
 import math
@@ -717,10 +718,9 @@ class Engine:
             work0, cap0 = self.scale_marks.get(name, (0.0, 0.0))
             self.scale_marks[name] = (st.cpu_work, st.cap_area)
             n = len(st.live)
-            util = cpu_utilisation(st.cpu_work - work0, (st.cap_area - cap0) / st.conc, st.cpu)
-            if util is None or n == 0:
+            desired = self.desired_replicas(st, n, st.cpu_work - work0, (st.cap_area - cap0) / st.conc)
+            if desired is None:
                 continue
-            desired = min(max(hpa_desired(n, util, cfg.cpu_target / 100.0), cfg.min), cfg.max)
             recs = st.recommendations
             recs.append((now, desired))
             while recs and recs[0][0] < now - cfg.scale_down_stabilization:
@@ -735,6 +735,18 @@ class Engine:
                 if stable < n:
                     self._apply_scale((st, stable))
         self.at(now + AUTOSCALE_PERIOD, self._autoscale, None)
+
+    @staticmethod
+    def desired_replicas(st: Station, n: int, used: float, replica_seconds: float) -> int | None:
+        """The autoscaler's decision for a station with ``n`` live replicas that used
+        ``used`` CPU seconds over ``replica_seconds`` since the last evaluation (None: no
+        decision — no CPU request or no live replica). Both engines ask this."""
+        cfg = st.scale
+        assert cfg is not None
+        util = cpu_utilisation(used, replica_seconds, st.cpu)
+        if util is None or n == 0:
+            return None
+        return min(max(hpa_desired(n, util, cfg.cpu_target / 100.0), cfg.min), cfg.max)
 
     def _apply_scale(self, arg: tuple[Station, int]) -> None:
         st, desired = arg
@@ -795,52 +807,45 @@ def _entry_labels(model: Model) -> list[str]:
     return out
 
 
+EngineKind = Literal["python", "compiled"]
+
+
+def choose_engine(options: SimOptions) -> tuple[EngineKind, str]:
+    """The engine a run uses and why: "compiled" (the C core) unless ``options.engine`` is
+    "python" or the extension is not built ("auto" then falls back to Python; "compiled"
+    raises ValueError)."""
+    if options.engine == "python":
+        return "python", "the Python engine was asked for"
+    from meshwright.simulate import compiled
+
+    if compiled.available():
+        return "compiled", "the compiled engine is built"
+    if options.engine == "compiled":
+        raise ValueError(f"the compiled engine is not built: {compiled.missing_reason()}")
+    return "python", f"compiled simulator not built ({compiled.missing_reason()})"
+
+
 def run(
     model: Model, scenario: Scenario, options: SimOptions, progress: Progress | None = None
 ) -> Recorder:
-    """Simulate the model under the scenario; same seed, same recorder.
+    """Simulate the model under the scenario; same seed, same recorder, on either engine
+    (:func:`choose_engine` picks it)."""
+    kind, why = choose_engine(options)
+    eng = Engine(model, scenario, options)
+    if kind == "python":
+        if options.engine == "auto":
+            _warn_missing_core(why)
+        return eng.run(progress)
+    from meshwright.simulate.compiled import run_compiled
 
-    ``options.engine``: "compiled" runs the C core (ValueError when it cannot run this
-    model), "python" this module's engine (the test oracle), "auto" the C core whenever
-    :func:`compiled.unsupported` allows and the extension is built, else Python."""
-    if options.engine != "python":
-        from meshwright.simulate import compiled
-
-        reason = compiled.unsupported(model, scenario)
-        if reason is None and not compiled.available():
-            if options.engine == "compiled":
-                raise ValueError(f"the compiled engine is not built: {compiled.missing_reason()}")
-            _warn_missing_core(compiled.missing_reason())
-        elif reason is None:
-            labels = _entry_labels(model)
-            rec = Recorder(
-                options.duration, options.bucket_width(), labels, list(model.services), options.seed
-            )
-            compiled.run_compiled(model, options, labels, rec, progress)
-            rec.seal_all()
-            if progress is not None:
-                progress(options.duration)
-            return rec
-        elif options.engine == "compiled":
-            raise ValueError(f"the compiled engine cannot run this model: {reason}")
-    return Engine(model, scenario, options).run(progress)
+    rec = run_compiled(eng, progress)
+    rec.seal_all()
+    if progress is not None:
+        progress(options.duration)
+    return rec
 
 
-def uses_compiled(model: Model, scenario: Scenario, options: SimOptions) -> bool:
-    """:func:`run` will run this on the compiled engine."""
-    if options.engine == "python":
-        return False
-    from meshwright.simulate import compiled
-
-    return compiled.unsupported(model, scenario) is None and compiled.available()
-
-
-_warned: list[bool] = []
-
-
+@functools.cache
 def _warn_missing_core(why: str) -> None:
     """One line on stderr, once per process: the C core is missing, Python runs instead."""
-    if not _warned:
-        _warned.append(True)
-        print(f"meshwright: compiled simulator not built ({why}); using the slower Python engine",
-              file=sys.stderr)
+    print(f"meshwright: {why}; using the slower Python engine", file=sys.stderr)
