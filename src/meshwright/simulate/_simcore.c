@@ -387,11 +387,12 @@ enum { EV_ARRIVE, EV_SET_RATE, EV_FAULT, EV_SAMPLE, EV_AUTOSCALE, EV_APPLY_SCALE
        EV_LOST, EV_MESH_TIMEOUT, EV_APP_TIMEOUT, EV_DEADLINE, EV_PROXY_TRY, EV_APP_TRY,
        EV_RESUME };
 
-typedef struct { double t; int64_t seq; void *p; int64_t i; int kind; } event_t;
+/* tk: the time's bits (times are >= 0, so their bits order as the times do) */
+typedef struct { uint64_t tk; uint64_t seq; void *p; int64_t i; int kind; } event_t;
 
 typedef struct {
-    /* latencies: (group, bucket, value) of every kept sample */
-    int64_t *who, *bk;
+    /* kept latencies, bucket by bucket, each bucket group by group; count[bucket][group] */
+    int64_t *count;
     double *val;
     int64_t n, cap;
 } lat_out_t;
@@ -399,6 +400,7 @@ typedef struct {
 typedef struct {
     double now, duration, width, connect_timeout, autoscale_period, redelivery_delay;
     int64_t nb, cur_b, events;
+    int64_t bk; /* recorder.bucket(now), once per event */
     rng_t *rng;
     rng_t *lat_rng; /* the reservoir's own generator: the engine's sequence is untouched */
     event_t *heap;
@@ -453,7 +455,7 @@ static int grow(void **p, int64_t *cap, int64_t need, size_t item) {
 /* ------------------------------------------------------------------ event heap */
 
 static inline int ev_less(const event_t *a, const event_t *b) {
-    return a->t < b->t || (a->t == b->t && a->seq < b->seq);
+    return a->tk < b->tk || (a->tk == b->tk && a->seq < b->seq);
 }
 
 static void ctx_incref(ctx_t *c) { c->rc++; }
@@ -467,6 +469,7 @@ static int holds_ctx(int kind) {
            kind == EV_PROXY_TRY || kind == EV_APP_TRY;
 }
 
+/* the event heap: 4-ary, ordered by (time, sequence number) as engine.py's heapq */
 static void at(sim_t *sim, double t, int kind, void *p, int64_t i) {
     if (sim->error) return;
     if (grow((void **)&sim->heap, &sim->hcap, sim->hn + 1, sizeof(event_t))) {
@@ -475,11 +478,14 @@ static void at(sim_t *sim, double t, int kind, void *p, int64_t i) {
     }
     if (holds_job(kind)) job_incref((job_t *)p);
     else if (holds_ctx(kind)) ctx_incref((ctx_t *)p);
-    event_t e = {t, sim->seq++, p, i, kind};
+    if (t == 0.0) t = 0.0; /* no -0.0 */
+    uint64_t tk;
+    memcpy(&tk, &t, sizeof tk);
+    event_t e = {tk, (uint64_t)sim->seq++, p, i, kind};
     int64_t k = sim->hn++;
     event_t *h = sim->heap;
     while (k > 0) {
-        int64_t q = (k - 1) / 2;
+        int64_t q = (k - 1) >> 2;
         if (!ev_less(&e, &h[q])) break;
         h[k] = h[q];
         k = q;
@@ -492,12 +498,14 @@ static void heap_pop(sim_t *sim) {
     event_t last = h[--sim->hn];
     int64_t n = sim->hn, i = 0;
     for (;;) {
-        int64_t c = 2 * i + 1;
+        int64_t c = 4 * i + 1;
         if (c >= n) break;
-        if (c + 1 < n && ev_less(&h[c + 1], &h[c])) c++;
-        if (!ev_less(&h[c], &last)) break;
-        h[i] = h[c];
-        i = c;
+        int64_t best = c, end = c + 4 < n ? c + 4 : n;
+        for (int64_t d = c + 1; d < end; d++)
+            if (ev_less(&h[d], &h[best])) best = d;
+        if (!ev_less(&h[best], &last)) break;
+        h[i] = h[best];
+        i = best;
     }
     if (n > 0) h[i] = last;
 }
@@ -589,41 +597,27 @@ static void ctx_decref(sim_t *sim, ctx_t *c) {
 
 /* ------------------------------------------------------------------ recorder helpers */
 
-static inline int64_t bucket_of(sim_t *sim, double t) {
-    int64_t b = (int64_t)(t / sim->width);
-    return b < sim->nb ? b : sim->nb - 1;
-}
-
 static void seal_bucket(sim_t *sim, int64_t bucket) {
     lat_out_t *L = &sim->lat;
     for (int64_t g = 0; g < sim->n_grp; g++) {
         int64_t m = sim->cur_n[g] < sim->lat_cap ? sim->cur_n[g] : sim->lat_cap;
         if (m > 0) {
-            int64_t cap = L->cap;
-            if (grow((void **)&L->who, &cap, L->n + m, sizeof(int64_t))) goto nomem;
-            cap = L->cap;
-            if (grow((void **)&L->bk, &cap, L->n + m, sizeof(int64_t))) goto nomem;
-            cap = L->cap;
-            if (grow((void **)&L->val, &cap, L->n + m, sizeof(double))) goto nomem;
-            L->cap = cap;
-            for (int64_t k = 0; k < m; k++) {
-                L->who[L->n + k] = g;
-                L->bk[L->n + k] = bucket;
-                L->val[L->n + k] = sim->cur_v[g * sim->lat_cap + k];
+            if (grow((void **)&L->val, &L->cap, L->n + m, sizeof(double))) {
+                sim->error = -1;
+                return;
             }
+            memcpy(L->val + L->n, sim->cur_v + g * sim->lat_cap, (size_t)m * sizeof(double));
             L->n += m;
+            L->count[bucket * sim->n_grp + g] = m;
         }
         sim->cur_n[g] = 0;
     }
-    return;
-nomem:
-    sim->error = -1;
 }
 
 /* a latency in group g (a station, or n_st + entry series) of the current bucket; beyond
  * lat_cap per bucket, a uniform sample (Algorithm R) */
 static void latency(sim_t *sim, int64_t g, double lat) {
-    int64_t b = bucket_of(sim, sim->now);
+    int64_t b = sim->bk;
     if (b != sim->cur_b) {
         seal_bucket(sim, sim->cur_b);
         sim->cur_b = b;
@@ -703,7 +697,7 @@ static void start(sim_t *sim, job_t *job, station_t *st, replica_t *rep) {
     if (rep->atail) rep->atail->next = job;
     else rep->ahead = job;
     rep->atail = job;
-    int64_t b = bucket_of(sim, now);
+    int64_t b = sim->bk;
     S_(st->idx, SF_WSUM, b) += now - job->arrival;
     S_(st->idx, SF_WN, b) += 1;
     opplan_t *p = job->plan;
@@ -722,7 +716,7 @@ static void reject(sim_t *sim, job_t *job, int kind, int64_t b) {
 static void submit(sim_t *sim, job_t *job) {
     station_t *st = job->plan->st;
     double now = sim->now;
-    int64_t b = bucket_of(sim, now);
+    int64_t b = sim->bk;
     S_(st->idx, SF_ARR, b) += 1;
     if (st->limiter != NULL && !bucket_take(st->limiter, now)) {
         reject(sim, job, K_RATE_LIMITED, b);
@@ -894,7 +888,7 @@ static void finish(sim_t *sim, job_t *job, int ok) {
             retire(sim, st, rep);
         }
     }
-    int64_t b = bucket_of(sim, now);
+    int64_t b = sim->bk;
     if (ok) {
         S_(st->idx, SF_OK, b) += 1;
         latency(sim, st->idx, now - job->arrival);
@@ -937,7 +931,7 @@ static void reply(sim_t *sim, job_t *job, int ok, int kind) {
         call_done(sim, ctx, 1);
     } else if (pk == P_ENTRY) {
         entry_t *ep = (entry_t *)job->parent;
-        int64_t b = bucket_of(sim, sim->now);
+        int64_t b = sim->bk;
         if (ok) {
             E_(ep->series, E_OK, b) += 1;
             latency(sim, sim->n_st + ep->series, sim->now - job->arrival);
@@ -1089,7 +1083,7 @@ static double retry_delay(sim_t *sim, ctx_t *ctx, layer_t *layer, int64_t attemp
         return -1.0;
     double delay = backoff(sim, layer, attempt);
     if (!isnan(limit) && now + delay >= limit) return -1.0;
-    S_(ctx->job->plan->st->idx, SF_RETRIES, bucket_of(sim, now)) += 1;
+    S_(ctx->job->plan->st->idx, SF_RETRIES, sim->bk) += 1;
     return delay;
 }
 
@@ -1204,7 +1198,7 @@ static void restart(sim_t *sim, entry_t *ep) {
 static void arrive(sim_t *sim, entry_t *ep, int64_t token) {
     if (token != ep->token) return;
     double now = sim->now;
-    int64_t b = bucket_of(sim, now);
+    int64_t b = sim->bk;
     E_(ep->series, E_ARR, b) += 1;
     if (ep->limiter != NULL && !bucket_take(ep->limiter, now)) {
         E_(ep->series, E_ERR, b) += 1;
@@ -1232,7 +1226,7 @@ static void crash(sim_t *sim, station_t *st, replica_t *rep) {
     rep->qlen = 0;
     rep->ahead = rep->atail = rep->qhead = rep->qtail = NULL;
     refresh_live(sim, st);
-    int64_t b = bucket_of(sim, now);
+    int64_t b = sim->bk;
     for (int pass = 0; pass < 2; pass++) {
         job_t *j = pass == 0 ? active : queued;
         while (j != NULL) {
@@ -1464,17 +1458,22 @@ static void run_loop(sim_t *sim) {
         }
         at(sim, sim->autoscale_period, EV_AUTOSCALE, NULL, 0);
     }
+    uint64_t end_key;
+    double end = sim->duration > 0.0 ? sim->duration : 0.0;
+    memcpy(&end_key, &end, sizeof end_key);
     while (sim->hn > 0 && !sim->error) {
-        if (sim->heap[0].t > sim->duration) break;
+        if (sim->heap[0].tk > end_key) break;
         event_t e = sim->heap[0];
         heap_pop(sim);
-        sim->now = e.t;
+        memcpy(&sim->now, &e.tk, sizeof sim->now);
+        int64_t b = (int64_t)(sim->now / sim->width);
+        sim->bk = b < sim->nb ? b : sim->nb - 1;
         dispatch_event(sim, &e);
         sim->events += 1;
         if (sim->progress != NULL && sim->events >= sim->next_report) {
             sim->next_report += sim->every;
             PyGILState_STATE g = PyGILState_Ensure();
-            PyObject *res = PyObject_CallFunction(sim->progress, "d", e.t);
+            PyObject *res = PyObject_CallFunction(sim->progress, "d", sim->now);
             int bad = res == NULL || PyErr_CheckSignals() < 0;
             Py_XDECREF(res);
             PyGILState_Release(g);
@@ -1892,8 +1891,7 @@ static void sim_free(sim_t *sim) {
     free(sim->cur_n);
     free(sim->rng);
     free(sim->lat_rng);
-    free(sim->lat.who);
-    free(sim->lat.bk);
+    free(sim->lat.count);
     free(sim->lat.val);
 }
 
@@ -1915,13 +1913,14 @@ static double *out_buf(Py_buffer *b, PyObject *o, int64_t n, const char *name) {
 
 PyDoc_STRVAR(run_doc,
 "run(seed, duration, width, nb, lat_cap, constants, plan, outputs, scale=None, progress=None,\n"
-"    every=1<<20) -> (events, who, bucket, latency)\n\n"
+"    every=1<<20) -> (events, counts, latencies)\n\n"
 "Simulate the flattened plan (see meshwright.simulate.compiled). constants: (connect timeout,\n"
 "autoscale period, redelivery delay, series, topic labels); outputs: five writable float64\n"
 "arrays (services x 11 x nb, series x 4 x nb, services x 11 failure kinds, breakers x nb,\n"
 "topic labels x nb), zeroed by the caller. scale(station, replicas, cpu seconds, replica\n"
-"seconds) -> desired replicas or -1 is the autoscaler's decision. who/bucket are int64\n"
-"bytes, latency float64 bytes: every kept latency sample with its group and bucket.");
+"seconds) -> desired replicas or -1 is the autoscaler's decision. counts: int64 bytes,\n"
+"nb x groups (services, then entrypoint series) kept latencies; latencies: float64 bytes,\n"
+"those latencies bucket by bucket, each bucket group by group.");
 
 static PyObject *py_run(PyObject *self, PyObject *args, PyObject *kw) {
     (void)self;
@@ -1995,7 +1994,8 @@ static PyObject *py_run(PyObject *self, PyObject *args, PyObject *kw) {
     sim->n_grp = sim->n_st + sim->n_series;
     sim->cur_v = malloc((size_t)(sim->n_grp * lat_cap + 1) * sizeof(double));
     sim->cur_n = calloc((size_t)(sim->n_grp + 1), sizeof(int64_t));
-    if (sim->cur_v == NULL || sim->cur_n == NULL) {
+    sim->lat.count = calloc((size_t)(sim->n_grp * nb + 1), sizeof(int64_t));
+    if (sim->cur_v == NULL || sim->cur_n == NULL || sim->lat.count == NULL) {
         PyErr_NoMemory();
         goto out;
     }
@@ -2007,9 +2007,8 @@ static PyObject *py_run(PyObject *self, PyObject *args, PyObject *kw) {
         goto out;
     }
     if (sim->error == -2) goto out;
-    result = Py_BuildValue("(LNNN)", (long long)sim->events,
-                           as_bytes(sim->lat.who, sim->lat.n, sizeof(int64_t)),
-                           as_bytes(sim->lat.bk, sim->lat.n, sizeof(int64_t)),
+    result = Py_BuildValue("(LNN)", (long long)sim->events,
+                           as_bytes(sim->lat.count, sim->n_grp * nb, sizeof(int64_t)),
                            as_bytes(sim->lat.val, sim->lat.n, sizeof(double)));
 out:
     for (int i = 0; i < held; i++) PyBuffer_Release(&bufs[i]);

@@ -179,13 +179,12 @@ def run_compiled(eng: Engine, progress: Callable[[float], None] | None = None) -
         return -1 if desired is None else desired
 
     constants = (CONNECT_TIMEOUT, AUTOSCALE_PERIOD, REDELIVERY_DELAY, n_se, len(topic_labels))
-    events, who_b, bks_b, vals_b = core.run(
+    events, counts_b, vals_b = core.run(
         eng.opt.seed & SEED_MASK, float(eng.opt.duration), rec.width, nb, LATENCY_SAMPLE,
         constants, plan, (o_st, o_ep, o_fail, o_br, o_tp), scale, progress, PROGRESS_EVERY,
     )
     rec.events = int(events)
-    lat = _group(np.frombuffer(who_b, np.int64), np.frombuffer(bks_b, np.int64),
-                 np.frombuffer(vals_b, np.float64), n_st + n_se, nb)
+    lat = _group(np.frombuffer(counts_b, np.int64), np.frombuffer(vals_b, np.float64), n_st + n_se, nb)
     for s, st in enumerate(stations):
         series = rec.services[st.name]
         for f, name in enumerate(SERIES_FIELDS):
@@ -204,16 +203,14 @@ def run_compiled(eng: Engine, progress: Callable[[float], None] | None = None) -
     return rec
 
 
-def _group(who: IntArray, bks: IntArray, vals: FloatArray, groups: int, nb: int) -> list[list[Latencies]]:
-    """Latency records split into [group][bucket] arrays. The core emits them bucket by
-    bucket, each bucket group by group, so (bucket, group) never decreases: no sort."""
+def _group(counts: IntArray, vals: FloatArray, groups: int, nb: int) -> list[list[Latencies]]:
+    """The core's kept latencies split into [group][bucket] arrays (``counts`` is
+    [bucket][group]: the values come bucket by bucket, each bucket group by group)."""
     out: list[list[Latencies]] = [[[] for _ in range(nb)] for _ in range(groups)]
-    if who.size == 0:
+    if vals.size == 0:
         return out
-    key = bks * groups + who
-    cuts = np.flatnonzero(np.diff(key)) + 1
-    starts = np.concatenate([[0], cuts])
-    for start, chunk in zip(starts.tolist(), np.split(vals, cuts), strict=True):
-        b, g = divmod(int(key[start]), groups)
-        out[g][b] = chunk
+    chunks = np.split(vals, np.cumsum(counts)[:-1])
+    for k in np.flatnonzero(counts).tolist():
+        b, g = divmod(k, groups)
+        out[g][b] = chunks[k]
     return out
