@@ -5,6 +5,12 @@ scenario's faults.
 Pure: ``run(model, scenario, options) -> Recorder``; results.py summarises the recorder.
 Semantics (threads model): a request holds its server slot for its own work and while it
 waits for its downstream calls; a caller that times out gives up, the callee keeps working.
+
+Runs go to the C core (``_simcore.c`` via :mod:`compiled`) whenever it is built; this
+engine is its oracle. The core mirrors the methods below one for one (same names, same
+order of events and random draws) and reads the plan :class:`Engine` wires, so a change to
+a method here needs the same change there: tests/simulate/test_exact.py compares the two
+recorders exactly and fails otherwise.
 """
 
 from __future__ import annotations
@@ -73,8 +79,9 @@ class SimOptions:
     intrinsic_failures: bool = True
     """Fail each request with probability 1 − availability (the service's intrinsic one)."""
     engine: Literal["auto", "python", "compiled"] = "auto"
-    """auto: the compiled engine (the C core) whenever it supports the model and scenario,
-    else Python; "python" forces the Python engine (the test oracle), "compiled" the C core."""
+    """auto: the compiled engine (the C core) whenever the extension is built, else Python;
+    "python" forces the Python engine (the test oracle, the same run for the same seed),
+    "compiled" the C core (ValueError when it is not built)."""
 
     def bucket_width(self) -> float:
         if self.bucket is not None:
