@@ -32,13 +32,13 @@ def test_brentq_equals_scipy_on_the_queueing_roots() -> None:
     for _ in range(500):
         k, rho, c0 = int(rng.integers(1, 12)), float(rng.uniform(0.01, 0.99)), float(rng.uniform(-3, 3))
 
-        def root(s: float) -> float:
+        def root(s: float, k: int = k, rho: float = rho) -> float:
             return s - (k / (k + (1.0 - s) / rho)) ** k  # erlang_k_root's equation
 
-        def wiggle(t: float) -> float:
+        def wiggle(t: float, c0: float = c0) -> float:
             return math.tanh(t - c0) + 0.03 * math.sin(5.0 * t)
 
-        def tail(t: float) -> float:
+        def tail(t: float, k: int = k, rho: float = rho) -> float:
             return math.exp(-t * k) - 0.01 * rho
 
         cases = [(root, 0.0, 1.0 - rho * (1.0 - rho) / 2, 1e-15, 1e-15),
