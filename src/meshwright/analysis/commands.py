@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Annotated
@@ -66,8 +65,7 @@ def analyze_command(
         )
     if seed < 0:
         raise UsageError(f"--seed {seed} is negative: use 0 or a positive integer")
-    from meshwright.analysis.render import print_result  # the solvers load SciPy: only here
-    from meshwright.analysis.result import AnalysisOptions, analyze
+    from meshwright.analysis.result import AnalysisOptions, analyze  # numpy: only here
 
     loaded = load_model(path)
     options = AnalysisOptions(
@@ -78,8 +76,12 @@ def analyze_command(
     )
     result = analyze(loaded.model, options)
     if format is Format.json:
-        print(json.dumps(result.to_json(), indent=2))
+        from meshwright.analysis.jsonify import dumps
+
+        print(dumps(result.to_json()))
         return
+    from meshwright.analysis.render import print_result
+
     print_result(result, console)
 
 
