@@ -227,7 +227,7 @@ def test_text_on_a_narrow_console_keeps_every_name_and_number() -> None:
 def test_json_text_is_the_standard_librarys_byte_for_byte() -> None:
     data = {
         "scalars": [1, 2.5, math.nan, math.inf, -math.inf, None, True, False, "é→\"\\", {}, [], (1, 2)],
-        1: {"b": {}}, 2.5: [[]], True: 1, None: 0, False: 2,
+        3: {"b": {}}, 2.5: [[]], True: 1, None: 0, False: 2,
         "flat": {"x": 1.5, "y": "s", "z": math.nan, "e": [], "d": {}},
         "mixed": {"a": [1, [2, {"q": None}]], "b": 2.0, "c": math.inf, "d": None, "e": "x"},
     }
