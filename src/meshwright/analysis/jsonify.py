@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from json.encoder import c_make_encoder, encode_basestring_ascii
+from json import encoder as _json_encoder
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from pydantic import BaseModel
@@ -72,9 +73,10 @@ _CONTAINERS = (dict, list, tuple)
 def _flat_encoder(inner: str, cache: dict[str, _Flat]) -> _Flat:
     enc = cache.get(inner)
     if enc is None:
-        if c_make_encoder is None:  # pragma: no cover - CPython always has _json
+        make = getattr(_json_encoder, "c_make_encoder", None)  # CPython's _json
+        if make is None:  # pragma: no cover - CPython always has it
             return None
-        enc = cache[inner] = c_make_encoder(
+        enc = cache[inner] = make(
             None, _unserialisable, encode_basestring_ascii, None, ": ", "," + inner, False, False, True
         )
     return enc
