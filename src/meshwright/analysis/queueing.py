@@ -1135,12 +1135,22 @@ def _service_solution(
     model: Model, name: str, rates: Mapping[str, float], holding: Mapping[str, tuple[float, float]],
     population: Mapping[str, int | None], arrivals: Arrivals | None = None,
 ) -> tuple[QueueState, tuple[float, float]]:
-    """A service's queue and the (mean, variance) of its wait."""
+    """A service's queue and the (mean, variance) of its wait. Memoised per model by its
+    inputs: the solves at several failure rates, and the passes of one fixed point, meet
+    the same (rate, holding time, c², population, arrivals) of a service again and again."""
     lam, h, scv = service_holding(model, rates, holding, name)
+    solved: dict[tuple[Any, ...], tuple[QueueState, tuple[float, float]]] = memoised(
+        model, "service-solutions", dict
+    )
+    key = (name, lam, h, scv, population[name], arrivals)
+    hit = solved.get(key)
+    if hit is not None:
+        return hit
     q = queue_of(model.services[name], lam, h, scv, population=population[name], arrivals=arrivals)
     mean = q.wait.mean()
     second = q.wait.second_moment()
-    return q, (mean, second - mean * mean if math.isfinite(second) else math.inf)
+    out = solved[key] = q, (mean, second - mean * mean if math.isfinite(second) else math.inf)
+    return out
 
 
 def _close(a: Mapping[str, tuple[float, float]], b: Mapping[str, tuple[float, float]]) -> bool:

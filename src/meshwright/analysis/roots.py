@@ -136,8 +136,22 @@ def gammaln(x: npt.ArrayLike) -> Any:
     """log Γ(x), elementwise for x > 0 (:func:`lgam`; SciPy's ``gammaln`` elsewhere): a
     float64 array of ``x``'s shape (typed ``Any`` like the SciPy ufunc it stands for)."""
     arr = np.asarray(x, dtype=np.float64)
+    key = (arr.shape, arr.tobytes())
+    hit = _GAMMALN.get(key)
+    if hit is not None:
+        return hit
     if arr.size == 0 or not bool(np.all((arr > 0.0) & np.isfinite(arr))):
         from scipy.special import gammaln as scipy_gammaln
 
         return np.asarray(scipy_gammaln(arr), dtype=np.float64)
-    return np.array([lgam(v) for v in arr.ravel().tolist()], dtype=np.float64).reshape(arr.shape)
+    out = np.array([lgam(v) for v in arr.ravel().tolist()], dtype=np.float64).reshape(arr.shape)
+    out.flags.writeable = False
+    if len(_GAMMALN) >= 4096:
+        _GAMMALN.clear()
+    _GAMMALN[key] = out
+    return out
+
+
+_GAMMALN: dict[tuple[tuple[int, ...], bytes], npt.NDArray[np.float64]] = {}
+"""Results by argument: the Erlang-k sums ask for log C(c, j), j = 1..c, once per solve of
+every queue with c servers."""
