@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from rich.console import Console
 
 from meshwright.analysis import AnalysisOptions, analyze
 from meshwright.analysis.cost import Prices
+from meshwright.analysis.jsonify import dumps
 from meshwright.analysis.render import print_result, render
 from meshwright.model import load_model, load_text
 from meshwright.pipeline import BuildContext
@@ -220,3 +222,14 @@ def test_text_on_a_narrow_console_keeps_every_name_and_number() -> None:
         assert any(line.startswith(f"│ {op} ") and p99 in line for line in text.splitlines())
     for service in result.capacity:
         assert any(line.startswith(f"│ {service} ") for line in text.splitlines())
+
+
+def test_json_text_is_the_standard_librarys_byte_for_byte() -> None:
+    data = {
+        "scalars": [1, 2.5, math.nan, math.inf, -math.inf, None, True, False, "é→\"\\", {}, [], (1, 2)],
+        3: {"b": {}}, 2.5: [[]], True: 1, None: 0, False: 2,
+        "flat": {"x": 1.5, "y": "s", "z": math.nan, "e": [], "d": {}},
+        "mixed": {"a": [1, [2, {"q": None}]], "b": 2.0, "c": math.inf, "d": None, "e": "x"},
+    }
+    for indent in (2, 4):
+        assert dumps(data, indent) == json.dumps(data, indent=indent)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from meshwright.analysis.callgraph import call_dag
 from meshwright.analysis.latency import critical_path_time, latency_distribution
 from meshwright.model import load_model, load_text
 
@@ -120,3 +121,33 @@ def test_operation_samples_are_stored_once_and_shifted_like_the_pools() -> None:
     x = next(iter(sampler.samples.values()))
     a, b = np.random.default_rng(5), np.random.default_rng(5)
     assert np.array_equal(latency._shifted(x, a), latency._draw(np.concatenate([x, x]), b))
+
+
+@pytest.mark.parametrize("example", ["shop", "online-boutique"])
+def test_samplers_sharing_a_store_compute_what_each_computes_alone(example: str) -> None:
+    """Samples are shared between the no-queue, failure-rate-0 and analysis-rate samplers
+    by key (``_Sampler._key``): each sampler's samples equal those of the same sampler
+    run alone on a fresh copy of the model, bit for bit."""
+    import numpy as np
+
+    from meshwright.analysis.capacity import capacity
+    from meshwright.analysis.latency import _Sampler, try_samples
+
+    root = Path(__file__).resolve().parents[2] / "examples" / example
+    shared = load_model(root).model
+    ops = list(call_dag(shared).declared)
+    try_samples(shared, ops, 2_000, queues=False)
+    try_samples(shared, ops, 2_000)
+    waits = {s: c.queue.wait for s, c in capacity(shared, failure_rate=0.01).items()}
+    together = _Sampler(shared, 2_000, 0, waits)
+    stored = len(together.store.arrays)
+    together.run(ops)
+    computed = len(together.store.arrays) - stored
+    assert computed < len(ops)  # some (in shop: all) samples come from the earlier samplers
+
+    alone_model = load_model(root).model
+    alone_waits = {s: c.queue.wait for s, c in capacity(alone_model, failure_rate=0.01).items()}
+    alone = _Sampler(alone_model, 2_000, 0, alone_waits)
+    alone.run(ops)
+    for op in ops:
+        assert np.array_equal(together.samples[op], alone.samples[op]), op

@@ -140,10 +140,10 @@ class _Sampler:
         self.dag = call_dag(model)
         self.cut = {id(e) for e in self.dag.cut}
         self.samples: dict[str, Samples] = {}
-        pools = _rng(seed, "pools")
-        self.normal = _twice(pools.standard_normal(n, dtype=np.float32))
-        self.expo = _twice(pools.standard_exponential(n, dtype=np.float32))
-        self.uniform = _twice(pools.random(n, dtype=np.float32))
+        self.keys: dict[str, int] = {}
+        """Per computed operation, the id of everything its sample depends on (``_key``)."""
+        self.store = _store(model, n, seed)
+        self.normal, self.expo, self.uniform = self.store.pools
 
     def sample(self, op: str) -> Samples:
         """The latency sample of a computed operation."""
@@ -151,9 +151,39 @@ class _Sampler:
 
     def run(self, targets: Iterable[str]) -> None:
         needed = self._reachable(targets)
+        arrays = self.store.arrays
         for op in composition_order(self.model).order:
             if op in needed and op not in self.samples:
-                self.samples[op] = self._operation(op)
+                coupled = [self._coupled(op, g) if len(g) > 1 else set() for g in self.dag.groups[op]]
+                key = self.keys[op] = self.store.intern(self._key(op, coupled))
+                x = arrays.get((op, key))
+                if x is None:
+                    x = arrays[(op, key)] = self._operation(op, coupled)
+                self.samples[op] = x
+
+    def _wait_key(self, service: str) -> WaitDistribution | None:
+        """The wait that :meth:`_wait` samples at ``service`` (None: none)."""
+        w = self.waits.get(service)
+        return None if w is None or w.p_wait <= 0.0 else w
+
+    def _key(self, op: str, coupled: list[set[int]]) -> tuple[object, ...]:
+        """Everything the sample of ``op`` depends on besides the model, seed and sample
+        count: its service's wait, which calls of each group are coupled, and per call the
+        key of its callee's sample (a cut call: the callee service's wait) and of its
+        fallback's. Samplers whose waits differ (availability without queues, latency at
+        failure rate 0 and at the analysis' rate) share every operation whose key agrees."""
+        groups = []
+        for group, pair in zip(self.dag.groups[op], coupled, strict=True):
+            calls = []
+            for e in group:
+                target = callpolicy.semantics(e.call).fallback
+                calls.append((
+                    ("cut", self._wait_key(e.callee_service)) if id(e) in self.cut
+                    else self.keys[e.callee],
+                    self.keys.get(target) if target is not None and target in self.samples else None,
+                ))
+            groups.append((tuple(i for i, e in enumerate(group) if id(e) in pair), tuple(calls)))
+        return self._wait_key(op.split(".", 1)[0]), tuple(groups)
 
     def _reachable(self, targets: Iterable[str]) -> set[str]:
         seen: set[str] = set()
@@ -193,13 +223,12 @@ class _Sampler:
         wait = self._wait(operation)
         return total if wait is None else total + wait
 
-    def _operation(self, op: str) -> Samples:
+    def _operation(self, op: str, coupling: list[set[int]]) -> Samples:
         total = self._queued_own(op)
         if not self.dag.groups[op]:
             return total
         rng = _rng(self.seed, op)
-        for group in self.dag.groups[op]:
-            coupled = self._coupled(op, group) if len(group) > 1 else set()
+        for group, coupled in zip(self.dag.groups[op], coupling, strict=True):
             times = [self._call(e, rng) for e in group if id(e) not in coupled]
             if coupled:
                 u = self._uniform(rng)
@@ -271,6 +300,29 @@ class _Sampler:
         if target is not None and target in self.samples and failed.any():
             t = t + np.where(failed, _shifted(self.samples[target], rng), np.float32(0.0))
         return t
+
+
+class _Store:
+    """The samples every sampler of one (model, sample count, seed) has computed, keyed by
+    (operation, key id) (``_Sampler._key``), and the random pools they all read."""
+
+    def __init__(self, n: int, seed: int) -> None:
+        pools = _rng(seed, "pools")
+        self.pools = (
+            _twice(pools.standard_normal(n, dtype=np.float32)),
+            _twice(pools.standard_exponential(n, dtype=np.float32)),
+            _twice(pools.random(n, dtype=np.float32)),
+        )
+        self.arrays: dict[tuple[str, int], Samples] = {}
+        self._ids: dict[tuple[object, ...], int] = {}
+
+    def intern(self, key: tuple[object, ...]) -> int:
+        """A small id per distinct key (so a caller's key holds its callees' ids, not theirs)."""
+        return self._ids.setdefault(key, len(self._ids))
+
+
+def _store(model: Model, n: int, seed: int) -> _Store:
+    return memoised(model, f"sample-store:{n}:{seed}", lambda: _Store(n, seed))
 
 
 def _twice(x: Samples) -> Samples:

@@ -54,12 +54,11 @@ from typing import Any, ClassVar
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import brentq
-from scipy.special import gammaincc, gammaln
 
 from meshwright import callpolicy
 from meshwright.analysis.callgraph import call_dag, entry_rates, memoised
 from meshwright.analysis.distributions import lognormal_params
+from meshwright.analysis.roots import brentq, gammaln
 from meshwright.analysis.topics import propagate_with_topics
 from meshwright.graph import Edge
 from meshwright.model.types import Model, Service, ServiceTime
@@ -92,6 +91,8 @@ def erlang_b(offered: float, servers: int) -> float:
         return b
     if offered <= 0.0:
         return 0.0
+    from scipy.special import gammaincc  # SciPy loads in ~0.5 s: only for this many servers
+
     log_pmf = servers * math.log(offered) - offered - float(gammaln(servers + 1))
     cdf = float(gammaincc(servers + 1, offered))
     if cdf <= 0.0:
@@ -207,6 +208,8 @@ class WaitDistribution:
         x = t / self.scale * self.rate
         if not self.ahead:
             return self.p_wait * math.exp(-x)
+        from scipy.special import gammaincc  # SciPy loads in ~0.5 s: only for a bounded queue
+
         shapes = np.arange(1, len(self.ahead) + 1)
         return float(np.dot(self.ahead, gammaincc(shapes, x)))  # P(Gamma(m, 1) > x)
 
@@ -1132,12 +1135,22 @@ def _service_solution(
     model: Model, name: str, rates: Mapping[str, float], holding: Mapping[str, tuple[float, float]],
     population: Mapping[str, int | None], arrivals: Arrivals | None = None,
 ) -> tuple[QueueState, tuple[float, float]]:
-    """A service's queue and the (mean, variance) of its wait."""
+    """A service's queue and the (mean, variance) of its wait. Memoised per model by its
+    inputs: the solves at several failure rates, and the passes of one fixed point, meet
+    the same (rate, holding time, c², population, arrivals) of a service again and again."""
     lam, h, scv = service_holding(model, rates, holding, name)
+    solved: dict[tuple[Any, ...], tuple[QueueState, tuple[float, float]]] = memoised(
+        model, "service-solutions", dict
+    )
+    key = (name, lam, h, scv, population[name], arrivals)
+    hit = solved.get(key)
+    if hit is not None:
+        return hit
     q = queue_of(model.services[name], lam, h, scv, population=population[name], arrivals=arrivals)
     mean = q.wait.mean()
     second = q.wait.second_moment()
-    return q, (mean, second - mean * mean if math.isfinite(second) else math.inf)
+    out = solved[key] = q, (mean, second - mean * mean if math.isfinite(second) else math.inf)
+    return out
 
 
 def _close(a: Mapping[str, tuple[float, float]], b: Mapping[str, tuple[float, float]]) -> bool:
