@@ -3,10 +3,10 @@ much faster the analysis gets them.
 
 A seeded layered system (5 layers of 4, 12, 20, 28, 36 services; each service calls 1–3
 services of the next layer, sequentially or as a parallel fan-out; round robin or least
-requests; exponential, lognormal or deterministic service times in every layer, the
-deterministic ones balanced round robin (least requests over deterministic service is
-outside the analysis' 10 % domain: docs/commands/analyze.md, "Analysis against
-simulation"; ``--least-requests-deterministic`` keeps it); replicas sized for a
+requests; exponential, lognormal or deterministic service times in every layer (least
+requests over deterministic service is in the analysis' domain since it is modelled as
+join the shortest queue, ``analysis.jsq``; ``--deterministic-round-robin`` balances the
+deterministic services round robin, the model this benchmark used before); replicas sized for a
 utilisation of 0.3–0.7 including the time spent waiting on callees) is analyzed
 (``latency_distributions`` with every queueing model, caches cleared, best of
 ``--repeat``) and simulated (``--duration`` seconds, fixed seed). For every entrypoint
@@ -36,10 +36,9 @@ from meshwright.simulate import SimOptions, simulate
 LAYERS = (4, 12, 20, 28, 36)
 TOLERANCE = 0.10
 ENTRY_RATE = 50.0
-LEAST_REQUESTS_DETERMINISTIC = False
-"""Least requests over deterministic services is outside the analysis' 10 % domain (the
-pooled M/D/c tail is short): such services balance round robin (``--least-requests-deterministic``
-keeps the draw)."""
+DETERMINISTIC_ROUND_ROBIN = False
+"""Balance every deterministic service round robin (the same draws otherwise): the model
+of this benchmark before least requests was modelled as join the shortest queue."""
 
 
 def build(seed: int) -> str:
@@ -65,7 +64,7 @@ def build(seed: int) -> str:
                 calls = list(dict.fromkeys(own + more))
                 parallel = len(calls) > 1 and rng.random() < 0.5
             lb = rng.choice(("round_robin", "least_requests"))
-            if kind == "deterministic" and not LEAST_REQUESTS_DETERMINISTIC:
+            if kind == "deterministic" and DETERMINISTIC_ROUND_ROBIN:
                 lb = "round_robin"  # the same draws: only the balancing changes
             specs[name] = {"st": st, "calls": calls, "parallel": parallel, "mean": mean / 1000,
                            "lb": lb, "util": rng.uniform(0.3, 0.7)}
@@ -117,11 +116,11 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=600.0, help="simulated seconds")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="150 simulated seconds")
-    parser.add_argument("--least-requests-deterministic", action="store_true",
-                        help="keep least requests for deterministic services (outside the domain)")
+    parser.add_argument("--deterministic-round-robin", action="store_true",
+                        help="balance deterministic services round robin (the earlier model)")
     args = parser.parse_args()
-    global LEAST_REQUESTS_DETERMINISTIC
-    LEAST_REQUESTS_DETERMINISTIC = args.least_requests_deterministic
+    global DETERMINISTIC_ROUND_ROBIN
+    DETERMINISTIC_ROUND_ROBIN = args.deterministic_round_robin
     duration = 150.0 if args.quick else args.duration
     model = load_text(build(args.seed), "bench.yaml").model
     entries = [ep.operation for ep in model.entrypoints]

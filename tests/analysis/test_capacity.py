@@ -59,15 +59,22 @@ def test_round_robin_replicas_are_gi_m_1_queues_with_erlang_arrivals() -> None:
     assert p99(n) <= 1.0 < p99(n - 1)
 
 
-def test_least_requests_is_the_pooled_m_m_c_queue() -> None:
+def test_least_requests_is_join_the_shortest_queue() -> None:
     work = capacity(load_text(QUEUE % (4, ", load_balancing: least_requests")).model)["work"]
-    assert work.queue_model == "M/M/4 (least requests, pooled; ≤ 100 in flight from callers)"
-    # Erlang C (0.7878, 1.9694 s), truncated at 100 requests in the service
+    assert work.queue_model == (
+        "M/M/1 × 4 (least requests: join the shortest queue; ≤ 100 in flight from callers)")
+    # the pool waits with Erlang C's probability (0.7878), then for a geometric number of
+    # completions of its replica (ratio ρ⁴ = 0.6561): 0.7878 / (1 − 0.6561) = 2.291 s,
+    # truncated at 100 requests in the service (the pool's M/M/4 waits 1.9694 s)
     assert work.queue.p_wait == pytest.approx(0.7878, abs=1e-3)
-    assert work.queue.wq == pytest.approx(1.9694, abs=2e-3)
+    assert work.queue.wq == pytest.approx(0.7878 / (1 - 0.9**4), abs=2e-3)
     n = work.replicas_needed
     assert n is not None
-    assert erlang_c(3.6, 1.0, n).wq_p99 <= 1.0 < erlang_c(3.6, 1.0, n - 1).wq_p99
+
+    def p99(replicas: int) -> float:
+        return service_queue(3.6, 1.0, 1.0, replicas, 1, "least_requests", None).wq_p99
+
+    assert p99(n) <= 1.0 < p99(n - 1)
 
 
 def test_too_few_replicas_is_certain_overload() -> None:

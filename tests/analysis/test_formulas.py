@@ -13,6 +13,7 @@ from meshwright.analysis.capacity import erlang_b, erlang_c, expected_tries, rep
 from meshwright.analysis.cost import GIB, Prices
 from meshwright.analysis.distributions import Z99, lognormal_params, p99, quantile
 from meshwright.analysis.latency import tail_at_scale
+from meshwright.analysis.queueing import service_queue
 from meshwright.model import ServiceTime
 from meshwright.model.types import Call
 
@@ -75,8 +76,11 @@ def test_replicas_needed_is_the_smallest_count_that_meets_the_wait_budget() -> N
     # holding 1 s, 1 slot per replica, 3.6 req/s: 4 replicas are stable but wait 10.9 s at p99
     n = replicas_needed(3.6, 1.0, 1, 0.5)
     assert n is not None
-    assert erlang_c(3.6, 1.0, n).wq_p99 <= 0.5
-    assert erlang_c(3.6, 1.0, n - 1).wq_p99 > 0.5
+
+    def p99(replicas: int) -> float:  # least requests over replicas of 1 slot
+        return service_queue(3.6, 1.0, 1.0, replicas, 1, "least_requests", None).wq_p99
+
+    assert p99(n) <= 0.5 < p99(n - 1)
     assert replicas_needed(3.6, 1.0, 1, None) == 4
     assert replicas_needed(3.6, 1.0, 1, -0.1) is None
 

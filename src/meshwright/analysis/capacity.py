@@ -110,7 +110,8 @@ def replicas_needed(
 ) -> int | None:
     """Fewest replicas whose queue is stable, rejects nothing and (if a budget is given)
     keeps the p99 wait within the budget; None when none up to :data:`MAX_REPLICAS` does.
-    Without ``svc`` the queue is a pooled M/M/c (one replica per ``concurrency`` servers)."""
+    Without ``svc`` the replicas of ``concurrency`` slots are balanced by least requests
+    (join the shortest queue, :mod:`meshwright.analysis.jsq`)."""
     if wait_budget is not None and wait_budget < 0:
         return None
     if lam <= 0.0 or holding_time <= 0.0:

@@ -19,21 +19,26 @@ approximate queueing model chosen by ``runtime.load_balancing``:
   With a queue limit, the finite chain is solved by rank-one level reduction
   (:func:`erlang_k_bounded_arrivals`). One replica is M/M/c (Erlang C). Both are
   memoised per (k, c, ρ, limit).
-- ``least_requests``: join-the-shortest-queue approaches one pooled queue, so the service
-  is the pooled M/M/(replicas × concurrency) queue (Erlang C) — optimistic: the simulator
-  waits longer (docs/commands/analyze.md gives the measured error).
+- ``least_requests``: join the shortest queue (:mod:`meshwright.analysis.jsq`): the
+  pooled M/M/(replicas × concurrency) chain's states (Erlang C), each waiting request
+  committed to one replica's queue and its c slots — a geometric number of completions
+  with ratio ρ^replicas, exponential of rate cμ(1 − ρ^replicas) (the pool's Kcμ(1 − ρ) in
+  heavy traffic, one replica's cμ at light load).
 - ``power_of_two``: two replicas picked at random, the less loaded one takes the request.
   Mitzenmacher's mean-field ("The Power of Two Choices in Randomized Load Balancing", IEEE
   TPDS 12(10), 2001) extended to c servers per replica: the fraction s_i of replicas with at
   least i requests solves λ(s_{i−1}² − s_i²) = μ·min(i, c)·(s_i − s_{i+1}); an arrival joins
   a replica with i requests with probability s_i² − s_{i+1}² and waits for i − c + 1
   completions at rate cμ. Exact as replicas → ∞; with ≤ 2 replicas both are always picked,
-  which is least requests.
+  which is least requests (join the shortest queue).
 
 Non-exponential holding times: the Allen–Cunneen correction scales the conditional wait by
 (c_a² + c_s²)/(c_a² + 1), the ratio of the G/G/c to the corresponding ·/M/c approximation
 (c_a² = 1/k for Erlang-k arrivals, 1 for Poisson; c_s² the holding time's squared
 coefficient of variation). Allen, *Probability, Statistics and Queueing Theory*, 1990, §6.
+The conditional wait keeps that mean but is Gamma-shaped (:func:`wait_shape`): a
+geometric number of completions of c busy slots whose spacing has c² ≈ 1 + (c_s² − 1)/c
+— shorter-tailed than the exponential for deterministic holding, longer for c_s² > 1.
 
 Arrival rates (:func:`offered_rates`) include retries (expected tries at the per-try
 failure probability: the assumed failure rate combined with the callee's rejections) and
@@ -158,12 +163,15 @@ class WaitDistribution:
     rate ``rate``; else the time of m service completions at rate ``rate`` (Gamma(m, rate))
     with probability ``ahead[m − 1]`` (Σ ahead = p_wait). Every wait is multiplied by
     ``scale`` (the Allen–Cunneen factor). ``rate`` 0 with p_wait > 0: infinite (unstable).
+    ``shape`` (only when ``ahead`` is empty): the conditional wait is Gamma of this shape
+    and the same mean instead of exponential (1) — see :func:`wait_shape`.
     """
 
     p_wait: float
     rate: float
     ahead: tuple[float, ...] = ()
     scale: float = 1.0
+    shape: float = 1.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "p_wait", float(self.p_wait))
@@ -194,7 +202,7 @@ class WaitDistribution:
             return math.inf
         s2 = self.scale**2 / self.rate**2
         if not self.ahead:
-            return 2.0 * self.p_wait * s2
+            return (1.0 + 1.0 / self.shape) * self.p_wait * s2
         return s2 * sum((m + 1) * (m + 2) * p for m, p in enumerate(self.ahead))
 
     def survival(self, t: float) -> float:
@@ -206,9 +214,12 @@ class WaitDistribution:
         if self.p_wait <= 0.0:
             return 0.0
         x = t / self.scale * self.rate
-        if not self.ahead:
+        if not self.ahead and self.shape == 1.0:
             return self.p_wait * math.exp(-x)
-        from scipy.special import gammaincc  # SciPy loads in ~0.5 s: only for a bounded queue
+        from scipy.special import gammaincc  # SciPy loads in ~0.5 s: only for shaped waits
+
+        if not self.ahead:
+            return self.p_wait * float(gammaincc(self.shape, x * self.shape))
 
         shapes = np.arange(1, len(self.ahead) + 1)
         return float(np.dot(self.ahead, gammaincc(shapes, x)))  # P(Gamma(m, 1) > x)
@@ -220,6 +231,11 @@ class WaitDistribution:
         if self.p_wait <= 1.0 - q:
             return 0.0
         if not self.ahead:
+            if self.shape != 1.0:
+                from scipy.special import gammainccinv
+
+                x = float(gammainccinv(self.shape, (1.0 - q) / self.p_wait)) / self.shape
+                return self.scale * x / self.rate
             return self.scale * math.log(self.p_wait / (1.0 - q)) / self.rate
         hi = self.mean() + 1.0 / self.rate
         while self.survival(hi) > 1.0 - q:
@@ -235,6 +251,13 @@ class WaitDistribution:
             return np.full(len(u), np.inf, dtype=np.float32)
         tail = np.clip(1.0 - u.astype(np.float64), 1e-12, 1.0)  # P(W > w) at the draw
         if not self.ahead:
+            if self.shape != 1.0:
+                from scipy.special import gammainccinv
+
+                level = np.minimum(tail / self.p_wait, 1.0)
+                x = np.asarray(gammainccinv(self.shape, level), dtype=np.float64)
+                out: npt.NDArray[np.float32] = (x * (self.scale / self.rate / self.shape)).astype(np.float32)
+                return out
             w = np.log(np.maximum(self.p_wait / tail, 1.0)) * (self.scale / self.rate)
             return w.astype(np.float32)
         # the mixture's survival is decreasing: interpolate its inverse on a grid
@@ -254,7 +277,10 @@ class WaitDistribution:
         out = np.zeros(n, dtype=np.float32)
         if not self.ahead:
             waiting = np.flatnonzero(u < self.p_wait)
-            waits = rng.standard_exponential(waiting.size, dtype=np.float32)
+            if self.shape != 1.0:
+                waits = (rng.standard_gamma(self.shape, waiting.size) / self.shape).astype(np.float32)
+            else:
+                waits = rng.standard_exponential(waiting.size, dtype=np.float32)
         else:
             waiting = np.flatnonzero(u < self._cumulative[-1])
             # the number ahead m (1-based) of each waiting request: Gamma(m) completions
@@ -570,7 +596,7 @@ def model_name(lb: str, replicas: int, concurrency: int, scv: float, limit: int 
         name = f"M/{svc}/{concurrency} × {replicas} (power of two, mean-field"
     elif lb != "round_robin" and replicas > 1:
         word = "least requests" if lb == "least_requests" else "power of two"
-        name = f"M/{svc}/{replicas * concurrency} ({word}, pooled"
+        name = f"M/{svc}/{concurrency} × {replicas} ({word}: join the shortest queue"
     else:
         name = f"M/{svc}/{concurrency} ("
         name += "one replica"
@@ -634,8 +660,10 @@ def service_queue(
         sol = Solution(NO_WAIT)
     elif load_balancing == "round_robin":
         sol = round_robin_queue(lam, mu, replicas, concurrency, limit)
-    elif pooled:
-        sol = pooled_queue(lam, mu, servers, limit)
+    elif pooled:  # join the shortest queue: the pool's states, each replica's wait
+        from meshwright.analysis.jsq import jsq_from_pool
+
+        sol = jsq_from_pool(pooled_queue(lam, mu, servers, limit), mu, replicas, concurrency)
     else:
         sol = power_of_two_queue(lam, mu, replicas, concurrency, limit)
     # the arrival variability the exact model assumes (Erlang-k per replica under round
@@ -652,8 +680,28 @@ def service_queue(
         name = name[:-1] + f"; arrivals c² {arrival_scv:.2f})"
     w = sol.wait
     if not w.unstable and (abs(scv - 1.0) > 1e-9 or abs(arrival_scv - 1.0) > 1e-9):
-        w = WaitDistribution(w.p_wait, w.rate, w.ahead, (ca2_in + scv) / (ca2 + 1.0))
+        shape = 1.0 if w.ahead else wait_shape(1.0 - w.rate / (concurrency * mu), concurrency, scv)
+        w = WaitDistribution(w.p_wait, w.rate, w.ahead, (ca2_in + scv) / (ca2 + 1.0), shape)
     return QueueState(name, rho, w.p_wait, w.mean(), sol.p_reject, breaking, w, **common)
+
+
+def wait_shape(ratio: float, c: int, service_scv: float) -> float:
+    """The Gamma shape of a waiting request's wait in a replica of ``c`` slots whose
+    exact ·/M/c model has a geometric number M of completions ahead, P(M = m) ∝ r^(m−1)
+    (``ratio`` r: σ under round robin, ρ for one replica, ρ^K under join the shortest
+    queue), when the holding time's squared coefficient of variation is ``service_scv``.
+
+    The wait is M inter-completion times X of the c busy slots; with exponential holding
+    X is exponential and the wait exponential (shape 1). Otherwise X has mean 1/(cμ) and,
+    the departures of c busy slots being the superposition of c renewal streams, c² ≈ 1 +
+    (c_s² − 1)/c (Whitt's QNA superposition, "The Queueing Network Analyzer", 1983, §4.1).
+    A geometric sum has c²_W = E[M]⁻¹ c²_X + Var M / E[M]² = (1 − r) c²_X + r; the wait is
+    taken as Gamma with that c² (its mean is Allen–Cunneen's): lighter-tailed than the
+    exponential for deterministic holding (M/D/c), heavier for lognormal."""
+    r = min(1.0, max(0.0, ratio))
+    x = max(0.0, 1.0 + (service_scv - 1.0) / max(1, c))
+    cv2 = (1.0 - r) * x + r
+    return 1.0 / max(cv2, 1e-3)
 
 
 # ------------------------------------------------------------------ refusals over time
