@@ -206,22 +206,34 @@ class TreePositions:
         self.filename = filename
         self._base = _address(buf)
         self._lines: list[int] | None = None
+        self._nodes: dict[PathKey, int | None] = {}
 
     def node(self, path: PathKey) -> int | None:
+        """The tree node at ``path`` (None if the file has none there). Found from the
+        parent's node, each path once: a check run locates thousands of findings below the
+        same few hundred mappings, so walking from the root every time is what cost."""
+        nodes = self._nodes
+        if path in nodes:
+            return nodes[path]
+        if not path:
+            found: int | None = int(self.tree.root_id())
+        else:
+            parent = self.node(path[:-1])
+            found = None if parent is None else self._child(parent, path[-1])
+        nodes[path] = found
+        return found
+
+    def _child(self, node: int, part: str | int) -> int | None:
         tree = self.tree
-        node = tree.root_id()
-        for part in path:
-            if isinstance(part, int):
-                if not tree.is_seq(node) or part < 0:
-                    return None
-                node = tree.child(node, part)
-            else:
-                if not tree.is_map(node):
-                    return None
-                node = tree.find_child(node, part)
-            if node == _NONE:
+        if isinstance(part, int):
+            if not tree.is_seq(node) or part < 0:
                 return None
-        return int(node)
+            child = tree.child(node, part)
+        else:
+            if not tree.is_map(node):
+                return None
+            child = tree.find_child(node, part)
+        return None if child == _NONE else int(child)
 
     def position(self, path: PathKey, key: bool) -> Pos | None:
         node = self.node(path)

@@ -35,6 +35,8 @@ _FLOAT = "tag:yaml.org,2002:float"
 _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
+_PREFIX = 2
+"""How many leading parts of a path :meth:`SourceMap.candidates` indexes mounts by."""
 
 
 class _Mount:
@@ -49,6 +51,14 @@ class _Mount:
         self.file = file
         self.dropped: list[PathKey] = []
         self.hidden: set[PathKey] = set()
+
+    def may_hold(self, prefix: PathKey) -> bool:
+        """False when no path starting with ``prefix`` can have a position here (its file
+        has no node there): a cheap filter before :meth:`position`."""
+        n = len(self.model)
+        if n >= len(prefix):
+            return self.model[: len(prefix)] == prefix
+        return prefix[:n] == self.model and self.source.node(self.file + prefix[n:]) is not None
 
     def position(self, path: PathKey, key: bool) -> Pos | None:
         n = len(self.model)
@@ -75,7 +85,7 @@ class Positions:
         found = self.table.get(path)
         if found is not None:
             return found
-        for mount in self._smap.mounts:
+        for mount in self._smap.candidates(path):
             found = mount.position(path, self._key)
             if found is not None:
                 return found
@@ -107,8 +117,23 @@ class SourceMap:
         self.values = Positions(self, key=False)
         self.keys = Positions(self, key=True)
         self.inherited: dict[PathKey, PathKey] = {}
+        self._by_prefix: dict[PathKey, list[_Mount]] = {}
+        self._indexed = 0
         """A call's field that ``defaults.call`` filled in → the default's path (the
         field's positions are the default's; this keeps which call inherited it)."""
+
+    def candidates(self, path: PathKey) -> list[_Mount]:
+        """The mounts that may hold ``path``, in mount order: those whose file has a node
+        at its first two parts (a model split into hundreds of files would otherwise ask
+        every file for every path)."""
+        if self._indexed != len(self.mounts):  # mounts are only ever added
+            self._by_prefix.clear()
+            self._indexed = len(self.mounts)
+        prefix = path[:_PREFIX]
+        found = self._by_prefix.get(prefix)
+        if found is None:
+            found = self._by_prefix[prefix] = [m for m in self.mounts if m.may_hold(prefix)]
+        return found
 
     def inherited_from(self, path: PathKey) -> tuple[PathKey, PathKey] | None:
         """(the inheriting call's field, the default it came from) when ``path`` is that
