@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import json
 import math
+from collections import OrderedDict
 
 import pytest
 from hypothesis import given
@@ -38,9 +39,14 @@ class Level(enum.IntEnum):
     high = 3
 
 
+class Items(list[object]):
+    pass
+
+
 def test_subclasses_and_specials_as_json() -> None:
     value = {"c": Colour.red, "l": Level.high, "n": [math.nan, -math.inf, math.inf],
-             "e": {}, "a": [], "u": "→ \"q\"\n\t\x00"}
+             "e": {}, "a": [], "u": "→ \"q\"\n\t\x00", "b": [True, False, None, 1.5, -0.0],
+             "o": OrderedDict([("k", (1, 2))]), "s": Items([1, {}])}
     assert dumps_indented(value) == json.dumps(value, indent=2)
 
 

@@ -46,7 +46,31 @@ def _key(key: Any) -> str:
 
 
 def _encode(value: Any, level: int) -> str:
-    # the order of json.encoder's checks: str before int (a str enum is a str), bools before int
+    kind = type(value)  # exact types first (the common case), then json.encoder's order
+    if kind is str:
+        return encode_basestring_ascii(value)
+    if kind is dict:
+        if not value:
+            return "{}"
+        inner = "\n" + _INDENT * (level + 1)
+        pairs = [
+            (encode_basestring_ascii(k) if type(k) is str else _key(k)) + ": " + _encode(v, level + 1)
+            for k, v in value.items()
+        ]
+        return "{" + inner + ("," + inner).join(pairs) + "\n" + _INDENT * level + "}"
+    if kind is list or kind is tuple:
+        if not value:
+            return "[]"
+        inner = "\n" + _INDENT * (level + 1)
+        items = [_encode(v, level + 1) for v in value]
+        return "[" + inner + ("," + inner).join(items) + "\n" + _INDENT * level + "]"
+    if kind is int:
+        return int.__repr__(value)
+    return _other(value, level)
+
+
+def _other(value: Any, level: int) -> str:
+    # json.encoder's order: str before int (a str enum is a str), bools before int
     if isinstance(value, str):
         return encode_basestring_ascii(value)
     if value is None:
@@ -59,18 +83,8 @@ def _encode(value: Any, level: int) -> str:
         return int.__repr__(value)
     if isinstance(value, float):
         return _float(value)
-    if isinstance(value, (list, tuple)):
-        if not value:
-            return "[]"
-        inner = "\n" + _INDENT * (level + 1)
-        items = [_encode(v, level + 1) for v in value]
-        return "[" + inner + ("," + inner).join(items) + "\n" + _INDENT * level + "]"
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        inner = "\n" + _INDENT * (level + 1)
-        pairs = [_key(k) + ": " + _encode(v, level + 1) for k, v in value.items()]
-        return "{" + inner + ("," + inner).join(pairs) + "\n" + _INDENT * level + "}"
+    if isinstance(value, (list, tuple, dict)):  # subclasses: as their base
+        return _encode(dict(value) if isinstance(value, dict) else list(value), level)
     # not JSON: json.dumps raises its own TypeError (or calls the value's encoder)
     return json.dumps(value, indent=2).replace("\n", "\n" + _INDENT * level)
 

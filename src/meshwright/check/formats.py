@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import PurePath
 from typing import Any
 
@@ -58,6 +59,7 @@ def to_json(report: CheckReport) -> str:
     return dumps_indented(report.to_json()) + "\n"
 
 
+@lru_cache(maxsize=1024)  # a few files, named by thousands of findings
 def _uri(file: str) -> str:
     return PurePath(file).as_posix()
 
