@@ -26,7 +26,7 @@ TARGET_MODULES: tuple[str, ...] = (
     "meshwright.emit.openapi",
     "meshwright.emit.protobuf",
     "meshwright.emit.vault",
-    "meshwright.emit.observability",
+    "meshwright.emit.observability.target",
     "meshwright.emit.istio",
     "meshwright.emit.consul",
     "meshwright.emit.linkerd",
