@@ -207,6 +207,7 @@ class TreePositions:
         self._base = _address(buf)
         self._lines: list[int] | None = None
         self._nodes: dict[PathKey, int | None] = {}
+        self._parts: dict[int, dict[str | int, int]] = {}
 
     def node(self, path: PathKey) -> int | None:
         """The tree node at ``path`` (None if the file has none there). Found from the
@@ -223,8 +224,29 @@ class TreePositions:
         nodes[path] = found
         return found
 
+    def parts(self, node: int) -> dict[str | int, int]:
+        """The children of ``node`` by path part: a mapping's by key (the first of equal
+        keys, as ``find_child``), a sequence's by index; built once per node."""
+        found = self._parts.get(node)
+        if found is None:
+            tree = self.tree
+            found = {}
+            if tree.is_map(node) or tree.is_seq(node):
+                is_map = tree.is_map(node)
+                child = tree.first_child(node)
+                i = 0
+                while child != _NONE:
+                    part: str | int = bytes(tree.key(child)).decode("utf-8") if is_map else i
+                    found.setdefault(part, int(child))
+                    child = tree.next_sibling(child)
+                    i += 1
+            self._parts[node] = found
+        return found
+
     def _child(self, node: int, part: str | int) -> int | None:
         tree = self.tree
+        if isinstance(part, str) and tree.is_map(node):
+            return self.parts(node).get(part)
         if isinstance(part, int):
             if not tree.is_seq(node) or part < 0:
                 return None

@@ -60,6 +60,18 @@ class _Mount:
             return self.model[: len(prefix)] == prefix
         return prefix[:n] == self.model and self.source.node(self.file + prefix[n:]) is not None
 
+    def prefixes(self) -> list[PathKey]:
+        """Every path of at most ``_PREFIX`` parts for which :meth:`may_hold` is true."""
+        n = len(self.model)
+        out = [self.model[:k] for k in range(min(n, _PREFIX) + 1)]
+        root = self.source.node(self.file) if n < _PREFIX else None
+        frontier: list[tuple[PathKey, int]] = [] if root is None else [((), root)]
+        for _ in range(_PREFIX - n):
+            frontier = [((*rel, part), child) for rel, node in frontier
+                        for part, child in self.source.parts(node).items()]
+            out.extend(self.model + rel for rel, _ in frontier)
+        return out
+
     def position(self, path: PathKey, key: bool) -> Pos | None:
         n = len(self.model)
         if path[:n] != self.model:
@@ -128,12 +140,11 @@ class SourceMap:
         every file for every path)."""
         if self._indexed != len(self.mounts):  # mounts are only ever added
             self._by_prefix.clear()
+            for mount in self.mounts:
+                for prefix in mount.prefixes():
+                    self._by_prefix.setdefault(prefix, []).append(mount)
             self._indexed = len(self.mounts)
-        prefix = path[:_PREFIX]
-        found = self._by_prefix.get(prefix)
-        if found is None:
-            found = self._by_prefix[prefix] = [m for m in self.mounts if m.may_hold(prefix)]
-        return found
+        return self._by_prefix.get(path[:_PREFIX], [])
 
     def inherited_from(self, path: PathKey) -> tuple[PathKey, PathKey] | None:
         """(the inheriting call's field, the default it came from) when ``path`` is that
