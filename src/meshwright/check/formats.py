@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-import json
+from functools import lru_cache
 from pathlib import PurePath
 from typing import Any
 
@@ -16,6 +16,7 @@ from meshwright.check.engine import CheckReport
 from meshwright.check.registry import all_rules
 from meshwright.check.rule import Finding, Rule, Severity
 from meshwright.errors import Location
+from meshwright.jsontext import dumps_indented
 
 FORMATS = ("text", "json", "sarif", "github")
 
@@ -55,9 +56,10 @@ def print_text(report: CheckReport, console: Console) -> None:
 
 
 def to_json(report: CheckReport) -> str:
-    return json.dumps(report.to_json(), indent=2) + "\n"
+    return dumps_indented(report.to_json()) + "\n"
 
 
+@lru_cache(maxsize=1024)  # a few files, named by thousands of findings
 def _uri(file: str) -> str:
     return PurePath(file).as_posix()
 
@@ -127,7 +129,7 @@ def to_sarif(report: CheckReport) -> str:
             }
         ],
     }
-    return json.dumps(log, indent=2) + "\n"
+    return dumps_indented(log) + "\n"
 
 
 def _escape_data(text: str) -> str:

@@ -26,7 +26,7 @@ TARGET_MODULES: tuple[str, ...] = (
     "meshwright.emit.openapi",
     "meshwright.emit.protobuf",
     "meshwright.emit.vault",
-    "meshwright.emit.observability",
+    "meshwright.emit.observability.target",
     "meshwright.emit.istio",
     "meshwright.emit.consul",
     "meshwright.emit.linkerd",
@@ -107,7 +107,12 @@ def network_view(model: Model) -> Model:
     only (every workload still has its health and metrics port, see
     :mod:`meshwright.emit.conventions`)."""
     services = {
-        name: svc.model_copy(update={"apis": svc.network_apis()})
+        name: svc if all(a.networked for a in svc.apis)
+        else svc.model_copy(update={"apis": svc.network_apis()})
         for name, svc in model.services.items()
     }
+    if all(services[name] is svc for name, svc in model.services.items()):
+        # nothing to leave out: the model itself, so what is memoised for it (the call
+        # DAG, the timeout budgets) is shared with the analyses and rules, not re-derived
+        return model
     return model.model_copy(update={"services": services})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 import networkx as nx
 
@@ -31,6 +32,7 @@ def service_port(api: Api) -> int:
     return api.call_port
 
 
+@lru_cache(maxsize=1 << 16)  # every service's name is asked for once per resource naming it
 def dns_name(text: str) -> str:
     """A DNS-1123 label for a model name: lower case, other characters become ``-``."""
     name = re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-")

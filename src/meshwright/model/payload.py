@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import jsonschema
-from jsonschema.exceptions import SchemaError
-
 PayloadSchema = dict[str, Any]
 """A JSON Schema of one payload, as written in the model."""
 
 
 def check_payload_schema(value: PayloadSchema) -> PayloadSchema:
     """``value`` unchanged when it is a valid JSON Schema; else a ValueError saying where not."""
+    import jsonschema  # 0.2 s to import: only models that declare a payload schema pay it
+    from jsonschema.exceptions import SchemaError
+
     cls = jsonschema.validators.validator_for(value, default=jsonschema.Draft202012Validator)
     try:
         cls.check_schema(value)

@@ -206,22 +206,56 @@ class TreePositions:
         self.filename = filename
         self._base = _address(buf)
         self._lines: list[int] | None = None
+        self._nodes: dict[PathKey, int | None] = {}
+        self._parts: dict[int, dict[str | int, int]] = {}
 
     def node(self, path: PathKey) -> int | None:
+        """The tree node at ``path`` (None if the file has none there). Found from the
+        parent's node, each path once: a check run locates thousands of findings below the
+        same few hundred mappings, so walking from the root every time is what cost."""
+        nodes = self._nodes
+        if path in nodes:
+            return nodes[path]
+        if not path:
+            found: int | None = int(self.tree.root_id())
+        else:
+            parent = self.node(path[:-1])
+            found = None if parent is None else self._child(parent, path[-1])
+        nodes[path] = found
+        return found
+
+    def parts(self, node: int) -> dict[str | int, int]:
+        """The children of ``node`` by path part: a mapping's by key (the first of equal
+        keys, as ``find_child``), a sequence's by index; built once per node."""
+        found = self._parts.get(node)
+        if found is None:
+            tree = self.tree
+            found = {}
+            if tree.is_map(node) or tree.is_seq(node):
+                is_map = tree.is_map(node)
+                child = tree.first_child(node)
+                i = 0
+                while child != _NONE:
+                    part: str | int = bytes(tree.key(child)).decode("utf-8") if is_map else i
+                    found.setdefault(part, int(child))
+                    child = tree.next_sibling(child)
+                    i += 1
+            self._parts[node] = found
+        return found
+
+    def _child(self, node: int, part: str | int) -> int | None:
         tree = self.tree
-        node = tree.root_id()
-        for part in path:
-            if isinstance(part, int):
-                if not tree.is_seq(node) or part < 0:
-                    return None
-                node = tree.child(node, part)
-            else:
-                if not tree.is_map(node):
-                    return None
-                node = tree.find_child(node, part)
-            if node == _NONE:
+        if isinstance(part, str) and tree.is_map(node):
+            return self.parts(node).get(part)
+        if isinstance(part, int):
+            if not tree.is_seq(node) or part < 0:
                 return None
-        return int(node)
+            child = tree.child(node, part)
+        else:
+            if not tree.is_map(node):
+                return None
+            child = tree.find_child(node, part)
+        return None if child == _NONE else int(child)
 
     def position(self, path: PathKey, key: bool) -> Pos | None:
         node = self.node(path)

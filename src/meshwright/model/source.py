@@ -35,6 +35,8 @@ _FLOAT = "tag:yaml.org,2002:float"
 _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
+_PREFIX = 2
+"""How many leading parts of a path :meth:`SourceMap.candidates` indexes mounts by."""
 
 
 class _Mount:
@@ -49,6 +51,26 @@ class _Mount:
         self.file = file
         self.dropped: list[PathKey] = []
         self.hidden: set[PathKey] = set()
+
+    def may_hold(self, prefix: PathKey) -> bool:
+        """False when no path starting with ``prefix`` can have a position here (its file
+        has no node there): a cheap filter before :meth:`position`."""
+        n = len(self.model)
+        if n >= len(prefix):
+            return self.model[: len(prefix)] == prefix
+        return prefix[:n] == self.model and self.source.node(self.file + prefix[n:]) is not None
+
+    def prefixes(self) -> list[PathKey]:
+        """Every path of at most ``_PREFIX`` parts for which :meth:`may_hold` is true."""
+        n = len(self.model)
+        out = [self.model[:k] for k in range(min(n, _PREFIX) + 1)]
+        root = self.source.node(self.file) if n < _PREFIX else None
+        frontier: list[tuple[PathKey, int]] = [] if root is None else [((), root)]
+        for _ in range(_PREFIX - n):
+            frontier = [((*rel, part), child) for rel, node in frontier
+                        for part, child in self.source.parts(node).items()]
+            out.extend(self.model + rel for rel, _ in frontier)
+        return out
 
     def position(self, path: PathKey, key: bool) -> Pos | None:
         n = len(self.model)
@@ -75,7 +97,7 @@ class Positions:
         found = self.table.get(path)
         if found is not None:
             return found
-        for mount in self._smap.mounts:
+        for mount in self._smap.candidates(path):
             found = mount.position(path, self._key)
             if found is not None:
                 return found
@@ -107,8 +129,22 @@ class SourceMap:
         self.values = Positions(self, key=False)
         self.keys = Positions(self, key=True)
         self.inherited: dict[PathKey, PathKey] = {}
+        self._by_prefix: dict[PathKey, list[_Mount]] = {}
+        self._indexed = 0
         """A call's field that ``defaults.call`` filled in → the default's path (the
         field's positions are the default's; this keeps which call inherited it)."""
+
+    def candidates(self, path: PathKey) -> list[_Mount]:
+        """The mounts that may hold ``path``, in mount order: those whose file has a node
+        at its first two parts (a model split into hundreds of files would otherwise ask
+        every file for every path)."""
+        if self._indexed != len(self.mounts):  # mounts are only ever added
+            self._by_prefix.clear()
+            for mount in self.mounts:
+                for prefix in mount.prefixes():
+                    self._by_prefix.setdefault(prefix, []).append(mount)
+            self._indexed = len(self.mounts)
+        return self._by_prefix.get(path[:_PREFIX], [])
 
     def inherited_from(self, path: PathKey) -> tuple[PathKey, PathKey] | None:
         """(the inheriting call's field, the default it came from) when ``path`` is that

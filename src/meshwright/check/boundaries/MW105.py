@@ -82,7 +82,9 @@ class EntangledContexts(Rule):
         for cname in ctx.model.contexts:
             total = totals[cname]
             if total and coupled[cname] * 100.0 / total > share:
-                names = ", ".join(t for t, _ in targets[cname].most_common())
+                # most-called first, ties by name (a Counter's ties keep set order: per run)
+                ranked = sorted(targets[cname].items(), key=lambda tn: (-tn[1], tn[0]))
+                names = ", ".join(t for t, _ in ranked)
                 yield Hit(
                     ("contexts", cname),
                     f"context {cname}: {coupled[cname]} of {plural(total, 'operation')} "

@@ -16,6 +16,18 @@ Every rule and dashboard uses the metric names of :mod:`.semconv`; the SLO math 
 
 from __future__ import annotations
 
-from meshwright.emit.observability.target import emit
+from typing import Any
+
+# The target (and with it every renderer, Grafana's SDK included) loads on first use of
+# ``emit``: check's SLO rules import only :mod:`.semconv` and should not pay for the rest.
+
+
+def __getattr__(name: str) -> Any:
+    if name == "emit":
+        from meshwright.emit.observability.target import emit
+
+        return emit
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["emit"]
