@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from meshwright import cli
+
 ROOT = Path(__file__).resolve().parents[1]
 SHOP = ROOT / "examples" / "shop"
 
@@ -90,6 +92,13 @@ def test_check_and_simulate_packages_load_their_engines_on_first_use() -> None:
     assert proc.returncode == 0, proc.stderr
 
 
+HELP_ABSENT = (
+    "numpy", "scipy", "networkx", "matplotlib", "meshwright.emit", "meshwright.decompose",
+    "meshwright.importers", "meshwright.check.engine", "meshwright.analysis.queueing",
+    *cli.COMMAND_MODULES,
+)
+
+
 @pytest.mark.parametrize(
     ("argv", "absent"),
     [
@@ -98,15 +107,22 @@ def test_check_and_simulate_packages_load_their_engines_on_first_use() -> None:
           "meshwright.importers", "meshwright.check.engine", "meshwright.analysis.queueing")),
         (["check", str(SHOP)], ("meshwright.decompose", "meshwright.importers", "sklearn")),
         (["analyze", str(SHOP)], ("meshwright.decompose", "meshwright.importers", "sklearn")),
+        *(
+            (argv, HELP_ABSENT)
+            for argv in (["--help"], [], ["--version"], ["chek"])
+        ),
     ],
-    ids=["validate", "check", "analyze"],
+    ids=["validate", "check", "analyze", "help", "no-args", "version", "typo"],
 )
 def test_command_imports_only_the_module_of_its_command(
     argv: list[str], absent: tuple[str, ...]
 ) -> None:
     """The command line registers only the feature module of the command it runs
-    (``cli.COMMAND_NAMES``): ``validate`` loads no graph, array or generator code."""
-    probe = PROBE.replace('("numba", "matplotlib")', repr(absent))
+    (declared in the module, read by ``cli.declared_commands``): ``validate`` loads no
+    graph, array or generator code; ``--help`` (and a line that names no command) no feature
+    module at all."""
+    probe = PROBE.replace('("matplotlib",)', repr(absent))
+    assert repr(absent) in probe
     proc = subprocess.run(
         [sys.executable, "-c", probe, *argv], capture_output=True, text=True, check=False
     )

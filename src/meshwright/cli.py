@@ -2,20 +2,24 @@
 
 Exit codes: 0 ok, 1 findings at or above the fail level, 2 invalid input or usage.
 Feature packages add their commands through :data:`COMMAND_MODULES` (each module has a
-``register(app)`` function). A run imports only the module of the command it runs
-(:data:`COMMAND_NAMES`); ``--help`` and ``from meshwright.cli import app`` load them all.
+``register(app)`` function and declares what it adds, :data:`DECLARATIONS`). A run imports
+only the module of the command it runs; ``--help`` imports none of them (it shows stand-ins
+made from the declarations) and ``from meshwright.cli import app`` loads them all.
 """
 
 from __future__ import annotations
 
+import ast
+import copy
 import gc
 import importlib
 import importlib.util
 import json
 import sys
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeGuard
 
 import typer
 from rich.markup import escape
@@ -63,23 +67,61 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 """Modules that add commands; each defines ``register(app: typer.Typer) -> None``."""
 
-COMMAND_NAMES: dict[str, tuple[str, ...]] = {
-    "meshwright.check.commands": ("check", "rules"),
-    "meshwright.analysis.commands": ("analyze",),
-    "meshwright.simulate.commands": ("simulate",),
-    "meshwright.emit.commands": ("emit",),
-    "meshwright.decompose.commands": ("decompose",),
-    "meshwright.importers.commands": ("diff", "import"),
-    "meshwright.apply.commands": ("apply",),
-    "meshwright.contracts.commands": ("import",),
-    "meshwright.emit.observability.commands": ("import",),
-    "meshwright.publish.commands": ("publish",),
-    "meshwright.diagram.commands": ("diagram",),
-    "meshwright.report.commands": ("report",),
-}
-"""The commands each module of :data:`COMMAND_MODULES` adds (``import`` is the group its
-subcommands join), so a run imports only the module it needs; a module missing here is
-always imported. ``tests/cli/test_command_names.py`` keeps this true."""
+DECLARATIONS = ("COMMANDS", "GROUPS", "IMPORTS")
+"""What each module of :data:`COMMAND_MODULES` declares at its top level, as literals:
+``COMMANDS`` and ``GROUPS`` (name → the line ``meshwright --help`` shows) for what its
+``register`` adds to the command line, ``IMPORTS`` for its subcommands of ``meshwright
+import``. The command line reads them from the source, without importing the module, so a
+run imports only the module of its command and ``--help`` none of them."""
+
+
+@dataclass(frozen=True)
+class Declared:
+    """The commands a feature module declares (see :data:`DECLARATIONS`)."""
+
+    commands: dict[str, str]
+    groups: dict[str, str]
+    imports: tuple[str, ...]
+
+    def provides(self, command: str) -> bool:
+        return command in self.commands or command in self.groups or (
+            command == "import" and bool(self.imports)
+        )
+
+
+def declared_commands(module: str) -> Declared | None:
+    """The declarations of a module of :data:`COMMAND_MODULES`, read from its source file
+    (a few milliseconds; importing it may take a second); None when it is not installed."""
+    source = Path(__file__).parent.joinpath(*module.split(".")[1:]).with_suffix(".py")
+    try:
+        tree = ast.parse(source.read_bytes(), str(source))
+    except FileNotFoundError:
+        return None
+    found = dict(d for d in map(_declaration, tree.body) if d is not None)
+    commands, groups = found.get("COMMANDS", {}), found.get("GROUPS", {})
+    imports = found.get("IMPORTS", ())
+    if not (_lines(commands) and _lines(groups) and isinstance(imports, tuple)):
+        raise TypeError(f"{source}: COMMANDS and GROUPS map names to help lines, IMPORTS is a tuple")
+    return Declared(commands=commands, groups=groups, imports=imports)
+
+
+def _declaration(node: ast.stmt) -> tuple[str, Any] | None:
+    target: ast.expr
+    if isinstance(node, ast.AnnAssign) and node.value is not None:
+        target, value = node.target, node.value
+    elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+        target, value = node.targets[0], node.value
+    else:
+        return None
+    if isinstance(target, ast.Name) and target.id in DECLARATIONS:
+        return target.id, ast.literal_eval(value)
+    return None
+
+
+def _lines(value: object) -> TypeGuard[dict[str, str]]:
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    )
 
 
 class FailLevel(StrEnum):
@@ -275,11 +317,10 @@ _BUILT_IN = frozenset(("init", "validate", "schema", "build"))
 
 
 def _register_feature_commands(command: str | None = None) -> typer.Typer:
-    """Add the commands of :data:`COMMAND_MODULES` (only those that may provide
-    ``command`` when it is given) to the app; returns the app."""
-    for module in COMMAND_MODULES:
-        names = COMMAND_NAMES.get(module)
-        if module in _registered or (command is not None and names is not None and command not in names):
+    """Add the commands of :data:`COMMAND_MODULES` to the app (when ``command`` is given,
+    only those of the modules that declare it); returns the app."""
+    for module in _modules_for(command) if command is not None else COMMAND_MODULES:
+        if module in _registered:
             continue
         _registered.add(module)
         if importlib.util.find_spec(module.rsplit(".", 1)[0]) is None:
@@ -291,6 +332,45 @@ def _register_feature_commands(command: str | None = None) -> typer.Typer:
         _registered.add("import")
         _app.add_typer(IMPORT, name="import")
     return _app
+
+
+def _modules_for(command: str) -> list[str]:
+    """The modules of :data:`COMMAND_MODULES` that declare ``command`` (one, but every
+    module with ``import`` subcommands for ``import``)."""
+    found = []
+    for module in COMMAND_MODULES:
+        declared = declared_commands(module)
+        if declared is not None and declared.provides(command):
+            found.append(module)
+            if command != "import":
+                break
+    return found
+
+
+def _help_app() -> typer.Typer:
+    """The app as ``meshwright --help`` shows it, importing no feature module: the built-in
+    commands, and for each declared feature command a stand-in with its name and help line.
+    Runs that name no command (``--help``, ``--version``, no arguments) or a command that
+    does not exist (click suggests the closest name) need no more."""
+    stand_ins = typer.Typer()
+    for module in COMMAND_MODULES:
+        declared = declared_commands(module)
+        if declared is None:
+            continue
+        for name, line in declared.commands.items():
+            stand_ins.command(name, short_help=line)(_stand_in)
+        for name, line in declared.groups.items():
+            stand_ins.add_typer(typer.Typer(), name=name, help=line)
+    stand_ins.add_typer(IMPORT, name="import")
+    shown = copy.copy(_app)
+    shown.registered_commands = [*_app.registered_commands, *stand_ins.registered_commands]
+    shown.registered_groups = [*_app.registered_groups, *stand_ins.registered_groups]
+    return shown
+
+
+def _stand_in() -> None:
+    """Never runs: a command line that names a feature command loads the real one."""
+    raise AssertionError("a stand-in command ran")
 
 
 def __getattr__(name: str) -> typer.Typer:
@@ -337,9 +417,10 @@ def main() -> None:
     command = requested_command(sys.argv[1:])
     if command in _BUILT_IN:
         command_app = _app
-    else:  # an unknown word loads everything: click then suggests the closest command
-        known = {n for names in COMMAND_NAMES.values() for n in names}
-        command_app = _register_feature_commands(command if command in known else None)
+    elif command is not None and _modules_for(command):
+        command_app = _register_feature_commands(command)
+    else:
+        command_app = _help_app()
     try:
         command_app()
     except ModelError as exc:

@@ -199,3 +199,39 @@ def test_missing_dot_is_a_clear_error_with_the_fix(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "dot" in done.stderr and "apt-get install graphviz" in done.stderr
     assert "--format mermaid" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_every_text_format_groups_nodes_the_same_way() -> None:
+    """Clusters with nodes in cluster order (an empty one is skipped but keeps its index),
+    then the nodes outside any known cluster, in node order by cluster."""
+    from meshwright.diagram.dot import to_dot
+    from meshwright.diagram.graph import Cluster, Diagram, Node
+    from meshwright.diagram.mermaid import to_mermaid
+    from meshwright.diagram.plantuml import to_plantuml
+
+    d = Diagram(
+        title="t", view="context",
+        nodes=(
+            Node("a", "A", "service", cluster="c2"),
+            Node("x", "X", "external"),
+            Node("b", "B", "service", cluster="gone"),
+            Node("c", "C", "service", cluster="c2"),
+            Node("y", "Y", "external"),
+        ),
+        edges=(),
+        clusters=(Cluster("c1", "empty"), Cluster("c2", "two")),
+    )
+    inside, outside = d.grouped()
+    assert [(i, c.id, [n.id for n in ns]) for i, c, ns in inside] == [(1, "c2", ["a", "c"])]
+    assert [n.id for n in outside] == ["x", "y", "b"]
+    assert d.short_ids() == {"a": "n1", "x": "n2", "b": "n3", "c": "n4", "y": "n5"}
+    mermaid = to_mermaid(d).splitlines()
+    assert mermaid[2:9] == ['  subgraph g2["two"]', '    n1["A"]', '    n4["C"]', "  end",
+                            '  n2["X"]', '  n5["Y"]', '  n3["B"]']
+    plantuml = to_plantuml(d).splitlines()
+    assert plantuml[4:11] == ['package "two" {', '  rectangle "A" as n1', '  rectangle "C" as n4',
+                              "}", 'rectangle "X" as n2 #F8FAFC;line.dashed',
+                              'rectangle "Y" as n5 #F8FAFC;line.dashed', 'rectangle "B" as n3']
+    dot = to_dot(d)
+    assert "subgraph cluster_1 {" in dot and "cluster_0" not in dot
+    assert dot.index('"x" [') < dot.index('"y" [') < dot.index('"b" [')

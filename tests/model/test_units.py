@@ -28,6 +28,21 @@ def test_bad_durations_say_what_to_write(bad: object) -> None:
         parse_duration(bad)
 
 
+def test_duration_texts_are_remembered_only_when_they_parse() -> None:
+    from meshwright.model.units import _parse_duration_text
+
+    _parse_duration_text.cache_clear()
+    for _ in range(2):
+        with pytest.raises(ValueError, match="invalid duration '10 parsecs'"):
+            parse_duration("10 parsecs")
+        with pytest.raises(ValueError, match="duration is too large: at most 3650d"):
+            parse_duration("3651d")
+    assert _parse_duration_text.cache_info().currsize == 0
+    assert parse_duration("250ms") == parse_duration("250ms") == 0.25
+    info = _parse_duration_text.cache_info()
+    assert (info.currsize, info.hits) == (1, 1)
+
+
 @pytest.mark.parametrize("seconds", [0.25, 1.5, 120, 5400, 604800, 0.0005, 0.0125, 90])
 def test_durations_round_trip(seconds: float) -> None:
     assert parse_duration(format_duration(seconds)) == pytest.approx(seconds)

@@ -15,6 +15,12 @@ from meshwright.errors import UsageError
 from meshwright.model import load_model
 from meshwright.model.source import no_gc
 
+COMMANDS: dict[str, str] = {
+    "analyze": "Availability, latency, timeout budgets, retry amplification, capacity and cost.",
+}
+"""The commands :func:`register` adds, each with the line `meshwright --help` shows for it;
+`meshwright.cli` reads this without importing the module."""
+
 _DEFAULT_PRICES = Prices()
 MAX_SAMPLES = 1_000_000
 """Most Monte Carlo samples per operation (memory grows with samples × operations)."""
@@ -92,4 +98,4 @@ def analyze_command(
 
 def register(app: typer.Typer) -> None:
     """Add `analyze` to the command line."""
-    app.command("analyze")(analyze_command)
+    app.command("analyze", short_help=COMMANDS["analyze"])(analyze_command)

@@ -17,7 +17,13 @@ from meshwright.errors import Diagnostic, ModelError
 from meshwright.model import load_model
 from meshwright.model.types import Broker
 
-app = typer.Typer(help="Make running infrastructure match the model (Kafka topics).", no_args_is_help=True)
+GROUPS: dict[str, str] = {
+    "apply": "Make running infrastructure match the model (Kafka topics).",
+}
+"""The command groups :func:`register` adds, each with its help (the line `meshwright --help`
+shows for it); `meshwright.cli` reads this without importing the module."""
+
+app = typer.Typer(help=GROUPS["apply"], no_args_is_help=True)
 
 
 _STYLE = {"create": "green", "grow": "yellow", "alter": "yellow", "unchanged": "dim", "foreign": "magenta"}

@@ -19,6 +19,16 @@ from meshwright.console import console, err_console
 from meshwright.errors import UsageError
 from meshwright.model import load_model
 
+COMMANDS: dict[str, str] = {
+    "check": "Review a model against the rule catalogue; every finding names file:line:col.",
+    "rules": (
+        "List the review rules, or explain one: rationale, fix, anti-pattern and best "
+        "practice."
+    ),
+}
+"""The commands :func:`register` adds, each with the line `meshwright --help` shows for it;
+`meshwright.cli` reads this without importing the module."""
+
 if TYPE_CHECKING:
     from meshwright.check.rule import Rule
 
@@ -201,5 +211,5 @@ def _explain(rule: type[Rule]) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add `check` and `rules` to the meshwright command line."""
-    app.command(name="check")(check)
-    app.command(name="rules")(rules)
+    app.command("check", short_help=COMMANDS["check"])(check)
+    app.command("rules", short_help=COMMANDS["rules"])(rules)

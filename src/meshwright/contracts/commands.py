@@ -19,6 +19,10 @@ from meshwright.emit.yamltext import dump
 from meshwright.errors import UsageError
 from meshwright.model import load_model, load_text
 
+IMPORTS: tuple[str, ...] = ("proto", "openapi")
+"""The subcommands this module adds to `meshwright import` (:data:`~meshwright.command_groups.IMPORT`);
+`meshwright.cli` reads this without importing the module."""
+
 import_app = IMPORT
 """`import proto` and `import openapi` are subcommands of the shared `import` group."""
 

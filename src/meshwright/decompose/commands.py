@@ -19,6 +19,14 @@ from meshwright.decompose.report import report_json, report_markdown
 from meshwright.decompose.writer import write_model
 from meshwright.errors import UsageError
 
+COMMANDS: dict[str, str] = {
+    "decompose": (
+        "Propose services for a monolith: a model directory, partition.json and a report."
+    ),
+}
+"""The commands :func:`register` adds, each with the line `meshwright --help` shows for it;
+`meshwright.cli` reads this without importing the module."""
+
 
 class Method(StrEnum):
     leiden = "leiden"
@@ -135,4 +143,4 @@ def decompose_command(
 
 def register(app: typer.Typer) -> None:
     """Add `decompose` to the command line."""
-    app.command("decompose")(decompose_command)
+    app.command("decompose", short_help=COMMANDS["decompose"])(decompose_command)

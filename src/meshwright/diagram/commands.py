@@ -16,6 +16,12 @@ from meshwright.diagram.views import view
 from meshwright.errors import UsageError
 from meshwright.model import load_model
 
+COMMANDS: dict[str, str] = {
+    "diagram": "Draw the model: a context map, a C4-style container view or the call trees.",
+}
+"""The commands :func:`register` adds, each with the line `meshwright --help` shows for it;
+`meshwright.cli` reads this without importing the module."""
+
 LARGE_EDGES = 400
 """Edges above which laying out a whole view is slow and unreadable: the command says so."""
 
@@ -98,4 +104,4 @@ def diagram_command(
 
 def register(app: typer.Typer) -> None:
     """Add `meshwright diagram` to the command line."""
-    app.command("diagram")(diagram_command)
+    app.command("diagram", short_help=COMMANDS["diagram"])(diagram_command)

@@ -92,16 +92,10 @@ def to_dot(d: Diagram) -> str:
         f'  node [fontname="{FONT}", fontsize=10, margin="0.12,0.05"];',
         f'  edge [fontname="{FONT}", fontsize=8, arrowsize=0.7];',
     ]
-    by_cluster: dict[str | None, list[Node]] = {}
-    for n in d.nodes:
-        by_cluster.setdefault(n.cluster, []).append(n)
-    known = {c.id for c in d.clusters}
-    for i, c in enumerate(d.clusters):
-        if by_cluster.get(c.id):
-            lines += _cluster(c, by_cluster[c.id], i)
-    for cid, members in by_cluster.items():
-        if cid is None or cid not in known:
-            lines += [f"  {_node(n)}" for n in members]
+    inside, outside = d.grouped()
+    for i, c, members in inside:
+        lines += _cluster(c, members, i)
+    lines += [f"  {_node(n)}" for n in outside]
     lines += [f"  {_edge(e)}" for e in d.edges]
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -66,3 +66,21 @@ class Diagram:
 
     def node_ids(self) -> set[str]:
         return {n.id for n in self.nodes}
+
+    def short_ids(self) -> dict[str, str]:
+        """``n1``, ``n2``, … by node order: ids every text format accepts."""
+        return {n.id: f"n{i}" for i, n in enumerate(self.nodes, 1)}
+
+    def grouped(self) -> tuple[list[tuple[int, Cluster, list[Node]]], list[Node]]:
+        """The nodes in the order every text format writes them: each cluster that has
+        nodes (with its index in :attr:`clusters`) and its nodes, then the nodes outside
+        every cluster (none named, or one not in :attr:`clusters`)."""
+        by_cluster: dict[str | None, list[Node]] = {}
+        for n in self.nodes:
+            by_cluster.setdefault(n.cluster, []).append(n)
+        known = {c.id for c in self.clusters}
+        inside = [(i, c, by_cluster[c.id]) for i, c in enumerate(self.clusters) if by_cluster.get(c.id)]
+        outside = [
+            n for cid, members in by_cluster.items() if cid is None or cid not in known for n in members
+        ]
+        return inside, outside

@@ -29,26 +29,19 @@ def text(label: str) -> str:
 
 def to_mermaid(d: Diagram) -> str:
     """Mermaid ``flowchart LR`` text of a diagram; ids are n1, n2, … in node order."""
-    ids = {n.id: f"n{i}" for i, n in enumerate(d.nodes, 1)}
+    ids = d.short_ids()
     lines = [f"%% {d.title}", "flowchart LR"]
 
     def node(n: Node, indent: str) -> str:
         left, right = SHAPE[n.kind]
         return f"{indent}{ids[n.id]}{left}{text(n.label)}{right}"
 
-    by_cluster: dict[str | None, list[Node]] = {}
-    for n in d.nodes:
-        by_cluster.setdefault(n.cluster, []).append(n)
-    known = {c.id for c in d.clusters}
-    for i, c in enumerate(d.clusters, 1):
-        members = by_cluster.get(c.id, [])
-        if members:
-            lines.append(f'  subgraph g{i}["{text(c.label)}"]')
-            lines += [node(n, "    ") for n in members]
-            lines.append("  end")
-    for cid, members in by_cluster.items():
-        if cid is None or cid not in known:
-            lines += [node(n, "  ") for n in members]
+    inside, outside = d.grouped()
+    for i, c, members in inside:
+        lines.append(f'  subgraph g{i + 1}["{text(c.label)}"]')
+        lines += [node(n, "    ") for n in members]
+        lines.append("  end")
+    lines += [node(n, "  ") for n in outside]
     for e in d.edges:
         label = f"|{text(e.label)}|" if e.label else ""
         lines.append(f"  {ids[e.source]} {ARROW[e.kind]}{label} {ids[e.target]}")

@@ -25,7 +25,7 @@ def text(label: str) -> str:
 
 def to_plantuml(d: Diagram) -> str:
     """``@startuml`` … ``@enduml`` text of a diagram; aliases are n1, n2, … in node order."""
-    ids = {n.id: f"n{i}" for i, n in enumerate(d.nodes, 1)}
+    ids = d.short_ids()
     lines = ["@startuml", f"title {text(d.title)}", "left to right direction", "skinparam shadowing false"]
 
     def node(n: Node, indent: str) -> str:
@@ -33,19 +33,12 @@ def to_plantuml(d: Diagram) -> str:
             f" {COLOUR[n.severity]}" if n.severity is not None else "")
         return f'{indent}{ELEMENT[n.kind]} "{text(n.label)}" as {ids[n.id]}{colour}'
 
-    by_cluster: dict[str | None, list[Node]] = {}
-    for n in d.nodes:
-        by_cluster.setdefault(n.cluster, []).append(n)
-    known = {c.id for c in d.clusters}
-    for c in d.clusters:
-        members = by_cluster.get(c.id, [])
-        if members:
-            lines.append(f'package "{text(c.label)}" {{')
-            lines += [node(n, "  ") for n in members]
-            lines.append("}")
-    for cid, members in by_cluster.items():
-        if cid is None or cid not in known:
-            lines += [node(n, "") for n in members]
+    inside, outside = d.grouped()
+    for _, c, members in inside:
+        lines.append(f'package "{text(c.label)}" {{')
+        lines += [node(n, "  ") for n in members]
+        lines.append("}")
+    lines += [node(n, "") for n in outside]
     for e in d.edges:
         label = f" : {text(e.label)}" if e.label else ""
         lines.append(f"{ids[e.source]} {ARROW[e.kind]} {ids[e.target]}{label}")

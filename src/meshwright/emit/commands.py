@@ -17,6 +17,18 @@ from meshwright.emit.registry import emit_all, emit_target
 from meshwright.model import load_model
 from meshwright.output import kept_message, write_tracked
 
+COMMANDS: dict[str, str] = {
+    "emit": (
+        "Generate platform files from the model: Kubernetes (Kustomize base + dev/prod "
+        "overlays), a Helm chart, Dockerfiles, or a compose.yaml; the broker's topology "
+        "(kafka, rabbitmq), contracts (asyncapi, openapi, protobuf), Vault policies (vault), "
+        "or observability (SLO rules and burn-rate alerts, dashboards, tracing and logging), "
+        "the mesh (istio) or the edge as Kubernetes Gateway API resources (gateway)."
+    ),
+}
+"""The commands :func:`register` adds, each with the line `meshwright --help` shows for it;
+`meshwright.cli` reads this without importing the module."""
+
 
 class EmitTarget(StrEnum):
     kubernetes = "kubernetes"
@@ -101,4 +113,4 @@ def emit(
 
 def register(app: typer.Typer) -> None:
     """Add the `emit` command to the CLI."""
-    app.command("emit")(emit)
+    app.command("emit", short_help=COMMANDS["emit"])(emit)

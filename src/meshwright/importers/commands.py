@@ -31,6 +31,16 @@ from meshwright.importers.traces import import_traces
 from meshwright.importers.writer import write
 from meshwright.model import load_model
 
+COMMANDS: dict[str, str] = {
+    "diff": "Compare a model with its next version, or with what runs.",
+}
+"""The commands :func:`register` adds, each with the line `meshwright --help` shows for it;
+`meshwright.cli` reads this without importing the module."""
+
+IMPORTS: tuple[str, ...] = ("kubernetes", "compose", "istio", "traces")
+"""The subcommands this module adds to `meshwright import` (:data:`~meshwright.command_groups.IMPORT`);
+`meshwright.cli` reads this without importing the module."""
+
 Out = Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Model directory to write.")]
 System = Annotated[str | None, typer.Option("--system", help="System name; default: the DIR's name.")]
 Istio = Annotated[list[Path] | None, typer.Option("--istio", metavar="PATH",
@@ -203,4 +213,4 @@ def diff_command(
 def register(root: typer.Typer) -> None:
     """Add `diff` (contract changes and the drift check) to the CLI; the `import`
     subcommands are on the shared group."""
-    root.command("diff")(diff_command)
+    root.command("diff", short_help=COMMANDS["diff"])(diff_command)

@@ -7,6 +7,7 @@ load → dump → load round trip unchanged.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from typing import Annotated, Any
@@ -58,20 +59,16 @@ def parse_duration(value: Any) -> float:
 
     At most :data:`MAX_DURATION` (ten years)."""
     if type(value) is str:
-        known = _DURATIONS_READ.get(value)
-        if known is not None:
-            return known
-        seconds = _at_most(_parse_duration(value), MAX_DURATION, "duration", "3650d")
-        if len(_DURATIONS_READ) < _DURATIONS_KEPT:
-            _DURATIONS_READ[value] = seconds
-        return seconds
+        return _parse_duration_text(value)
     return _at_most(_parse_duration(value), MAX_DURATION, "duration", "3650d")
 
 
-_DURATIONS_READ: dict[str, float] = {}
-"""Seconds of duration texts already read (a large model repeats a few hundred texts
-tens of thousands of times); only texts that parsed are kept."""
-_DURATIONS_KEPT = 10_000
+@functools.lru_cache(maxsize=10_000)
+def _parse_duration_text(value: str) -> float:
+    """:func:`parse_duration` of a text, remembered: a large model repeats a few hundred
+    duration texts tens of thousands of times. A text that fails raises, and raising is
+    not cached, so only texts that parsed are kept."""
+    return _at_most(_parse_duration(value), MAX_DURATION, "duration", "3650d")
 
 
 def _at_most(value: float, bound: float, what: str, bound_text: str) -> float:

@@ -17,14 +17,16 @@ from meshwright.emit.registry import emit_target
 from meshwright.model import load_model
 from meshwright.publish.etcd import EtcdGateway, publish
 
-PUBLISH = typer.Typer(
-    name="publish",
-    help=(
-        "Load what the model says into a running system: etcd (the discovery: etcd key layout). "
-        "Example: meshwright publish etcd my-system --endpoint http://127.0.0.1:2379"
+GROUPS: dict[str, str] = {
+    "publish": (
+        "Load what the model says into a running system: etcd (the discovery: etcd key "
+        "layout). Example: meshwright publish etcd my-system --endpoint http://127.0.0.1:2379"
     ),
-    no_args_is_help=True,
-)
+}
+"""The command groups :func:`register` adds, each with its help (the line `meshwright --help`
+shows for it); `meshwright.cli` reads this without importing the module."""
+
+PUBLISH = typer.Typer(name="publish", help=GROUPS["publish"], no_args_is_help=True)
 
 
 class Format(StrEnum):

@@ -13,6 +13,16 @@ from meshwright.errors import UsageError
 from meshwright.model import load_model
 from meshwright.model.units import parse_duration
 
+COMMANDS: dict[str, str] = {
+    "report": (
+        "Write one self-contained HTML report: context map, C4-style containers, call trees "
+        "with availability, latency and timeout budgets, findings, capacity, utilisation and "
+        "cost."
+    ),
+}
+"""The commands :func:`register` adds, each with the line `meshwright --help` shows for it;
+`meshwright.cli` reads this without importing the module."""
+
 
 def report_command(
     path: Annotated[Path, typer.Argument(help="Model file (mesh.yaml) or model directory.")],
@@ -85,4 +95,4 @@ def report_command(
 
 def register(app: typer.Typer) -> None:
     """Add `meshwright report` to the command line."""
-    app.command("report")(report_command)
+    app.command("report", short_help=COMMANDS["report"])(report_command)

@@ -17,6 +17,12 @@ from meshwright.model import load_model
 from meshwright.model.units import parse_duration
 from meshwright.output import write_artifacts
 
+COMMANDS: dict[str, str] = {
+    "simulate": "Simulate traffic, faults and resilience policies; judge SLOs and recovery.",
+}
+"""The commands :func:`register` adds, each with the line `meshwright --help` shows for it;
+`meshwright.cli` reads this without importing the module."""
+
 DEFAULT_DURATION = 300.0
 MAX_BUCKETS = 10_000
 """Most time buckets a run may have (each keeps counters for every service)."""
@@ -121,4 +127,4 @@ def simulate_command(
 
 def register(app: typer.Typer) -> None:
     """Add `meshwright simulate` to the command line."""
-    app.command("simulate")(simulate_command)
+    app.command("simulate", short_help=COMMANDS["simulate"])(simulate_command)

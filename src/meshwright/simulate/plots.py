@@ -190,7 +190,7 @@ def _bytes(fig: Figure, fmt: str) -> bytes:
 def entrypoint_plot(result: SimResult, scenario: Scenario | None = None, fmt: str = "png") -> bytes:
     """Success, goodput vs offered, and p99 of the entrypoints that matter, over time."""
     names = entrypoints_that_matter(result, scenario)
-    fig, axes = plt.subplots(3, 1, figsize=(10, 8), sharex=True)
+    fig, axes = _three_panels()
     ok_ax, rate_ax, p99_ax = axes
     t = result.time
     for label in names:
@@ -206,23 +206,13 @@ def entrypoint_plot(result: SimResult, scenario: Scenario | None = None, fmt: st
     if any(v > 0.0 for v in _finite_ys(p99_ax)):
         p99_ax.set_yscale("log")
     p99_ax.set_xlabel("time (s)")
-    rows = len(scenario.events) if scenario is not None else 0
-    fig.suptitle(
-        f"{result.system} — {result.scenario} (seed {result.seed}): entrypoints"
-        f"{_left_out(len(names), len(result.entrypoints), 'entrypoints')}",
-        fontsize="medium", y=1.0 + 0.015 * rows,
-    )
-    _shade(list(axes), scenario, result.duration)
-    _legend(ok_ax)
-    for ax in axes:
-        ax.grid(True, alpha=0.3)
-    return _bytes(fig, fmt)
+    return _finish(fig, result, scenario, "entrypoints", len(names), len(result.entrypoints), fmt)
 
 
 def service_plot(result: SimResult, scenario: Scenario | None = None, fmt: str = "png") -> bytes:
     """Utilisation, queue length and ready replicas of the services that matter."""
     names = services_that_matter(result, scenario)
-    fig, axes = plt.subplots(3, 1, figsize=(10, 8), sharex=True)
+    fig, axes = _three_panels()
     util_ax, queue_ax, rep_ax = axes
     t = result.time
     for name in names:
@@ -235,14 +225,35 @@ def service_plot(result: SimResult, scenario: Scenario | None = None, fmt: str =
     _say_if_flat(queue_ax, "no request of these services waited in a queue")
     rep_ax.set_ylabel("ready replicas")
     rep_ax.set_xlabel("time (s)")
+    return _finish(fig, result, scenario, "services", len(names), len(result.services), fmt)
+
+
+def _three_panels() -> tuple[Figure, list[Axes]]:
+    """The frame of both plots: three panels over one shared time axis."""
+    fig, axes = plt.subplots(3, 1, figsize=(10, 8), sharex=True)
+    return fig, list(axes)
+
+
+def _finish(
+    fig: Figure,
+    result: SimResult,
+    scenario: Scenario | None,
+    what: str,
+    drawn: int,
+    total: int,
+    fmt: str,
+) -> bytes:
+    """Title (with what was left out), shaded faults, the legend of the top panel, grids;
+    the figure's bytes in ``fmt``."""
+    axes = fig.axes
     rows = len(scenario.events) if scenario is not None else 0
     fig.suptitle(
-        f"{result.system} — {result.scenario} (seed {result.seed}): services"
-        f"{_left_out(len(names), len(result.services), 'services')}",
+        f"{result.system} — {result.scenario} (seed {result.seed}): {what}"
+        f"{_left_out(drawn, total, what)}",
         fontsize="medium", y=1.0 + 0.015 * rows,
     )
-    _shade(list(axes), scenario, result.duration)
-    _legend(util_ax)
+    _shade(axes, scenario, result.duration)
+    _legend(axes[0])
     for ax in axes:
         ax.grid(True, alpha=0.3)
     return _bytes(fig, fmt)

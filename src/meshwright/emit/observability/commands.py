@@ -21,6 +21,10 @@ from meshwright.emit.yamltext import dump
 from meshwright.errors import Diagnostic, Location, ModelError, UsageError
 from meshwright.model import load_model
 
+IMPORTS: tuple[str, ...] = ("openslo",)
+"""The subcommands this module adds to `meshwright import` (:data:`~meshwright.command_groups.IMPORT`);
+`meshwright.cli` reads this without importing the module."""
+
 
 def import_openslo(
     file: Annotated[Path, typer.Argument(help="OpenSLO v1 YAML (one or more documents).")],
