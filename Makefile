@@ -16,19 +16,31 @@ CHECKOV_SPEC := checkov>=3.2
 COMPAT_PYTHON ?= python3
 COMPAT_VENV := .venv-compat
 
+# uv (a PyPI package) installs the three environments: it resolves and fetches in parallel,
+# a fresh `.[dev]` took 61 s where pip took 385 s on the 2-core machine (same packages and
+# versions). It lives in an environment of its own; pip stays in each environment.
+UV_VENV := .venv-uv
+UV := $(UV_VENV)/bin/uv
+UV_STAMP := $(UV_VENV)/.installed
+UV_SPEC := uv>=0.9
+
 .PHONY: demo test test-compat lint typecheck venv checkov clean docs bench
 
-$(STAMP): pyproject.toml
+$(UV_STAMP):
+	test -x $(UV_VENV)/bin/python || $(PYTHON) -m venv $(UV_VENV)
+	$(UV_VENV)/bin/python -m pip install --quiet '$(UV_SPEC)'
+	touch $(UV_STAMP)
+
+$(STAMP): pyproject.toml $(UV_STAMP)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(UV) pip install --quiet --python $(BIN)/python -e '.[dev]'
 	touch $(STAMP)
 
 venv: $(STAMP) $(CHECKOV_STAMP)
 
-$(CHECKOV_STAMP):
+$(CHECKOV_STAMP): $(UV_STAMP)
 	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/python -m pip install --quiet '$(CHECKOV_SPEC)'
+	$(UV) pip install --quiet --python $(CHECKOV_VENV)/bin/python '$(CHECKOV_SPEC)'
 	touch $(CHECKOV_STAMP)
 
 checkov: $(CHECKOV_STAMP)
@@ -51,7 +63,11 @@ lint: $(STAMP)
 # selection collects nothing; make fails on it like on any non-zero exit, and so does .ci/run.
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
-PYTEST := -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+# --dist loadfile: each test file runs on one worker, so a module fixture (a started broker,
+# a Checkov scan, a simulated run, emitted files) is made once, not once per worker. (Not
+# loadgroup: on pytest 9.2 it silently stops grouping, pytest-xdist issue 1386.)
+DIST ?= --dist loadfile
+PYTEST := -m pytest -n $(PYTEST_WORKERS) $(DIST) $(PYTEST_ARGS)
 
 test: $(STAMP) $(CHECKOV_STAMP) lint
 	$(BIN)/python $(PYTEST)
@@ -65,13 +81,16 @@ test: $(STAMP) $(CHECKOV_STAMP) lint
 # and the real brokers (etcd, RabbitMQ, Kafka), which depend on library and tool versions, not
 # on the interpreter's. COMPAT_TESTS=tests runs the whole suite here.
 COMPAT_TESTS ?= tests/test_imports.py tests/model tests/examples tests/cli tests/emit
+# Deselected here: golden_tool tests, a third-party program's verdict (kubectl, Checkov,
+# RabbitMQ) on output the golden tests of this run pin byte for byte; same bytes, same
+# program, same verdict. COMPAT_MARK= runs them too.
+COMPAT_MARK ?= not golden_tool
 
-test-compat: $(CHECKOV_STAMP)
+test-compat: $(CHECKOV_STAMP) $(UV_STAMP)
 	test -x $(COMPAT_VENV)/bin/python || $(COMPAT_PYTHON) -m venv $(COMPAT_VENV)
-	$(COMPAT_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(COMPAT_VENV)/bin/python -m pip install --quiet -e '.[dev]'
+	$(UV) pip install --quiet --python $(COMPAT_VENV)/bin/python -e '.[dev]'
 	$(COMPAT_VENV)/bin/python --version
-	$(COMPAT_VENV)/bin/python -m pytest -n $(PYTEST_WORKERS) $(COMPAT_TESTS) $(PYTEST_ARGS)
+	$(COMPAT_VENV)/bin/python -m pytest -n $(PYTEST_WORKERS) $(DIST) -m '$(COMPAT_MARK)' $(COMPAT_TESTS) $(PYTEST_ARGS)
 
 docs: $(STAMP)
 	$(BIN)/python -m meshwright.docs_gen
@@ -84,4 +103,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/analysis_vs_sim.py
 
 clean:
-	rm -rf $(VENV) $(COMPAT_VENV) $(CHECKOV_VENV) out .pytest_cache .mypy_cache
+	rm -rf $(VENV) $(COMPAT_VENV) $(CHECKOV_VENV) $(UV_VENV) out .pytest_cache .mypy_cache

@@ -128,6 +128,7 @@ def scanned(
     )
 
 
+@pytest.mark.golden_tool  # Checkov scans the kubernetes target's golden output
 def test_every_workload_of_every_layer_was_scanned_and_has_probes(
     scanned: tuple[LoadedModel, list[Result], list[Result]],
 ) -> None:
@@ -139,6 +140,7 @@ def test_every_workload_of_every_layer_was_scanned_and_has_probes(
         assert seen == {(layer, dns_name(s)) for layer in LAYERS for s in loaded.model.services}, check
 
 
+@pytest.mark.golden_tool
 def test_every_failed_check_is_a_listed_deviation_or_a_model_finding(
     scanned: tuple[LoadedModel, list[Result], list[Result]],
 ) -> None:

@@ -20,6 +20,7 @@ from meshwright.analysis.slo_math import DAY, alerts, objectives
 from meshwright.cli import app
 from meshwright.emit.observability import emit
 from meshwright.emit.observability.openslo import load_openslo
+from meshwright.emit.observability.prometheus_rules import ABSENT_FOR
 from meshwright.emit.yamltext import dump, load_all
 from meshwright.errors import ModelError
 from meshwright.model import Model, load_model, load_text
@@ -141,6 +142,20 @@ def test_every_alert_fires_at_its_burn_rate_and_not_below(
     out: Path = request.getfixturevalue(out_name)
     for name, result in _promtool_tests(out / "prometheus" / "rules"):
         assert result.returncode == 0, f"{name}:\n{result.stdout}{result.stderr}"
+
+
+@pytest.mark.parametrize("out_name", ["shop_out", "edge_out"])
+def test_every_evaluation_time_is_an_evaluation(out_name: str, request: pytest.FixtureRequest) -> None:
+    """The test files' evaluation interval is coarse (promtool's time goes with the number
+    of evaluations: 5m here, not the server's 30s) but lands on every case's evaluation time
+    and on the absent alert's ``for``, so each check reads an evaluation made at that time."""
+    out: Path = request.getfixturevalue(out_name)
+    for path in sorted((out / "prometheus" / "rules").glob("*.test.yaml")):
+        doc = load_all(path.read_text())[0]
+        step = int(doc["evaluation_interval"].removesuffix("m"))
+        times = [int(t["eval_time"].removesuffix("m")) for c in doc["tests"] for t in c["alert_rule_test"]]
+        times.append(int(ABSENT_FOR.removesuffix("m")))
+        assert step == 5 and all(t % step == 0 for t in times), (path.name, step, times)
 
 
 def test_generated_tests_catch_a_wrong_threshold(shop_out: Path, tmp_path: Path) -> None:

@@ -126,6 +126,7 @@ def test_definitions_carry_no_password() -> None:
     assert {c["secret"] for c in creds} == {f"{u['name']}-rabbitmq" for u in doc["users"]}
 
 
+@pytest.mark.golden_tool  # the broker loads the golden definitions.json
 def test_broker_has_the_topology(broker: RabbitMQ, definitions: dict[str, Any]) -> None:
     listed = json.loads(
         broker.ctl("list_queues", "-p", "shop", "name", "type", "policy", "--formatter", "json")
@@ -138,6 +139,7 @@ def test_broker_has_the_topology(broker: RabbitMQ, definitions: dict[str, Any]) 
     assert {"search-dlq", "recommendation-dlq", "notification-dlq", "orders-dlq"} <= set(queues)
 
 
+@pytest.mark.golden_tool  # the broker loads the golden definitions.json
 def test_every_message_reaches_every_consumer(broker: RabbitMQ, definitions: dict[str, Any]) -> None:
     model = shop_on_rabbitmq()
     producers = {
@@ -159,6 +161,7 @@ def test_every_message_reaches_every_consumer(broker: RabbitMQ, definitions: dic
                     assert get(broker, name, f"{topic}.{c.group}") == body, (topic, name)
 
 
+@pytest.mark.golden_tool  # the broker loads the golden definitions.json
 def test_a_rejected_message_lands_in_the_dead_letter_queue(broker: RabbitMQ) -> None:
     publish(broker, "orders", "order-confirmed", b"poison")
     assert get(broker, "notification", "order-confirmed.notification", reject=True) == b"poison"
@@ -166,6 +169,7 @@ def test_a_rejected_message_lands_in_the_dead_letter_queue(broker: RabbitMQ) -> 
     assert get(broker, ADMIN[0], "notification-dlq", password=ADMIN[1]) == b"poison"
 
 
+@pytest.mark.golden_tool  # the broker loads the golden definitions.json
 def test_services_get_least_privilege(broker: RabbitMQ) -> None:
     with pytest.raises(pika.exceptions.ChannelClosedByBroker) as refused:
         publish(broker, "catalog", "order-confirmed", b"not mine")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -19,6 +20,9 @@ from meshwright.simulate.scenario import load_scenario
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# one run per scenario for the module (make test runs a module on one worker: --dist
+# loadfile); the plots only read the result
+@functools.cache
 def _run(scenario: str):  # type: ignore[no-untyped-def]
     model = load_model(ROOT / "examples" / "shop").model
     scen = load_scenario(ROOT / "examples" / "scenarios" / scenario).scenario

@@ -9,6 +9,14 @@ must fire (with every alert whose threshold is lower), at ``0.99 ×`` it must no
 lower-threshold alerts fire). The evaluation time is the short window plus ten minutes,
 so the short window is full of the synthetic traffic.
 
+promtool evaluates every rule group from 0 to each case's evaluation time, one evaluation
+per ``evaluation_interval``, so the file's interval is the longest one that still lands an
+evaluation on every case's evaluation time and on ``ABSENT_FOR`` (their greatest common
+divisor, in minutes): the burn-rate alerts have no ``for``, so their state at an evaluation
+time depends only on that evaluation, and ``SLOMetricsAbsent`` turns firing exactly after
+``ABSENT_FOR`` as it does at the server's ``RULE_INTERVAL``. A finer interval only adds
+evaluations (at 30s the shop's files took promtool ten times as long).
+
 Two more cases per objective show the low-traffic guard: every request fails, but so few
 arrive that even the longest short window holds half of ``min_bad_requests`` bad ones — no
 alert fires although the error ratio is 100 %; and a quiet service that fails completely
@@ -18,6 +26,7 @@ with twice ``min_bad_requests`` in its shortest short window pages with every al
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from meshwright.analysis.slo_math import BurnAlert
@@ -156,7 +165,19 @@ def test_file(rules: SloRules, rule_file: str) -> Obj:
         )
     cases += _low_traffic_cases(rules)
     cases += _absent_cases(rules)
-    return {"rule_files": [rule_file], "evaluation_interval": "30s", "tests": cases}
+    return {"rule_files": [rule_file], "evaluation_interval": _evaluation_interval(cases), "tests": cases}
+
+
+def _minutes(duration: str) -> int:
+    match = re.fullmatch(r"(\d+)m", duration)
+    assert match is not None, duration
+    return int(match.group(1))
+
+
+def _evaluation_interval(cases: list[Obj]) -> str:
+    """The greatest common divisor of every evaluation time and ``ABSENT_FOR``."""
+    times = [_minutes(t["eval_time"]) for c in cases for t in c["alert_rule_test"]]
+    return f"{math.gcd(_minutes(ABSENT_FOR), *times)}m"
 
 
 def _absent_cases(rules: SloRules) -> list[Obj]:
