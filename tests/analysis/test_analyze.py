@@ -15,8 +15,8 @@ from rich.console import Console
 
 from meshwright.analysis import AnalysisOptions, analyze
 from meshwright.analysis.cost import Prices
-from meshwright.analysis.jsonify import dumps
 from meshwright.analysis.render import print_result, render
+from meshwright.jsontext import dumps_indented as dumps
 from meshwright.model import load_model, load_text
 from meshwright.pipeline import BuildContext
 

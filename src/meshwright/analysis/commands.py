@@ -87,7 +87,7 @@ def analyze_command(
     with no_gc():
         result = analyze(loaded.model, options)
         if format is Format.json:
-            from meshwright.analysis.jsonify import dumps
+            from meshwright.jsontext import dumps_indented as dumps
 
             print(dumps(result.to_json()))
             return
