@@ -231,5 +231,4 @@ def test_json_text_is_the_standard_librarys_byte_for_byte() -> None:
         "flat": {"x": 1.5, "y": "s", "z": math.nan, "e": [], "d": {}},
         "mixed": {"a": [1, [2, {"q": None}]], "b": 2.0, "c": math.inf, "d": None, "e": "x"},
     }
-    for indent in (2, 4):
-        assert dumps(data, indent) == json.dumps(data, indent=indent)
+    assert dumps(data) == json.dumps(data, indent=2)

@@ -319,6 +319,10 @@ def erlang_k_root(k: int, c: int, rho: float) -> float:
     return float(brentq(f, 0.0, 1.0 - delta, xtol=1e-15, rtol=1e-15))
 
 
+BOUNDED_CHAIN_PHASES = 64
+"""Most arrival phases the bounded round-robin chain is solved with (see round_robin_queue)."""
+
+
 def round_robin_queue(lam: float, mu: float, replicas: int, c: int, limit: int | None) -> Solution:
     """One replica of ``replicas`` under round robin of a Poisson stream at ``lam``: the
     E_k/M/c queue (k = replicas) with λ' = lam/k, exactly (see the module docstring):
@@ -344,7 +348,11 @@ def round_robin_queue(lam: float, mu: float, replicas: int, c: int, limit: int |
         if p_wait < NEGLIGIBLE:  # as good as never
             return Solution(NO_WAIT)
         return Solution(WaitDistribution(p_wait, c * mu * (1.0 - sigma)))
-    return _bounded(np.asarray(erlang_k_bounded_arrivals(k, c, rho, limit)), c, mu)
+    # the level reduction keeps k × k blocks: past BOUNDED_CHAIN_PHASES replicas the arrivals
+    # are taken as Erlang-BOUNDED_CHAIN_PHASES (inter-arrival CV 1/8 instead of 1/√k, both
+    # nearly regular), so memory and work stay bounded for any replica count
+    phases = min(k, BOUNDED_CHAIN_PHASES)
+    return _bounded(np.asarray(erlang_k_bounded_arrivals(phases, c, rho, limit)), c, mu)
 
 
 @lru_cache(maxsize=4096)
