@@ -18,6 +18,7 @@ import json
 import sys
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, TypeGuard
 
@@ -89,9 +90,11 @@ class Declared:
         )
 
 
+@cache
 def declared_commands(module: str) -> Declared | None:
     """The declarations of a module of :data:`COMMAND_MODULES`, read from its source file
-    (a few milliseconds; importing it may take a second); None when it is not installed."""
+    once per process (a few milliseconds; importing it may take a second: ``main`` and the
+    registration both ask); None when it is not installed."""
     source = Path(__file__).parent.joinpath(*module.split(".")[1:]).with_suffix(".py")
     try:
         tree = ast.parse(source.read_bytes(), str(source))
