@@ -80,11 +80,16 @@ def test_power_of_two_is_mitzenmachers_supermarket_model() -> None:
         assert 1 + sol.wait.mean() == pytest.approx(t, rel=1e-6)
 
 
-def test_allen_cunneen_is_exact_for_m_d_1() -> None:
-    # Pollaczek–Khinchine: Wq(M/D/1) = ρ / (2μ(1 − ρ)), half the M/M/1 wait
+def test_m_d_1_is_pollaczek_khinchine() -> None:
+    # Pollaczek–Khinchine: Wq(M/D/1) = ρ / (2μ(1 − ρ)), half the M/M/1 wait; P(wait) = ρ
     q = service_queue(0.8, 1.0, 0.0, 1, 1, "round_robin", None)
     assert q.wq == pytest.approx(0.8 / (2 * 0.2), rel=1e-9)
-    assert q.model == "M/G/1 (one replica; Allen–Cunneen)"
+    assert q.p_wait == pytest.approx(0.8, rel=1e-12)
+    assert q.model == "M/D/1 (exact wait; one replica)"
+    # Allen–Cunneen for the other non-exponential holding times: M/G/1 exact in the mean
+    g = service_queue(0.8, 1.0, 0.5, 1, 1, "round_robin", None)
+    assert g.wq == pytest.approx(0.8 * 1.5 / (2 * 0.2), rel=1e-9)
+    assert g.model == "M/G/1 (one replica; Allen–Cunneen)"
 
 
 def test_saturation_is_unstable_with_the_load_that_breaks_it() -> None:

@@ -687,7 +687,16 @@ def service_queue(
     if smoothed_by is None and abs(arrival_scv - 1.0) > 1e-9:
         name = name[:-1] + f"; arrivals c² {arrival_scv:.2f})"
     w = sol.wait
-    if not w.unstable and (abs(scv - 1.0) > 1e-9 or abs(arrival_scv - 1.0) > 1e-9):
+    free = not w.ahead and sol.p_reject == 0.0  # no queue limit, or one never reached
+    if rr and free and scv <= DETERMINISTIC_SCV and not w.unstable and w.p_wait > 0.0:
+        # deterministic holding: the exact E_k/D/c wait, Allen–Cunneen only for arrivals
+        # that are not Poisson (the ratio (c_a,in² + 0)/(c_a² + 0) = arrival_scv)
+        d = deterministic_round_robin_wait(lam, holding, replicas, concurrency)
+        w = WaitDistribution(d.p_wait, d.rate, (), arrival_scv, d.shape) if d.p_wait > 0.0 else d
+        name = name.replace(f"GI/G/{concurrency} (", f"GI/D/{concurrency} (exact E_k/D/c wait; ", 1)
+        name = name.replace(f"M/G/{concurrency} (", f"M/D/{concurrency} (exact wait; ", 1)
+        name = name.replace("; Allen–Cunneen", "")
+    elif not w.unstable and (abs(scv - 1.0) > 1e-9 or abs(arrival_scv - 1.0) > 1e-9):
         shape = 1.0 if w.ahead else wait_shape(1.0 - w.rate / (concurrency * mu), concurrency, scv)
         w = WaitDistribution(w.p_wait, w.rate, w.ahead, (ca2_in + scv) / (ca2 + 1.0), shape)
     return QueueState(name, rho, w.p_wait, w.mean(), sol.p_reject, breaking, w, **common)
@@ -710,6 +719,80 @@ def wait_shape(ratio: float, c: int, service_scv: float) -> float:
     x = max(0.0, 1.0 + (service_scv - 1.0) / max(1, c))
     cv2 = (1.0 - r) * x + r
     return 1.0 / max(cv2, 1e-3)
+
+
+DETERMINISTIC_SCV = 1e-9
+"""A holding time whose squared coefficient of variation is at most this is deterministic."""
+DETERMINISTIC_PHASES = 4_096
+"""Most Erlang phases of the lag-c arrivals in :func:`erlang_k_deterministic_wait` (above
+it the arrivals are taken as Erlang-4096, inter-arrival CV 1/64: as good as regular)."""
+
+
+@lru_cache(maxsize=4096)
+def erlang_k_deterministic_wait(k: int, c: int, rho: float) -> tuple[float, float, float]:
+    """P(wait), E[W] and E[W²] (time in units of the service time D) of the E_k/D/c queue
+    (Erlang-k inter-arrivals, c servers of deterministic service, ρ = λ'D/c < 1), exactly.
+
+    With deterministic service and FIFO, customer n takes the slot customer n − c leaves,
+    so W_n = max(0, W_{n−c} + D − T_n), T_n the sum of the c inter-arrival times between
+    them: every c-th customer's wait is a GI/D/1 Lindley recursion whose inter-arrival time
+    is Erlang-m, m = kc, of rate β = mρ (mean 1/ρ). Its spectral (Wiener–Hopf) solution
+    (Kleinrock, *Queueing Systems* Vol. 1, 1975, §8.2) factors f(s) = β^m e^(−s) − (β − s)^m,
+    which has the root 0 and m − 1 roots s_j in Re s > 0, one for each m-th root of unity
+    ω_j ≠ 1: s_j = β(1 − ω_j e^(−s_j/m)) (a contraction of factor ≤ ρ there, solved by
+    Newton's method). Then W*(s) = f₁ s Π(s − s_j) / (Π(−s_j) f(s)) with f(s) = f₁s + f₂s² +
+    f₃s³ + …, so
+
+        P(W = 0) = m β^(m−1) (1 − ρ) / Π s_j,
+        E[W] = Σ 1/s_j + f₂/f₁,
+        E[W²] = E[W]² − Σ 1/s_j² − 2 f₃/f₁ + (f₂/f₁)².
+
+    One replica (k = 1) is M/D/c; m = 1 gives M/D/1's P(wait) = ρ, E[W] = ρ/(2(1 − ρ))."""
+    m = min(k * c, DETERMINISTIC_PHASES)
+    beta = m * rho
+    log_p0 = math.log(m) + math.log1p(-rho)
+    s1 = s2 = 0.0
+    if m > 1:
+        omega = np.exp(2j * np.pi * np.arange(1, m) / m)
+        s = beta * (1.0 - omega)
+        for _ in range(100):
+            e = omega * np.exp(-s / m)
+            step = (s - beta * (1.0 - e)) / (1.0 - rho * e)
+            s = s - step
+            if float(np.max(np.abs(step) / np.abs(s))) < 1e-14:
+                break
+        log_p0 += (m - 1) * math.log(beta) - float(np.sum(np.log(s)).real)
+        s1 = float(np.sum(1.0 / s).real)
+        s2 = float(np.sum(1.0 / s**2).real)
+    # the Taylor coefficients f₁, f₂, f₃ of f at 0, divided by β^(m−1) (cancels in the ratios)
+    f1 = m - beta
+    f2 = (beta - m * (m - 1) / beta) / 2.0
+    f3 = (-beta + m * (m - 1) * (m - 2) / beta**2) / 6.0
+    p_wait = -math.expm1(min(0.0, log_p0))
+    mean = s1 + f2 / f1
+    second = mean * mean - s2 - 2.0 * f3 / f1 + (f2 / f1) ** 2
+    return p_wait, max(mean, 0.0), max(second, 0.0)
+
+
+def deterministic_round_robin_wait(lam: float, holding: float, replicas: int, c: int) -> WaitDistribution:
+    """The wait in one replica of ``replicas`` under round robin of a Poisson stream at
+    ``lam`` when every request holds its slot for exactly ``holding`` seconds: the exact
+    E_k/D/c P(wait), mean and second moment (:func:`erlang_k_deterministic_wait`), the
+    conditional wait Gamma-shaped with that mean and variance. Used instead of the
+    E_k/M/c model with the Allen–Cunneen factor, which keeps the exponential service's
+    P(wait) (at ρ 0.31 over 3 replicas × 2 slots 3.3 %, where 0.6 % of these arrivals wait)."""
+    k = max(1, replicas)
+    rho = lam * holding / (k * c)
+    if rho <= 0.0:
+        return NO_WAIT
+    if rho >= 1.0:
+        return UNSTABLE_WAIT
+    p_wait, mean, second = erlang_k_deterministic_wait(k, c, rho)
+    if p_wait < NEGLIGIBLE or mean <= 0.0:
+        return NO_WAIT
+    cond_mean = mean / p_wait
+    cv2 = max(second / p_wait / cond_mean**2 - 1.0, 1e-3)
+    return WaitDistribution(p_wait, 1.0 / (cond_mean * holding), shape=1.0 / cv2)
 
 
 # ------------------------------------------------------------------ refusals over time
