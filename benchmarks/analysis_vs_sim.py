@@ -107,6 +107,7 @@ def analyse(model: Model, entries: list[str]) -> dict[str, Any]:
     memo._CACHE.clear()  # every run computes from scratch: no memoised analysis or queue
     queueing.erlang_k_wait_probability.cache_clear()
     queueing.erlang_k_bounded_arrivals.cache_clear()
+    queueing.erlang_k_deterministic_wait.cache_clear()
     return latency_distributions(model, entries, 10_000, 0)
 
 
