@@ -1,12 +1,16 @@
 """The exact E_k/D/c wait (``queueing.erlang_k_deterministic_wait``): closed forms (M/D/1,
-D/D/c) and the lag-c Lindley recursion it solves, simulated directly with fixed seeds."""
+D/D/c) and the lag-c Lindley recursion it solves, simulated directly with fixed seeds; the
+capped queue (``queueing.deterministic_capped_queue``) against a direct FIFO simulation."""
 
 from __future__ import annotations
+
+from collections import deque
 
 import numpy as np
 import pytest
 
 from meshwright.analysis.queueing import (
+    deterministic_capped_queue,
     erlang_k_deterministic_wait,
     erlang_k_root,
     erlang_k_wait_probability,
@@ -63,3 +67,48 @@ def test_round_robin_over_deterministic_service_uses_it() -> None:
     assert q.model == "GI/D/2 (exact E_k/D/c wait; Erlang-3 arrivals, round robin)"
     exponential = erlang_k_wait_probability(3, 2, 0.31, erlang_k_root(3, 2, 0.31))
     assert exponential > 3 * p  # the P(wait) the Allen–Cunneen path kept
+
+
+def capped_fifo(k: int, c: int, rho: float, limit: int, n: int, seed: int) -> tuple[float, np.ndarray]:
+    """The FIFO E_k/D/c queue (service 1) with ``limit`` waiting places, simulated
+    directly: the share of arrivals rejected and the admitted ones' waits."""
+    rng = np.random.default_rng(seed)
+    arrivals = np.cumsum(rng.gamma(k, 1.0 / (k * rho * c), n)).tolist()
+    inside: deque[float] = deque()  # departure times, in order (deterministic FIFO)
+    waits, rejected = [], 0
+    for t in arrivals:
+        while inside and inside[0] <= t:
+            inside.popleft()
+        if len(inside) >= c + limit:
+            rejected += 1
+            continue
+        start = t if len(inside) < c else max(t, inside[len(inside) - c])
+        waits.append(start - t)
+        inside.append(start + 1.0)
+    return rejected / n, np.asarray(waits)
+
+
+@pytest.mark.parametrize(
+    ("k", "c", "rho", "limit"),
+    [(1, 2, 0.8, 4), (1, 1, 0.9, 3), (3, 2, 0.8, 4), (2, 2, 0.9, 3), (1, 2, 0.95, 6), (1, 3, 0.7, 2)],
+)
+def test_capped_deterministic_queue_matches_a_direct_simulation(
+    k: int, c: int, rho: float, limit: int
+) -> None:
+    # Tijms' relation is exact for M/D/1/K; for c > 1 and Erlang arrivals an approximation
+    sol = deterministic_capped_queue(rho * c * k, 1.0, k, c, limit)
+    assert sol is not None
+    rejected, w = capped_fifo(k, c, rho, limit, 300_000, seed=5)
+    assert sol.p_reject == pytest.approx(rejected, rel=0.12, abs=5e-4)
+    assert sol.wait.mean() == pytest.approx(float(w.mean()), rel=0.05)
+    assert sol.wait.quantile(0.99) == pytest.approx(float(np.quantile(w, 0.99)), rel=0.06)
+    # bounded: an admitted request waits at most ⌈limit / c⌉ service times (within the scale)
+    assert sol.wait.survival(1.02 * sol.wait.scale * -(-limit // c)) < 1e-9
+
+
+def test_capped_exponential_queue_is_unchanged() -> None:
+    q = service_queue(160.0, 0.010, 1.0, 1, 2, "round_robin", 4)
+    assert q.model == "M/M/2 (one replica; queue limit 4)"
+    rho, big_k = 0.8, 6  # M/M/2/6: p_K = p_0 (2ρ)²/2 · ρ^(K−2)
+    terms = [1.0, 2 * rho] + [2 * rho**2 * rho ** (j - 2) for j in range(2, big_k + 1)]
+    assert q.p_reject == pytest.approx(terms[-1] / sum(terms), rel=1e-9)

@@ -165,6 +165,10 @@ class WaitDistribution:
     ``scale`` (the Allen–Cunneen factor). ``rate`` 0 with p_wait > 0: infinite (unstable).
     ``shape`` (only when ``ahead`` is empty): the conditional wait is Gamma of this shape
     and the same mean instead of exponential (1) — see :func:`wait_shape`.
+    ``slots`` (only with ``ahead``; 0: the Gamma mixture): the completions are of
+    ``slots`` = c busy slots of *deterministic* holding 1/μ = c/``rate``, so m completions
+    take (q + B)/μ with m − 1 = qc + r and B ~ Beta(r + 1, c − r), the (r + 1)-th smallest
+    of c residual times taken as uniform (:func:`deterministic_capped_queue`).
     """
 
     p_wait: float
@@ -172,6 +176,7 @@ class WaitDistribution:
     ahead: tuple[float, ...] = ()
     scale: float = 1.0
     shape: float = 1.0
+    slots: int = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "p_wait", float(self.p_wait))
@@ -180,6 +185,13 @@ class WaitDistribution:
     @cached_property
     def _cumulative(self) -> Floats:
         return np.cumsum(np.asarray(self.ahead, dtype=np.float64))
+
+    @cached_property
+    def _beta(self) -> tuple[Floats, Floats, Floats]:
+        """For ``slots``: q, a = r + 1 and b = c − r of each m = 1..len(ahead)."""
+        c = self.slots
+        q, r = np.divmod(np.arange(len(self.ahead)), c)
+        return q.astype(np.float64), (r + 1).astype(np.float64), (c - r).astype(np.float64)
 
     @property
     def unstable(self) -> bool:
@@ -193,6 +205,9 @@ class WaitDistribution:
             return math.inf
         if not self.ahead:
             return self.scale * self.p_wait / self.rate
+        if self.slots:
+            q, a, b = self._beta
+            return self.scale * self.slots * float(np.dot(q + a / (a + b), self.ahead)) / self.rate
         return self.scale * float(np.dot(np.arange(1.0, len(self.ahead) + 1.0), self.ahead)) / self.rate
 
     def second_moment(self) -> float:
@@ -203,6 +218,10 @@ class WaitDistribution:
         s2 = self.scale**2 / self.rate**2
         if not self.ahead:
             return (1.0 + 1.0 / self.shape) * self.p_wait * s2
+        if self.slots:
+            q, a, b = self._beta
+            eb, eb2 = a / (a + b), a * (a + 1.0) / ((a + b) * (a + b + 1.0))
+            return s2 * self.slots**2 * float(np.dot(q * q + 2.0 * q * eb + eb2, self.ahead))
         return s2 * sum((m + 1) * (m + 2) * p for m, p in enumerate(self.ahead))
 
     def survival(self, t: float) -> float:
@@ -221,6 +240,13 @@ class WaitDistribution:
         if not self.ahead:
             return self.p_wait * float(gammaincc(self.shape, x * self.shape))
 
+        if self.slots:
+            from scipy.special import betainc
+
+            q, a, b = self._beta
+            y = x / self.slots - q  # P(q + B > x/c) = P(B > y)
+            tail = np.where(y <= 0.0, 1.0, 1.0 - betainc(a, b, np.clip(y, 0.0, 1.0)))
+            return float(np.dot(self.ahead, tail))
         shapes = np.arange(1, len(self.ahead) + 1)
         return float(np.dot(self.ahead, gammaincc(shapes, x)))  # P(Gamma(m, 1) > x)
 
@@ -285,7 +311,12 @@ class WaitDistribution:
             waiting = np.flatnonzero(u < self._cumulative[-1])
             # the number ahead m (1-based) of each waiting request: Gamma(m) completions
             m = np.searchsorted(self._cumulative, u[waiting], side="right") + 1.0
-            waits = rng.standard_gamma(np.minimum(m, len(self.ahead))).astype(np.float32)
+            if self.slots:
+                q, a, b = self._beta
+                i = np.minimum(m, len(self.ahead)).astype(np.intp) - 1
+                waits = ((q[i] + rng.beta(a[i], b[i])) * self.slots).astype(np.float32)
+            else:
+                waits = rng.standard_gamma(np.minimum(m, len(self.ahead))).astype(np.float32)
         out[waiting] = waits * np.float32(self.scale / self.rate)
         return out
 
@@ -696,6 +727,17 @@ def service_queue(
         name = name.replace(f"GI/G/{concurrency} (", f"GI/D/{concurrency} (exact E_k/D/c wait; ", 1)
         name = name.replace(f"M/G/{concurrency} (", f"M/D/{concurrency} (exact wait; ", 1)
         name = name.replace("; Allen–Cunneen", "")
+    elif rr and not free and not by_callers and scv <= DETERMINISTIC_SCV and limit is not None and (
+            capped := deterministic_capped_queue(lam, holding, replicas, concurrency, limit)) is not None:
+        # deterministic holding, a queue limit that is reached: Tijms' M/G/c/K from the
+        # exact E_k/D/c law; non-Poisson arrivals scale the waits as above
+        sol, d = capped, capped.wait
+        if d.p_wait > 0.0:
+            d = WaitDistribution(d.p_wait, d.rate, d.ahead, d.scale * arrival_scv, slots=d.slots)
+        w = d
+        name = name.replace(f"GI/G/{concurrency} (", f"GI/D/{concurrency} (E_k/D/c with Tijms' limit; ", 1)
+        name = name.replace(f"M/G/{concurrency} (", f"M/D/{concurrency} (Tijms' limit; ", 1)
+        name = name.replace("; Allen–Cunneen", "")
     elif not w.unstable and (abs(scv - 1.0) > 1e-9 or abs(arrival_scv - 1.0) > 1e-9):
         shape = 1.0 if w.ahead else wait_shape(1.0 - w.rate / (concurrency * mu), concurrency, scv)
         w = WaitDistribution(w.p_wait, w.rate, w.ahead, (ca2_in + scv) / (ca2 + 1.0), shape)
@@ -793,6 +835,105 @@ def deterministic_round_robin_wait(lam: float, holding: float, replicas: int, c:
     cond_mean = mean / p_wait
     cv2 = max(second / p_wait / cond_mean**2 - 1.0, 1e-3)
     return WaitDistribution(p_wait, 1.0 / (cond_mean * holding), shape=1.0 / cv2)
+
+
+DETERMINISTIC_CHAIN_STATES = 200_000
+"""Most states (levels × arrival phases) of the chain :func:`erlang_k_deterministic_levels`
+solves; past it a capped deterministic queue keeps the exponential chain."""
+
+
+@lru_cache(maxsize=1024)
+def erlang_k_deterministic_levels(
+    k: int, c: int, rho: float, top: int
+) -> tuple[tuple[float, ...], tuple[float, ...]] | None:
+    """The number in system of the E_k/D/c queue without a limit (ρ < 1), levels 0..top − 1
+    and ≥ top lumped: (seen by arrivals, time-average); None when the chain is too large.
+
+    Crommelin's observation: with deterministic service D every request in service at t
+    has left by t + D and every waiting one has started, so N(t + D) = max(N(t) − c, 0) +
+    A(t, t + D]. With the Erlang arrival phase p this is a Markov chain sampled every D;
+    the phases completed in D are Poisson(kλ'D), so on x = N·k + p one step is
+    x ↦ max(x − ck, x mod k) + Poisson(kcρ), solved (sparse LU) on levels up to a bound
+    doubled until the mass above it is negligible. Sampled at any fixed offset the
+    stationary chain has the time-stationary law; arrivals leave phase k − 1 at the phase
+    rate, so they see the law given p = k − 1."""
+    from scipy.sparse import csr_matrix, identity
+    from scipy.sparse.linalg import spsolve
+
+    nu = k * c * rho
+    spread = int(nu + 12.0 * math.sqrt(nu) + 30.0)
+    m = np.arange(spread + 1)
+    log_pmf = m * math.log(nu) - nu - np.asarray(gammaln(m + 1.0), dtype=np.float64)
+    pmf = np.exp(log_pmf)
+    levels = top + 20 * c
+    while True:
+        size = (levels + 1) * k
+        if size > DETERMINISTIC_CHAIN_STATES:
+            return None
+        x = np.arange(size)
+        folded = np.maximum(x - c * k, x % k)
+        rows = np.repeat(x, spread + 1)
+        cols = np.minimum((folded[:, None] + m[None, :]).ravel(), size - 1)
+        vals = np.tile(pmf, size)
+        p = csr_matrix((vals, (rows, cols)), shape=(size, size))
+        a = (p.T - identity(size, format="csr")).tolil()
+        a[0, :] = np.ones(size)
+        b = np.zeros(size)
+        b[0] = 1.0
+        pi = np.clip(np.asarray(spsolve(a.tocsc(), b), dtype=np.float64), 0.0, None).reshape(levels + 1, k)
+        pi /= pi.sum()
+        if pi[-2 * c :].sum() < 1e-12 or 2 * levels * k > DETERMINISTIC_CHAIN_STATES:
+            break
+        levels *= 2
+    arrivals = pi[:, k - 1] / pi[:, k - 1].sum()
+    total = pi.sum(axis=1)
+
+    def lump(v: Floats) -> tuple[float, ...]:
+        return (*v[:top].tolist(), float(v[top:].sum()))
+
+    return lump(arrivals), lump(total)
+
+
+def deterministic_capped_queue(
+    lam: float, holding: float, replicas: int, c: int, limit: int
+) -> Solution | None:
+    """One replica of ``replicas`` under round robin of a Poisson stream, c slots of
+    deterministic holding, at most ``limit`` waiting (K = c + limit in system); None when
+    ρ ≥ 1 or the chain is too large (the exponential chain is used then).
+
+    Tijms' approximation for the M/G/c/c+N queue (*A First Course in Stochastic Models*,
+    2003, §5.x and §9.x): the probabilities below K are those of the queue without a limit
+    times one constant γ, and the carried load λ(1 − P_K)D = E[busy slots] fixes γ =
+    1/(1 − ρP∞(N ≥ K)), so P_K = (1 − ρ)P∞(N ≥ K)/(1 − ρP∞(N ≥ K)) — exact for M/G/1/K,
+    here with the exact E_k/D/c law (:func:`erlang_k_deterministic_levels`; arrivals'
+    view for the rejections and the number found, time average for the mean queue). An
+    admitted request's wait is that of the completions ahead of it among c deterministic
+    slots (``WaitDistribution.slots``), scaled to the mean queue by Little's law:
+    E[Lq] / (λ'(1 − P_K))."""
+    k = max(1, replicas)
+    lam_r = lam / k
+    rho = lam_r * holding / c
+    top = c + limit
+    if rho >= 1.0 or rho <= 0.0:
+        return None
+    law = erlang_k_deterministic_levels(min(k, BOUNDED_CHAIN_PHASES), c, rho, top)
+    if law is None:
+        return None
+    seen, time_avg = (np.asarray(v) for v in law)
+    gamma_seen = 1.0 / (1.0 - rho * seen[-1])
+    found = np.append(gamma_seen * seen[:-1], 0.0)
+    found[-1] = max(0.0, 1.0 - float(found.sum()))
+    sol = _bounded(found, c, 1.0 / holding)
+    if sol.wait.p_wait <= 0.0:
+        return sol
+    sol = Solution(WaitDistribution(sol.wait.p_wait, sol.wait.rate, sol.wait.ahead, slots=c), sol.p_reject)
+    gamma_time = 1.0 / (1.0 - rho * time_avg[-1])
+    queue = np.arange(top) - c
+    full = 1.0 - gamma_time * (1.0 - time_avg[-1])  # the time-average P(N = K)
+    lq = gamma_time * float(np.dot(np.maximum(queue, 0), time_avg[:-1])) + limit * full
+    target = lq / (lam_r * (1.0 - sol.p_reject))
+    w = sol.wait
+    return Solution(WaitDistribution(w.p_wait, w.rate, w.ahead, target / w.mean(), slots=c), sol.p_reject)
 
 
 # ------------------------------------------------------------------ refusals over time
