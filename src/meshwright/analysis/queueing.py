@@ -165,10 +165,7 @@ class WaitDistribution:
     ``scale`` (the Allen–Cunneen factor). ``rate`` 0 with p_wait > 0: infinite (unstable).
     ``shape`` (only when ``ahead`` is empty): the conditional wait is Gamma of this shape
     and the same mean instead of exponential (1) — see :func:`wait_shape`.
-    ``slots`` (only with ``ahead``; 0: the Gamma mixture): the completions are of
-    ``slots`` = c busy slots of *deterministic* holding 1/μ = c/``rate``, so m completions
-    take (q + B)/μ with m − 1 = qc + r and B ~ Beta(r + 1, c − r), the (r + 1)-th smallest
-    of c residual times taken as uniform (:func:`deterministic_capped_queue`).
+    :class:`DeterministicCompletions` replaces the Gamma mixture for deterministic slots.
     """
 
     p_wait: float
@@ -176,7 +173,6 @@ class WaitDistribution:
     ahead: tuple[float, ...] = ()
     scale: float = 1.0
     shape: float = 1.0
-    slots: int = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "p_wait", float(self.p_wait))
@@ -185,6 +181,11 @@ class WaitDistribution:
     @cached_property
     def _cumulative(self) -> Floats:
         return np.cumsum(np.asarray(self.ahead, dtype=np.float64))
+
+    @property
+    def slots(self) -> int:
+        """0: the completions ahead are those of exponential slots (Gamma(m, rate))."""
+        return 0
 
     @cached_property
     def _beta(self) -> tuple[Floats, Floats, Floats]:
@@ -319,6 +320,20 @@ class WaitDistribution:
                 waits = rng.standard_gamma(np.minimum(m, len(self.ahead))).astype(np.float32)
         out[waiting] = waits * np.float32(self.scale / self.rate)
         return out
+
+
+@dataclass(frozen=True)
+class DeterministicCompletions(WaitDistribution):
+    """A wait whose completions ahead (``ahead``) are those of ``c`` busy slots of
+    *deterministic* holding 1/μ = c/``rate``: m completions take (q + B)/μ (× ``scale``)
+    with m − 1 = qc + r and B ~ Beta(r + 1, c − r), the (r + 1)-th smallest of c residual
+    times taken as uniform (:func:`deterministic_capped_queue`) — at most ⌈m/c⌉/μ."""
+
+    c: int = 1
+
+    @property
+    def slots(self) -> int:
+        return self.c
 
 
 NO_WAIT = WaitDistribution(0.0, math.inf)
@@ -733,7 +748,7 @@ def service_queue(
         # exact E_k/D/c law; non-Poisson arrivals scale the waits as above
         sol, d = capped, capped.wait
         if d.p_wait > 0.0:
-            d = WaitDistribution(d.p_wait, d.rate, d.ahead, d.scale * arrival_scv, slots=d.slots)
+            d = DeterministicCompletions(d.p_wait, d.rate, d.ahead, d.scale * arrival_scv, c=d.slots)
         w = d
         name = name.replace(f"GI/G/{concurrency} (", f"GI/D/{concurrency} (E_k/D/c with Tijms' limit; ", 1)
         name = name.replace(f"M/G/{concurrency} (", f"M/D/{concurrency} (Tijms' limit; ", 1)
@@ -822,7 +837,7 @@ def deterministic_round_robin_wait(lam: float, holding: float, replicas: int, c:
     E_k/D/c P(wait), mean and second moment (:func:`erlang_k_deterministic_wait`), the
     conditional wait Gamma-shaped with that mean and variance. Used instead of the
     E_k/M/c model with the Allen–Cunneen factor, which keeps the exponential service's
-    P(wait) (at ρ 0.31 over 3 replicas × 2 slots 3.3 %, where 0.6 % of these arrivals wait)."""
+    P(wait) (at ρ 0.31 over 3 replicas × 2 slots 4.7 %, where 1.2 % of these arrivals wait)."""
     k = max(1, replicas)
     rho = lam * holding / (k * c)
     if rho <= 0.0:
@@ -908,7 +923,7 @@ def deterministic_capped_queue(
     here with the exact E_k/D/c law (:func:`erlang_k_deterministic_levels`; arrivals'
     view for the rejections and the number found, time average for the mean queue). An
     admitted request's wait is that of the completions ahead of it among c deterministic
-    slots (``WaitDistribution.slots``), scaled to the mean queue by Little's law:
+    slots (:class:`DeterministicCompletions`), scaled to the mean queue by Little's law:
     E[Lq] / (λ'(1 − P_K))."""
     k = max(1, replicas)
     lam_r = lam / k
@@ -926,14 +941,15 @@ def deterministic_capped_queue(
     sol = _bounded(found, c, 1.0 / holding)
     if sol.wait.p_wait <= 0.0:
         return sol
-    sol = Solution(WaitDistribution(sol.wait.p_wait, sol.wait.rate, sol.wait.ahead, slots=c), sol.p_reject)
+    w = sol.wait
+    sol = Solution(DeterministicCompletions(w.p_wait, w.rate, w.ahead, c=c), sol.p_reject)
     gamma_time = 1.0 / (1.0 - rho * time_avg[-1])
     queue = np.arange(top) - c
     full = 1.0 - gamma_time * (1.0 - time_avg[-1])  # the time-average P(N = K)
     lq = gamma_time * float(np.dot(np.maximum(queue, 0), time_avg[:-1])) + limit * full
     target = lq / (lam_r * (1.0 - sol.p_reject))
     w = sol.wait
-    return Solution(WaitDistribution(w.p_wait, w.rate, w.ahead, target / w.mean(), slots=c), sol.p_reject)
+    return Solution(DeterministicCompletions(w.p_wait, w.rate, w.ahead, target / w.mean(), c=c), sol.p_reject)
 
 
 # ------------------------------------------------------------------ refusals over time
