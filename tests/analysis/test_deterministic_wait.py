@@ -112,3 +112,12 @@ def test_capped_exponential_queue_is_unchanged() -> None:
     rho, big_k = 0.8, 6  # M/M/2/6: p_K = p_0 (2ρ)²/2 · ρ^(K−2)
     terms = [1.0, 2 * rho] + [2 * rho**2 * rho ** (j - 2) for j in range(2, big_k + 1)]
     assert q.p_reject == pytest.approx(terms[-1] / sum(terms), rel=1e-9)
+
+
+def test_a_capped_deterministic_queue_near_saturation_keeps_the_exponential_chain() -> None:
+    # ρ 0.9995 (the chain would need ~10⁵ levels), and overload: the E_k/M/c chain
+    for lam in (199.9, 300.0):
+        q = service_queue(lam, 0.010, 0.0, 1, 2, "round_robin", 4)
+        assert q.model == "M/G/2 (one replica; Allen–Cunneen; queue limit 4)"
+        assert q.stable and 0.0 < q.p_reject < 1.0
+    assert deterministic_capped_queue(199.9, 0.010, 1, 2, 4) is None

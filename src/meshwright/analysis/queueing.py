@@ -852,9 +852,14 @@ def deterministic_round_robin_wait(lam: float, holding: float, replicas: int, c:
     return WaitDistribution(p_wait, 1.0 / (cond_mean * holding), shape=1.0 / cv2)
 
 
-DETERMINISTIC_CHAIN_STATES = 200_000
-"""Most states (levels × arrival phases) of the chain :func:`erlang_k_deterministic_levels`
-solves; past it a capped deterministic queue keeps the exponential chain."""
+DETERMINISTIC_CHAIN_WORK = 2e7
+"""Most work (states × band²) of the direct solve in :func:`erlang_k_deterministic_levels`;
+past it — utilisation near 1, many phases or slots — a capped deterministic queue keeps
+the exponential chain."""
+
+
+DENSE_STATES = 400
+"""Up to this many states the chain of :func:`erlang_k_deterministic_levels` is solved densely."""
 
 
 @lru_cache(maxsize=1024)
@@ -869,37 +874,44 @@ def erlang_k_deterministic_levels(
     A(t, t + D]. With the Erlang arrival phase p this is a Markov chain sampled every D;
     the phases completed in D are Poisson(kλ'D), so on x = N·k + p one step is
     x ↦ max(x − ck, x mod k) + Poisson(kcρ), solved (sparse LU) on levels up to a bound
-    doubled until the mass above it is negligible. Sampled at any fixed offset the
+    grown fourfold until the mass above it is negligible. Sampled at any fixed offset the
     stationary chain has the time-stationary law; arrivals leave phase k − 1 at the phase
     rate, so they see the law given p = k − 1."""
-    from scipy.sparse import csr_matrix, identity
-    from scipy.sparse.linalg import spsolve
-
     nu = k * c * rho
     spread = int(nu + 12.0 * math.sqrt(nu) + 30.0)
     m = np.arange(spread + 1)
-    log_pmf = m * math.log(nu) - nu - np.asarray(gammaln(m + 1.0), dtype=np.float64)
-    pmf = np.exp(log_pmf)
+    pmf = np.exp(m * math.log(nu) - nu - np.asarray(gammaln(m + 1.0), dtype=np.float64))
+    band = spread + c * k
     levels = top + 20 * c
     while True:
         size = (levels + 1) * k
-        if size > DETERMINISTIC_CHAIN_STATES:
+        if size * float(band) ** 2 > DETERMINISTIC_CHAIN_WORK:
             return None
         x = np.arange(size)
         folded = np.maximum(x - c * k, x % k)
-        rows = np.repeat(x, spread + 1)
-        cols = np.minimum((folded[:, None] + m[None, :]).ravel(), size - 1)
+        src = np.repeat(x, spread + 1)
+        dst = np.minimum((folded[:, None] + m[None, :]).ravel(), size - 1)
         vals = np.tile(pmf, size)
-        p = csr_matrix((vals, (rows, cols)), shape=(size, size))
-        a = (p.T - identity(size, format="csr")).tolil()
-        a[0, :] = np.ones(size)
-        b = np.zeros(size)
-        b[0] = 1.0
-        pi = np.clip(np.asarray(spsolve(a.tocsc(), b), dtype=np.float64), 0.0, None).reshape(levels + 1, k)
+        # π (P − I) = 0 as (P − I)ᵀ πᵀ = 0 with π_0 = 1 (the first equation is redundant):
+        # a banded system, solved without fill-in outside the band
+        if size <= DENSE_STATES:  # numpy only: SciPy's sparse solver takes ~1 s to import
+            dense = -np.eye(size)
+            np.add.at(dense, (dst, src), vals)
+            rest = np.linalg.solve(dense[1:, 1:], -dense[1:, 0])
+        else:
+            from scipy.sparse import coo_matrix
+            from scipy.sparse.linalg import spsolve
+
+            rows, cols = np.concatenate([dst, x]), np.concatenate([src, x])
+            data = np.concatenate([vals, -np.ones(size)])
+            a = coo_matrix((data, (rows, cols)), shape=(size, size)).tocsc()
+            rest = spsolve(a[1:, 1:], -a[1:, 0].toarray().ravel(), permc_spec="NATURAL")
+        pi = np.clip(np.concatenate([[1.0], np.asarray(rest, dtype=np.float64)]), 0.0, None)
+        pi = pi.reshape(levels + 1, k)
         pi /= pi.sum()
-        if pi[-2 * c :].sum() < 1e-12 or 2 * levels * k > DETERMINISTIC_CHAIN_STATES:
+        if pi[-2 * c :].sum() < 1e-12:
             break
-        levels *= 2
+        levels *= 4
     arrivals = pi[:, k - 1] / pi[:, k - 1].sum()
     total = pi.sum(axis=1)
 
@@ -920,7 +932,7 @@ def deterministic_capped_queue(
     2003, §5.x and §9.x): the probabilities below K are those of the queue without a limit
     times one constant γ, and the carried load λ(1 − P_K)D = E[busy slots] fixes γ =
     1/(1 − ρP∞(N ≥ K)), so P_K = (1 − ρ)P∞(N ≥ K)/(1 − ρP∞(N ≥ K)) — exact for M/G/1/K,
-    here with the exact E_k/D/c law (:func:`erlang_k_deterministic_levels`; arrivals'
+    here with the E_k/D/c law (:func:`erlang_k_deterministic_levels`; arrivals'
     view for the rejections and the number found, time average for the mean queue). An
     admitted request's wait is that of the completions ahead of it among c deterministic
     slots (:class:`DeterministicCompletions`), scaled to the mean queue by Little's law:
