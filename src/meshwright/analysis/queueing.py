@@ -40,6 +40,12 @@ The conditional wait keeps that mean but is Gamma-shaped (:func:`wait_shape`): a
 geometric number of completions of c busy slots whose spacing has c² ≈ 1 + (c_s² − 1)/c
 — shorter-tailed than the exponential for deterministic holding, longer for c_s² > 1.
 
+Deterministic holding (c_s² = 0) under round robin (one replica included) is not
+approximated: without a reached queue limit the wait is the exact E_k/D/c one
+(:func:`erlang_k_deterministic_wait`: every c-th request's wait is an E_kc/D/1 Lindley
+recursion); with one, Tijms' M/G/c/K from the exact E_k/D/c law of the number in system
+(:func:`deterministic_capped_queue`, :func:`erlang_k_deterministic_levels`).
+
 Arrival rates (:func:`offered_rates`) include retries (expected tries at the per-try
 failure probability: the assumed failure rate combined with the callee's rejections) and
 fallback traffic (a call that fails after all its tries calls its fallback operation);
