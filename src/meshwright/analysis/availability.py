@@ -33,9 +33,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import ClassVar
 
 import numpy as np
+import numpy.typing as npt
 
 from meshwright import callpolicy
 from meshwright.analysis.callgraph import call_dag, composition_order, memoised, request_rates
@@ -199,11 +201,24 @@ def _timeout_probabilities(
     from meshwright.analysis.latency import try_samples
 
     samples = try_samples(model, timed, queues=queues)
+    # samplers that agree on an operation share its sample array (``latency._Store``), so
+    # both compositions (with and without queues) count each (array, deadline) once
+    counted: dict[tuple[int, float], tuple[object, float]] = memoised(
+        model, "timeout-exceedance", dict
+    )
+
+    def share(x: npt.NDArray[np.float32], d: float) -> float:
+        hit = counted.get((id(x), d))
+        if hit is not None and hit[0] is x:
+            return hit[1]
+        p = float(np.count_nonzero(x > d)) / len(x)
+        counted[(id(x), d)] = (x, p)
+        return p
 
     def exceeds(op: str) -> Callable[[float], float] | None:
         x = samples.get(op)
         if x is None:
             return None
-        return lambda d: float(np.count_nonzero(x > d)) / len(x)
+        return partial(share, x)
 
     return exceeds
