@@ -841,7 +841,8 @@ def sample_repetition(
     callee try takes ``draw()``; a try longer than its deadline fails with ``timeout``
     and is retried by the layers that retry timeouts (mesh inside application, with
     jittered backoffs from ``uniform()``), as in the module contract. Returns (time
-    until the repetition resolved, whether it failed)."""
+    until the repetition resolved, whether it failed). The retries of slow samples use
+    ``draw.at(index)`` when ``draw`` has it: the same draw at ``index`` only."""
     import numpy as np
 
     sem = semantics(call)
@@ -867,7 +868,11 @@ def sample_repetition(
 
 
 def _subset(draw: Callable[[], Samples], index: npt.NDArray[np.intp]) -> Callable[[], Samples]:
-    """``draw()`` at ``index`` only."""
+    """``draw()`` at ``index`` only; a draw with an ``at(index)`` method makes just those
+    values (the same ones, without the rest of the draw)."""
+    at: Callable[[npt.NDArray[np.intp]], Samples] | None = getattr(draw, "at", None)
+    if at is not None:
+        return partial(at, index)
     return lambda: draw()[index]
 
 
@@ -882,25 +887,25 @@ def _tries(
 
     n = len(first)
     inf = np.float32(np.inf)
-    total_deadline = np.float32(sem.timeout) if sem.timeout is not None else inf
+    timeout, _ = sem.sampling_bounds
+    total_deadline = timeout if timeout is not None else inf
     now = np.zeros(n, dtype=np.float32)
     pending = np.ones(n, dtype=bool)  # the repetition is still unresolved
     failed = np.zeros(n, dtype=bool)
     sample: Samples | None = first
     app = sem.app
     mesh = sem.mesh
+    app_bound = np.float32(app.per_try_timeout) if app.per_try_timeout is not None else inf
+    mesh_bound = np.float32(mesh.per_try_timeout) if mesh.per_try_timeout is not None else None
     for a in range(1, app.attempts + 1):
-        app_deadline = np.minimum(
-            now + (np.float32(app.per_try_timeout) if app.per_try_timeout is not None else inf),
-            total_deadline,
-        )
+        app_deadline = np.minimum(now + app_bound, total_deadline)
         trying = pending.copy()  # this application try is still running
         for m in range(1, mesh.attempts + 1):
             d = sample if sample is not None else draw()
             sample = None
             cap = app_deadline - now
-            if mesh.per_try_timeout is not None:
-                cap = np.minimum(cap, np.float32(mesh.per_try_timeout))
+            if mesh_bound is not None:
+                cap = np.minimum(cap, mesh_bound)
             ok = trying & (d <= cap)
             now = np.where(trying, now + np.minimum(d, cap), now)
             pending &= ~ok

@@ -301,9 +301,7 @@ class _Sampler:
     def _timed_call(self, e: Edge, base: Samples, rng: np.random.Generator) -> Samples:
         """One repetition of a call: its tries as ``callpolicy.sample_repetition`` runs
         them; a repetition whose tries all timed out runs its fallback operation."""
-        t, failed = callpolicy.sample_repetition(
-            e.call, lambda: _shifted(base, rng), lambda: self._uniform(rng)
-        )
+        t, failed = callpolicy.sample_repetition(e.call, _Shift(base, rng), lambda: self._uniform(rng))
         target = callpolicy.semantics(e.call).fallback
         if target is not None and target in self.samples and failed.any():
             t = t + np.where(failed, _shifted(self.samples[target], rng), np.float32(0.0))
@@ -380,6 +378,22 @@ def _shifted(x: Samples, rng: np.random.Generator) -> Samples:
     n = len(x)
     shift = int(rng.integers(1, n)) if n > 1 else 0
     return np.concatenate((x[shift:], x[:shift]))
+
+
+class _Shift:
+    """Draws of ``x`` under a fresh random cyclic shift each (:func:`_shifted`); ``at(index)``
+    makes the same draw at ``index`` only (one shift drawn, as for the whole)."""
+
+    def __init__(self, x: Samples, rng: np.random.Generator) -> None:
+        self.x, self.rng = x, rng
+
+    def __call__(self) -> Samples:
+        return _shifted(self.x, self.rng)
+
+    def at(self, index: npt.NDArray[np.intp]) -> Samples:
+        n = len(self.x)
+        shift = int(self.rng.integers(1, n)) if n > 1 else 0
+        return self.x[(index + shift) % n] if shift else self.x[index]
 
 
 def try_samples(model: Model, operations: Iterable[str], samples: int = DEFAULT_SAMPLES,
