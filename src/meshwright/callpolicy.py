@@ -483,7 +483,7 @@ def layer_outcome(
     return _layer_outcome(layer, mix, timeout_cost, window, grant, again, first)
 
 
-_MEMO_SIZE = 1 << 16
+_MEMO_SIZE = 1 << 17
 """Entries the outcome memo keeps (cleared when full)."""
 
 
