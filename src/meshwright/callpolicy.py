@@ -99,7 +99,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import partial
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, Literal, get_args
 
 from meshwright.model.types import Backoff, Call, Mesh, Retries, RetryBudget, RetryOn
@@ -264,20 +264,37 @@ class RetryLayer:
         return self.max_tries * per_try + self.worst_case_backoff()
 
 
+_LAYERS: dict[tuple[object, ...], RetryLayer] = {}
+_LAYERS_SIZE = 1 << 14
+
+
 def _layer(kind: Literal["application", "mesh"], r: Retries | None) -> RetryLayer:
-    if r is None:
-        return RetryLayer(kind)
-    words = tuple(r.retry_on)
-    return RetryLayer(
-        kind,
-        attempts=r.attempts,
-        per_try_timeout=r.per_try_timeout,
-        retry_on=retried_kinds(words),
-        words=words,
-        backoff=r.backoff,
-        budget=r.budget,
-        declared=True,
+    """The layer of ``r``, one object per distinct layer (calls mostly share their
+    policy, so outcomes memoised per layer object are shared too)."""
+    words = tuple(r.retry_on) if r is not None else ()
+    key: tuple[object, ...] = (
+        (kind,) if r is None else (kind, r.attempts, r.per_try_timeout, words, r.backoff, r.budget)
     )
+    hit = _LAYERS.get(key)
+    if hit is not None:
+        return hit
+    if r is None:
+        out = RetryLayer(kind)
+    else:
+        out = RetryLayer(
+            kind,
+            attempts=r.attempts,
+            per_try_timeout=r.per_try_timeout,
+            retry_on=retried_kinds(words),
+            words=words,
+            backoff=r.backoff,
+            budget=r.budget,
+            declared=True,
+        )
+    if len(_LAYERS) >= _LAYERS_SIZE:
+        _LAYERS.clear()
+    _LAYERS[key] = out
+    return out
 
 
 @dataclass(frozen=True)
@@ -300,22 +317,37 @@ class CallSemantics:
     def __post_init__(self) -> None:
         object.__setattr__(self, "layers", (self.app, self.mesh))
 
-    @property
+    @cached_property
     def max_tries(self) -> int:
         """Most tries of the callee one repetition makes: app attempts × mesh attempts."""
         return self.app.max_tries * self.mesh.max_tries
 
-    @property
+    @cached_property
     def app_window(self) -> float | None:
         """Deadline of one application try from its start: its per-try timeout, capped
         by the overall timeout (None: unbounded)."""
         return _min(self.app.per_try_timeout, self.timeout)
 
-    @property
+    @cached_property
     def try_deadline(self) -> float | None:
         """The tightest deadline of one try of the callee from its start: the mesh
         per-try timeout, the application per-try timeout or the overall timeout."""
         return _min(self.mesh.per_try_timeout, self.app_window)
+
+    @cached_property
+    def sampling_bounds(self) -> tuple[np.float32 | None, np.float32 | None]:
+        """For :func:`sample_repetition`, in float32: the overall timeout, and the first
+        try's deadline when a per-try timeout bounds it (None: no per-try timeout)."""
+        import numpy as np
+
+        timeout = np.float32(self.timeout) if self.timeout is not None else None
+        if self.app.per_try_timeout is None and self.mesh.per_try_timeout is None:
+            return timeout, None
+        cap0 = timeout if timeout is not None else np.float32(np.inf)
+        for bound in (self.app.per_try_timeout, self.mesh.per_try_timeout):
+            if bound is not None:
+                cap0 = min(cap0, np.float32(bound))
+        return timeout, cap0
 
     @property
     def has_fallback(self) -> bool:
@@ -448,6 +480,45 @@ def layer_outcome(
     Exact for independent tries and unbounded windows: success = s (1 − r^n) / (1 − r),
     r the retried share.
     """
+    return _layer_outcome(layer, mix, timeout_cost, window, grant, again, first)
+
+
+_MEMO_SIZE = 1 << 17
+"""Entries the outcome memo keeps (cleared when full)."""
+
+
+_Terms = tuple[float, float, list[tuple[Failure, float, bool, bool, bool]]]
+
+
+def _terms(layer: RetryLayer, m: Mix, base_r: float) -> _Terms:
+    """Per try mix: its load factor, success share and (kind, p, timeout?, retried?,
+    refused?) of its kinds with p > 0 — what every state of :func:`_layer_outcome` reads."""
+    load = 1.0 if base_r >= 1.0 else (1.0 - m.get(Failure.unavailable, 0.0)) / (1.0 - base_r)
+    ok = max(0.0, 1.0 - sum(m.values()))
+    kinds = [
+        (kind, p, kind is Failure.timeout, kind in layer.retry_on, kind is Failure.unavailable)
+        for kind, p in m.items() if p > 0.0
+    ]
+    return load, ok, kinds
+
+
+def _layer_outcome(
+    layer: RetryLayer,
+    mix: Mix,
+    timeout_cost: float,
+    window: float | None,
+    grant: float,
+    again: Callable[[float], Mix] | None,
+    first: Mix | None,
+) -> LayerOutcome:
+    """:func:`layer_outcome`, computed."""
+    base_r = mix.get(Failure.unavailable, 0.0)
+    if layer.attempts == 1:  # one try: the loop below with its one state, pi = 1
+        m_load, m_ok, kinds = _terms(layer, first if first is not None else mix, base_r)
+        once: dict[Failure, float] = dict.fromkeys(mix, 0.0)
+        for kind, p, *_ in kinds:
+            once[kind] = once.get(kind, 0.0) + p
+        return LayerOutcome(m_ok, once, 1.0, 0.0, m_load)
     # states: (number of timed-out tries so far, previous try refused) → probability of
     # reaching the next try
     states: dict[tuple[int, bool], float] = {(0, False): 1.0}
@@ -455,10 +526,10 @@ def layer_outcome(
     tries = 0.0
     tries_again = 0.0
     load = 0.0
-    base_r = mix.get(Failure.unavailable, 0.0)
     final: dict[Failure, float] = dict.fromkeys(mix, 0.0)
     waited = 0.0
     delay = 0.0
+    terms: dict[int, tuple[Mix, _Terms]] = {}  # by id of the mix, which the entry keeps alive
     for i in range(1, layer.attempts + 1):
         nxt: dict[tuple[int, bool], float] = {}
         last = i == layer.attempts
@@ -469,22 +540,24 @@ def layer_outcome(
             waited += delay
         for (timeouts, refused), pi in states.items():
             m = refused_mix if refused else try_mix
+            hit = terms.get(id(m))
+            if hit is None or hit[0] is not m:
+                hit = terms[id(m)] = (m, _terms(layer, m, base_r))
+            m_load, m_ok, kinds = hit[1]
             tries += pi
-            load += pi * (1.0 if base_r >= 1.0 else (1.0 - m.get(Failure.unavailable, 0.0)) / (1.0 - base_r))
+            load += pi * m_load
             if refused:
                 tries_again += pi
-            success += pi * max(0.0, 1.0 - sum(m.values()))
-            for kind, p in m.items():
-                if p <= 0.0:
-                    continue
+            success += pi * m_ok
+            for kind, p, is_timeout, retried, is_refusal in kinds:
                 final.setdefault(kind, 0.0)
-                t2 = timeouts + (kind is Failure.timeout)
-                if last or kind not in layer.retry_on or (
+                t2 = timeouts + is_timeout
+                if last or not retried or (
                     window is not None and t2 * timeout_cost + waited >= window
                 ):
                     final[kind] += pi * p
                 else:
-                    key = (t2, kind is Failure.unavailable)
+                    key = (t2, is_refusal)
                     nxt[key] = nxt.get(key, 0.0) + pi * p * grant
                     final[kind] += pi * p * (1.0 - grant)
         states = nxt
@@ -593,10 +666,30 @@ def _solve_grant(
     return lo
 
 
+_CALL_OUTCOMES: dict[tuple[object, ...], tuple[RetryLayer, RetryLayer, CallOutcome]] = {}
+""":func:`_call_outcome` by what it reads: (application and mesh layer ids, timeout, mix,
+grants, memory); each entry keeps its layers alive. Shared: never mutate their dicts."""
+
+
 def _call_outcome(
     call: Call, mix: Mix, g_mesh: float, g_app: float, memory: Memory | None = None
 ) -> CallOutcome:
     sem = semantics(call)
+    key = (id(sem.app), id(sem.mesh), sem.timeout, tuple(mix.items()), g_mesh, g_app, memory)
+    hit = _CALL_OUTCOMES.get(key)
+    if hit is not None and hit[0] is sem.app and hit[1] is sem.mesh:
+        return hit[2]
+    out = _repetition_outcome(sem, mix, g_mesh, g_app, memory)
+    if len(_CALL_OUTCOMES) >= _MEMO_SIZE:
+        _CALL_OUTCOMES.clear()
+    _CALL_OUTCOMES[key] = (sem.app, sem.mesh, out)
+    return out
+
+
+def _repetition_outcome(
+    sem: CallSemantics, mix: Mix, g_mesh: float, g_app: float, memory: Memory | None
+) -> CallOutcome:
+    """:func:`_call_outcome`, computed: it reads only the call's layers and timeout."""
     d = sem.try_deadline or 0.0
 
     def mesh_again(delay: float) -> Mix:
@@ -748,35 +841,38 @@ def sample_repetition(
     callee try takes ``draw()``; a try longer than its deadline fails with ``timeout``
     and is retried by the layers that retry timeouts (mesh inside application, with
     jittered backoffs from ``uniform()``), as in the module contract. Returns (time
-    until the repetition resolved, whether it failed)."""
+    until the repetition resolved, whether it failed). The retries of slow samples use
+    ``draw.at(index)`` when ``draw`` has it: the same draw at ``index`` only."""
     import numpy as np
 
     sem = semantics(call)
     first = draw()
-    if sem.app.per_try_timeout is None and sem.mesh.per_try_timeout is None:
+    timeout, cap0 = sem.sampling_bounds
+    if cap0 is None:
         # only the overall deadline bounds the tries, and nothing is retried after it
-        if sem.timeout is None:
+        if timeout is None:
             return first, np.zeros(len(first), dtype=bool)
-        return np.minimum(first, np.float32(sem.timeout)), first > np.float32(sem.timeout)
+        return np.minimum(first, timeout), first > timeout
     # A sample whose first try meets its first deadline is done: its time is that try and
     # it did not fail. Only the others ("slow") take the tries below, each sample on its own,
     # so they run on the slow samples alone (the same draws, so the same values).
-    inf = np.float32(np.inf)
-    cap0 = np.float32(sem.timeout) if sem.timeout is not None else inf
-    for bound in (sem.app.per_try_timeout, sem.mesh.per_try_timeout):
-        if bound is not None:
-            cap0 = min(cap0, np.float32(bound))
-    slow = np.flatnonzero(~(first <= cap0))
+    done = first <= cap0
+    if done.all():
+        return first, np.zeros(len(first), dtype=bool)
+    slow = np.flatnonzero(~done)
     if len(slow) == len(first):
         return _tries(sem, first, draw, uniform)
     now, failed = first.copy(), np.zeros(len(first), dtype=bool)
-    if len(slow):
-        now[slow], failed[slow] = _tries(sem, first[slow], _subset(draw, slow), _subset(uniform, slow))
+    now[slow], failed[slow] = _tries(sem, first[slow], _subset(draw, slow), _subset(uniform, slow))
     return now, failed
 
 
 def _subset(draw: Callable[[], Samples], index: npt.NDArray[np.intp]) -> Callable[[], Samples]:
-    """``draw()`` at ``index`` only."""
+    """``draw()`` at ``index`` only; a draw with an ``at(index)`` method makes just those
+    values (the same ones, without the rest of the draw)."""
+    at: Callable[[npt.NDArray[np.intp]], Samples] | None = getattr(draw, "at", None)
+    if at is not None:
+        return partial(at, index)
     return lambda: draw()[index]
 
 
@@ -791,25 +887,25 @@ def _tries(
 
     n = len(first)
     inf = np.float32(np.inf)
-    total_deadline = np.float32(sem.timeout) if sem.timeout is not None else inf
+    timeout, _ = sem.sampling_bounds
+    total_deadline = timeout if timeout is not None else inf
     now = np.zeros(n, dtype=np.float32)
     pending = np.ones(n, dtype=bool)  # the repetition is still unresolved
     failed = np.zeros(n, dtype=bool)
     sample: Samples | None = first
     app = sem.app
     mesh = sem.mesh
+    app_bound = np.float32(app.per_try_timeout) if app.per_try_timeout is not None else inf
+    mesh_bound = np.float32(mesh.per_try_timeout) if mesh.per_try_timeout is not None else None
     for a in range(1, app.attempts + 1):
-        app_deadline = np.minimum(
-            now + (np.float32(app.per_try_timeout) if app.per_try_timeout is not None else inf),
-            total_deadline,
-        )
+        app_deadline = np.minimum(now + app_bound, total_deadline)
         trying = pending.copy()  # this application try is still running
         for m in range(1, mesh.attempts + 1):
             d = sample if sample is not None else draw()
             sample = None
             cap = app_deadline - now
-            if mesh.per_try_timeout is not None:
-                cap = np.minimum(cap, np.float32(mesh.per_try_timeout))
+            if mesh_bound is not None:
+                cap = np.minimum(cap, mesh_bound)
             ok = trying & (d <= cap)
             now = np.where(trying, now + np.minimum(d, cap), now)
             pending &= ~ok

@@ -119,3 +119,20 @@ services:
     result = composed_availability(load_text(text).model)
     # a → b → (a cut: intrinsic 0.99)
     assert result["a.Get"].composed == pytest.approx(0.99 * 0.98 * 0.99)
+
+
+@pytest.mark.parametrize(("path", "shared"), [
+    (Path(__file__).parents[2] / "examples" / "shop", True),  # no queue makes a try wait
+    (SMALL, False),  # queue waits: the samples with queues differ
+])
+def test_the_composition_with_queues_reuses_the_one_without_only_when_identical(
+    path: Path, shared: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from meshwright.analysis import availability
+
+    model = load_model(path).model
+    assert availability._same_try_samples(model) is shared
+    reused = composed_availability(model)
+    monkeypatch.setattr(availability, "_same_try_samples", lambda _model: False)
+    computed = composed_availability(load_model(path).model)  # a new model: nothing memoised
+    assert reused == computed

@@ -33,9 +33,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import ClassVar
 
 import numpy as np
+import numpy.typing as npt
 
 from meshwright import callpolicy
 from meshwright.analysis.callgraph import call_dag, composition_order, memoised, request_rates
@@ -133,6 +135,10 @@ def _memories(model: Model, rejected: Mapping[str, float]) -> dict[str, callpoli
 
 
 def _composed(model: Model, queues: bool) -> dict[str, OperationAvailability]:
+    if queues and not _rejections(model) and _same_try_samples(model):
+        # no queue refuses and every try reads the same samples: the composition below
+        # would repeat the one without queues step for step
+        return dict(composed_availability(model, queues=False))
     dag = call_dag(model)
     composition = composition_order(model)
     cut = {id(e) for e in dag.cut}
@@ -181,29 +187,61 @@ def _composed(model: Model, queues: bool) -> dict[str, OperationAvailability]:
     return {op: out[op] for op in operation_names(model)}
 
 
+def _timed(model: Model) -> set[str]:
+    """The callees of calls with a deadline (whose tries can time out)."""
+    dag = call_dag(model)
+    return {
+        e.callee
+        for es in dag.declared.values()
+        for e in es
+        if callpolicy.semantics(e.call).try_deadline is not None
+    }
+
+
+def _same_try_samples(model: Model) -> bool:
+    """Whether the tries of every callee with a deadline read the very same latency
+    samples with queues as without (``latency._Store`` shares a sample whose inputs agree,
+    e.g. when no queue makes anyone wait)."""
+    timed = _timed(model)
+    if not timed:
+        return True
+    from meshwright.analysis.latency import try_samples
+
+    with_queues = try_samples(model, timed, queues=True)
+    without = try_samples(model, timed, queues=False)
+    return all(with_queues[op] is without[op] for op in timed)
+
+
 def _timeout_probabilities(
     model: Model, queues: bool
 ) -> Callable[[str], Callable[[float], float] | None]:
     """For each callee: P(one try of it lasts longer than d), from the latency Monte
     Carlo (with every hop's queue wait when ``queues``), computed only for callees of
     calls with a deadline."""
-    dag = call_dag(model)
-    timed = {
-        e.callee
-        for es in dag.declared.values()
-        for e in es
-        if callpolicy.semantics(e.call).try_deadline is not None
-    }
+    timed = _timed(model)
     if not timed:
         return lambda _op: None
     from meshwright.analysis.latency import try_samples
 
     samples = try_samples(model, timed, queues=queues)
+    # samplers that agree on an operation share its sample array (``latency._Store``), so
+    # both compositions (with and without queues) count each (array, deadline) once
+    counted: dict[tuple[int, float], tuple[object, float]] = memoised(
+        model, "timeout-exceedance", dict
+    )
+
+    def share(x: npt.NDArray[np.float32], d: float) -> float:
+        hit = counted.get((id(x), d))
+        if hit is not None and hit[0] is x:
+            return hit[1]
+        p = float(np.count_nonzero(x > d)) / len(x)
+        counted[(id(x), d)] = (x, p)
+        return p
 
     def exceeds(op: str) -> Callable[[float], float] | None:
         x = samples.get(op)
         if x is None:
             return None
-        return lambda d: float(np.count_nonzero(x > d)) / len(x)
+        return partial(share, x)
 
     return exceeds

@@ -144,6 +144,7 @@ class _Sampler:
         """Per computed operation, the id of everything its sample depends on (``_key``)."""
         self.store = _store(model, n, seed)
         self.normal, self.expo, self.uniform = self.store.pools
+        self.plan = _plan(model)
 
     def sample(self, op: str) -> Samples:
         """The latency sample of a computed operation."""
@@ -173,31 +174,28 @@ class _Sampler:
         fallback's. Samplers whose waits differ (availability without queues, latency at
         failure rate 0 and at the analysis' rate) share every operation whose key agrees."""
         groups = []
-        for group, pair in zip(self.dag.groups[op], coupled, strict=True):
-            calls = []
-            for e in group:
-                target = callpolicy.semantics(e.call).fallback
-                calls.append((
-                    ("cut", self._wait_key(e.callee_service)) if id(e) in self.cut
-                    else self.keys[e.callee],
-                    self.keys.get(target) if target is not None and target in self.samples else None,
-                ))
-            groups.append((tuple(i for i, e in enumerate(group) if id(e) in pair), tuple(calls)))
-        return self._wait_key(op.split(".", 1)[0]), tuple(groups)
+        wait_key, keys, samples = self._wait_key, self.keys, self.samples
+        for edges, group, pair in zip(self.dag.groups[op], self.plan.calls[op], coupled, strict=True):
+            calls = tuple(
+                (
+                    ("cut", wait_key(service)) if cut else keys[callee],
+                    keys.get(target) if target is not None and target in samples else None,
+                )
+                for cut, callee, service, target in group
+            )
+            groups.append((tuple(i for i, e in enumerate(edges) if id(e) in pair), calls))
+        return wait_key(op.split(".", 1)[0]), tuple(groups)
 
     def _reachable(self, targets: Iterable[str]) -> set[str]:
         seen: set[str] = set()
         stack = list(targets)
+        successors = self.plan.successors
         while stack:
             op = stack.pop()
             if op in seen:
                 continue
             seen.add(op)
-            stack.extend(e.callee for e in self.dag.calls[op])
-            stack.extend(
-                t for e in self.dag.declared[op]
-                if (t := callpolicy.semantics(e.call).fallback) is not None and t in self.dag.calls
-            )
+            stack.extend(successors[op])
         return seen
 
     def _own(self, operation: str) -> Samples:
@@ -233,7 +231,13 @@ class _Sampler:
             if coupled:
                 u = self._uniform(rng)
                 times += [self._coupled_time(e, u) for e in group if id(e) in coupled]
-            total += times[0] if len(times) == 1 else np.max(np.stack(times), axis=0)
+            if len(times) == 1:
+                total += times[0]
+            else:  # the slowest member, without stacking the group into one array
+                slowest = np.maximum(times[0], times[1])
+                for t in times[2:]:
+                    np.maximum(slowest, t, out=slowest)
+                total += slowest
         return total
 
     def _coupled(self, op: str, group: tuple[Edge, ...]) -> set[int]:
@@ -251,6 +255,8 @@ class _Sampler:
 
         services = queueing(self.model).services
         rate = queueing(self.model).operation_rates.get(op, 0.0)
+        if rate <= 0.0:  # no call qualifies (the last condition below)
+            return set()
         out: set[int] = set()
         seen: set[str] = set()
         for e in group:
@@ -283,6 +289,8 @@ class _Sampler:
     def _call(self, e: Edge, rng: np.random.Generator) -> Samples:
         base = self._queued_own(e.callee) if id(e) in self.cut else self.samples[e.callee]
         whole, frac = callpolicy.repetitions(e.call.per_request)
+        if whole == 1 and frac == 0:  # one repetition: its time (0 + t is t)
+            return self._timed_call(e, base, rng)
         total = np.zeros(self.n, dtype=np.float32)
         for _ in range(whole):
             total += self._timed_call(e, base, rng)
@@ -293,13 +301,42 @@ class _Sampler:
     def _timed_call(self, e: Edge, base: Samples, rng: np.random.Generator) -> Samples:
         """One repetition of a call: its tries as ``callpolicy.sample_repetition`` runs
         them; a repetition whose tries all timed out runs its fallback operation."""
-        t, failed = callpolicy.sample_repetition(
-            e.call, lambda: _shifted(base, rng), lambda: self._uniform(rng)
-        )
+        t, failed = callpolicy.sample_repetition(e.call, _Shift(base, rng), lambda: self._uniform(rng))
         target = callpolicy.semantics(e.call).fallback
         if target is not None and target in self.samples and failed.any():
             t = t + np.where(failed, _shifted(self.samples[target], rng), np.float32(0.0))
         return t
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What the samplers read of the call graph, per operation, once per model."""
+
+    calls: dict[str, list[list[tuple[bool, str, str, str | None]]]]
+    """Per execution group, per call: (cut?, callee, callee service, fallback operation)."""
+    successors: dict[str, list[str]]
+    """The operations an operation's sample needs: its callees, then its fallback targets."""
+
+
+def _plan(model: Model) -> _Plan:
+    def compute() -> _Plan:
+        dag = call_dag(model)
+        cut = {id(e) for e in dag.cut}
+        calls = {
+            op: [[(id(e) in cut, e.callee, e.callee_service, callpolicy.semantics(e.call).fallback)
+                  for e in group] for group in groups]
+            for op, groups in dag.groups.items()
+        }
+        successors = {
+            op: [e.callee for e in dag.calls[op]] + [
+                t for e in dag.declared[op]
+                if (t := callpolicy.semantics(e.call).fallback) is not None and t in dag.calls
+            ]
+            for op in dag.calls
+        }
+        return _Plan(calls, successors)
+
+    return memoised(model, "latency-plan", compute)
 
 
 class _Store:
@@ -341,6 +378,22 @@ def _shifted(x: Samples, rng: np.random.Generator) -> Samples:
     n = len(x)
     shift = int(rng.integers(1, n)) if n > 1 else 0
     return np.concatenate((x[shift:], x[:shift]))
+
+
+class _Shift:
+    """Draws of ``x`` under a fresh random cyclic shift each (:func:`_shifted`); ``at(index)``
+    makes the same draw at ``index`` only (one shift drawn, as for the whole)."""
+
+    def __init__(self, x: Samples, rng: np.random.Generator) -> None:
+        self.x, self.rng = x, rng
+
+    def __call__(self) -> Samples:
+        return _shifted(self.x, self.rng)
+
+    def at(self, index: npt.NDArray[np.intp]) -> Samples:
+        n = len(self.x)
+        shift = int(self.rng.integers(1, n)) if n > 1 else 0
+        return self.x[(index + shift) % n] if shift else self.x[index]
 
 
 def try_samples(model: Model, operations: Iterable[str], samples: int = DEFAULT_SAMPLES,
