@@ -8,7 +8,7 @@ are not reported but are kept and counted.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from meshwright.check.context import RuleContext
 from meshwright.check.registry import option_defaults, select_rules
 from meshwright.check.rule import Finding, Related, Rule, Severity
-from meshwright.errors import UsageError
+from meshwright.errors import Location, UsageError
 from meshwright.model.loader import LoadedModel
 from meshwright.model.source import PathKey, no_gc
 
@@ -108,7 +108,14 @@ def _run_check(
     report = CheckReport(system=loaded.model.system, rules=[r.code for r in chosen])
     seen: set[tuple[str, PathKey, str]] = set()
     suppressed_at = Suppressions(loaded.model)
-    sources = loaded.sources
+    located: dict[PathKey, Location] = {}  # findings at one call share its place
+
+    def locate(path: PathKey) -> Location:
+        found = located.get(path)
+        if found is None:
+            found = located[path] = loaded.sources.locate(path)
+        return found
+
     for rule_cls in chosen:
         rule = rule_cls()
         code, name, severity, fix = rule.code, rule.name, rule.severity, rule.fix
@@ -124,11 +131,11 @@ def _run_check(
                 name=name,
                 severity=severity,
                 message=hit.message,
-                location=sources.locate(path),
+                location=locate(path),
                 path=path,
                 fix=fix,
                 suppressed=reason,
-                related=inherited_by(loaded, path),
+                related=inherited_by(loaded, path, locate),
             )
             (report.findings if reason is None else report.suppressed).append(finding)
     order = lambda f: (f.location, f.code, f.message)  # noqa: E731
@@ -137,9 +144,12 @@ def _run_check(
     return report
 
 
-def inherited_by(loaded: LoadedModel, path: PathKey) -> tuple[Related, ...]:
+def inherited_by(
+    loaded: LoadedModel, path: PathKey, locate: Callable[[PathKey], Location] | None = None
+) -> tuple[Related, ...]:
     """For a finding at a value ``defaults.call`` gave a call (the finding is located at
-    the default): the call that inherits it, so the reader sees both places."""
+    the default): the call that inherits it, so the reader sees both places (located by
+    ``locate``, by default ``loaded.sources.locate``)."""
     found = loaded.sources.inherited_from(path)
     if found is None:
         return ()
@@ -149,7 +159,7 @@ def inherited_by(loaded: LoadedModel, path: PathKey) -> tuple[Related, ...]:
     return (
         Related(
             f"the call that inherits {dotted} (set the field on this call to override it)",
-            loaded.locate(*call_path),
+            (locate or loaded.sources.locate)(call_path),
             call_path,
         ),
     )
