@@ -8,6 +8,7 @@ import pytest
 from check_cases import load_case
 
 from meshwright.check import Severity, all_rules, parse_options, run_check, select_rules
+from meshwright.check.engine import Suppressions, suppression
 from meshwright.check.rule import FAMILIES
 from meshwright.errors import UsageError
 
@@ -55,6 +56,20 @@ def test_suppression_on_an_ancestor_covers_what_it_contains() -> None:
     assert run_check(load_case(service_level), select=["MW201"]).findings == []
     model_level = 'suppress: {MW201: "prototype"}\n' + NO_TIMEOUT
     assert run_check(load_case(model_level), select=["MW201"]).findings == []
+
+
+def test_outermost_suppression_gives_the_reason_for_every_finding_below_it() -> None:
+    nested = NO_TIMEOUT.replace("  web:\n", '  web:\n    suppress: {MW201: "legacy client"}\n').replace(
+        "      - to: cart.Get", '      - {to: cart.Get, suppress: {MW201: "cart answers from memory"}}'
+    )
+    loaded = load_case(nested)
+    [hidden] = run_check(loaded, select=["MW201"]).suppressed
+    assert hidden.suppressed == "legacy client"
+    index = Suppressions(loaded.model)
+    for path in [(), ("services",), ("services", "web", "calls", 0, "timeout"), ("services", "cart"),
+                 ("services", "nobody", "calls", 0), ("services", "web", "calls", 5), ("topics", "x")]:
+        for code in ("MW201", "MW203"):
+            assert index.reason(path, code) == suppression(loaded, path, code)
 
 
 def test_suppression_without_reason_is_itself_an_error() -> None:

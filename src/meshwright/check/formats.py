@@ -17,6 +17,7 @@ from meshwright.check.registry import all_rules
 from meshwright.check.rule import Finding, Rule, Severity
 from meshwright.errors import Location
 from meshwright.jsontext import dumps_indented
+from meshwright.model.source import no_gc
 
 FORMATS = ("text", "json", "sarif", "github")
 
@@ -40,6 +41,11 @@ def summary_line(report: CheckReport) -> str:
 def print_text(report: CheckReport, console: Console) -> None:
     """One located line per finding with its fix, then a summary. Lines are never wrapped,
     so ``file:line:col`` stays whole for editors, grep and CI problem matchers."""
+    with no_gc():  # a line is many small acyclic objects (rich's segments)
+        _print_text(report, console)
+
+
+def _print_text(report: CheckReport, console: Console) -> None:
     for f in report.findings:
         style = _STYLE[f.severity]
         console.print(
@@ -162,4 +168,5 @@ def to_plain(report: CheckReport) -> str:
 def render(report: CheckReport, fmt: str) -> str:
     """The report in format ``fmt`` (one of :data:`FORMATS`) as a string."""
     renderers = {"text": to_plain, "json": to_json, "sarif": to_sarif, "github": to_github}
-    return renderers[fmt](report)
+    with no_gc():  # a report of many findings is many small acyclic containers
+        return renderers[fmt](report)

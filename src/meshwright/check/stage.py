@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from meshwright.check.engine import run_check
-from meshwright.check.formats import summary_line, to_json, to_sarif
+from meshwright.check.formats import render, summary_line
 from meshwright.pipeline import Artifact, BuildContext, StageResult, stage
 
 
@@ -28,8 +28,8 @@ def check_stage(ctx: BuildContext) -> StageResult:
         summary=summary_line(report),
         data=report,
         artifacts=[
-            Artifact("check/findings.json", to_json(report)),
-            Artifact("check/findings.sarif", to_sarif(report)),
+            Artifact("check/findings.json", render(report, "json")),
+            Artifact("check/findings.sarif", render(report, "sarif")),
         ],
         failed=report.fails(str(settings.get("fail_on", "error"))),
     )

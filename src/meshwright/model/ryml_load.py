@@ -181,15 +181,38 @@ _release_buffer.argtypes = [ctypes.POINTER(_PyBuffer)]
 _release_buffer.restype = None
 
 
+_INFO = _PyBuffer()
+_INFO_REF = ctypes.byref(_INFO)
+"""One buffer record for :func:`_address`, which fills and releases it before it returns
+(making one per call was a third of the cost of locating a finding). So positions are
+found on one thread at a time, as meshwright does (it starts no threads)."""
+
+
 def _address(view: Any) -> int:
     """Address of the first byte of a (read-only) buffer such as a memoryview."""
-    info = _PyBuffer()
-    if _get_buffer(view, ctypes.byref(info), 0) != 0:  # pragma: no cover
+    if _get_buffer(view, _INFO_REF, 0) != 0:  # pragma: no cover
         raise ValueError("no buffer")
     try:
-        return int(info.buf or 0)
+        return int(_INFO.buf or 0)
     finally:
-        _release_buffer(ctypes.byref(info))
+        _release_buffer(_INFO_REF)
+
+
+_MAP: int = ryml.MAP
+_SEQ: int = ryml.SEQ
+_CONTAINER: int = ryml.MAP | ryml.SEQ
+_KEY: int = ryml.KEY
+_FLOW: int = ryml.FLOW_SL | ryml.FLOW_ML
+_KEY_QUOTED: int = ryml.KEYQUO
+_VAL_QUOTED: int = ryml.VALQUO
+_BLOCK_SCALAR: int = ryml.VAL_LITERAL | ryml.VAL_FOLDED
+"""Bits of a node's type (``tree.type``): one call answers what ``is_map``, ``is_seq``,
+``is_container``, ``has_key``, ``is_flow``, ``is_key_quoted``, ``is_val_quoted``,
+``is_val_literal`` and ``is_val_folded`` would, each a call of its own."""
+
+_SMALL_MAP = 16
+"""A mapping with at most this many keys is searched by rapidyaml (one call); a larger
+one gets a table of its keys once (a model's ``services`` has thousands)."""
 
 
 class TreePositions:
@@ -244,17 +267,21 @@ class TreePositions:
         return found
 
     def _child(self, node: int, part: str | int) -> int | None:
+        parts = self._parts.get(node)
+        if parts is not None:
+            return parts.get(part)
         tree = self.tree
-        if isinstance(part, str) and tree.is_map(node):
-            return self.parts(node).get(part)
+        kind = tree.type(node)
         if isinstance(part, int):
-            if not tree.is_seq(node) or part < 0:
+            if not kind & _SEQ or part < 0:
                 return None
             child = tree.child(node, part)
         else:
-            if not tree.is_map(node):
+            if not kind & _MAP:
                 return None
-            child = tree.find_child(node, part)
+            if tree.num_children(node) > _SMALL_MAP:
+                return self.parts(node).get(part)
+            child = tree.find_child(node, part)  # the first of equal keys, as parts
         return None if child == _NONE else int(child)
 
     def position(self, path: PathKey, key: bool) -> Pos | None:
@@ -262,7 +289,7 @@ class TreePositions:
         if node is None:
             return None
         if key:
-            if not path or not self.tree.has_key(node):
+            if not path or not self.tree.type(node) & _KEY:
                 return None
             offset = self._key_offset(node)
         else:
@@ -285,30 +312,31 @@ class TreePositions:
 
     def _key_offset(self, node: int) -> int | None:
         offset = self._offset(self.tree.key(node))
-        if offset is not None and self.tree.is_key_quoted(node):
+        if offset is not None and self.tree.type(node) & _KEY_QUOTED:
             offset -= 1
         return offset
 
     def _value_offset(self, node: int) -> int | None:
         tree = self.tree
-        if tree.is_container(node):
+        kind = tree.type(node)
+        if kind & _CONTAINER:
             first = tree.first_child(node)
-            if tree.is_flow(node):
+            if kind & _FLOW:
                 return self._flow_bracket(node, first)
             if first == _NONE:
                 return None
-            if tree.is_map(node):
+            if kind & _MAP:
                 return self._key_offset(first)
             inner = self._value_offset(first)
             return None if inner is None else self._back_to(inner, b"-")
         view = tree.val(node)
-        written = view is not None and (len(view) > 0 or tree.is_val_quoted(node))
+        written = view is not None and (len(view) > 0 or kind & _VAL_QUOTED)
         offset = self._offset(view) if written else None
         if offset is None:
             return self._null_offset(node)
-        if tree.is_val_literal(node) or tree.is_val_folded(node):
+        if kind & _BLOCK_SCALAR:
             return self._block_indicator(offset)
-        if tree.is_val_quoted(node):
+        if kind & _VAL_QUOTED:
             offset -= 1
         return offset
 

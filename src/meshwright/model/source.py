@@ -129,10 +129,12 @@ class SourceMap:
         self.values = Positions(self, key=False)
         self.keys = Positions(self, key=True)
         self.inherited: dict[PathKey, PathKey] = {}
-        self._by_prefix: dict[PathKey, list[_Mount]] = {}
-        self._indexed = 0
         """A call's field that ``defaults.call`` filled in → the default's path (the
         field's positions are the default's; this keeps which call inherited it)."""
+        self._lengths: tuple[int, list[int]] = (0, [])
+        """(how many ``inherited`` entries, the lengths of their paths) as last counted."""
+        self._by_prefix: dict[PathKey, list[_Mount]] = {}
+        self._indexed = 0
 
     def candidates(self, path: PathKey) -> list[_Mount]:
         """The mounts that may hold ``path``, in mount order: those whose file has a node
@@ -149,12 +151,17 @@ class SourceMap:
     def inherited_from(self, path: PathKey) -> tuple[PathKey, PathKey] | None:
         """(the inheriting call's field, the default it came from) when ``path`` is that
         field or inside it; None for anything written where it stands."""
-        if not self.inherited:
+        inherited = self.inherited
+        if not inherited:
             return None
-        for end in range(len(path), 0, -1):
-            source = self.inherited.get(path[:end])
-            if source is not None:
-                return path[:end], source
+        if self._lengths[0] != len(inherited):  # entries are only ever added
+            self._lengths = (len(inherited), sorted({len(p) for p in inherited}, reverse=True))
+        n = len(path)
+        for end in self._lengths[1]:  # the longest first, as a walk up from ``path`` finds
+            if end <= n:
+                source = inherited.get(path[:end])
+                if source is not None:
+                    return path[:end], source
         return None
 
     def _written(self, path: PathKey, key: bool) -> Pos | None:

@@ -73,9 +73,12 @@ def render(model: Model) -> tuple[list[Artifact], list[MeshNote]]:
     return files, notes
 
 
-def _documents(model: Model) -> tuple[list[tuple[str, list[Rendered]]], list[MeshNote]]:
+def _documents(
+    model: Model, notes_only: bool = False
+) -> tuple[list[tuple[str, list[Rendered]]], list[MeshNote]]:
     """The resources of each YAML file, by file name, and the notes (no text rendered:
-    :func:`notes` needs only the notes)."""
+    :func:`notes` needs only the notes, and with ``notes_only`` no AuthorizationPolicy
+    either, which expresses the authorization exactly and so has none)."""
     notes: list[MeshNote] = []
     mesh = [_namespace(model), peer_authentication(model), allow_nothing(model)]
     if model.platform.mtls is False:
@@ -94,7 +97,8 @@ def _documents(model: Model) -> tuple[list[tuple[str, list[Rendered]]], list[Mes
         rules, rule_notes = destination_rules(model, name)
         docs.extend(rules)
         notes.extend(rule_notes)
-        docs.append(authorization_policy(model, name))
+        if not notes_only:
+            docs.append(authorization_policy(model, name))
         limiter, limit_notes = service_rate_limit(model, name)
         if limiter is not None:
             docs.append(limiter)
@@ -107,7 +111,8 @@ def notes(model: Model) -> list[MeshNote]:
     """What the model says that the Istio files cannot express exactly, each at its path in
     ``model`` (the files are rendered from the network view, see :func:`model_path`)."""
     return [
-        MeshNote(n.mesh, model_path(model, n.path), n.message) for n in _documents(network_view(model))[1]
+        MeshNote(n.mesh, model_path(model, n.path), n.message)
+        for n in _documents(network_view(model), notes_only=True)[1]
     ]
 
 
