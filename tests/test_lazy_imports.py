@@ -50,12 +50,19 @@ def test_command_does_not_import_matplotlib(argv: list[str], tmp_path: Path) -> 
 
 @pytest.mark.parametrize(
     "argv",
-    [["validate", str(SHOP)], ["emit", "kubernetes", str(SHOP), "-o", "{tmp}"], ["--help"]],
-    ids=["validate", "emit", "help"],
+    [
+        ["validate", str(SHOP)],
+        ["emit", "kubernetes", str(SHOP), "-o", "{tmp}"],
+        ["--help"],
+        ["simulate", str(SHOP), "--duration", "10s"],
+    ],
+    ids=["validate", "emit", "help", "simulate"],
 )
 def test_command_without_queueing_does_not_import_scipy(argv: list[str], tmp_path: Path) -> None:
-    """SciPy (the queueing solvers) costs 0.5–1.8 s to import: only check, analyze and the
-    commands that solve queues load it, on first use (``meshwright.analysis`` is lazy)."""
+    """SciPy costs 0.5–1.8 s to import: only the shaped waits of check's and analyze's
+    queueing load it, on first use (``meshwright.analysis`` is lazy). ``simulate`` solves
+    the offered rates for its run-size estimate (``simulate.budget``) without it: about a
+    second of a user's first run."""
     args = [a.replace("{tmp}", str(tmp_path / "out")) for a in argv]
     probe = PROBE.replace('("matplotlib",)', '("scipy",)')
     proc = subprocess.run(

@@ -93,7 +93,7 @@ def _most_replicas(model: Model) -> tuple[tuple[str | int, ...], str]:
 
 def estimate(model: Model, scenario: Scenario, duration: float) -> Work:
     """The work of simulating ``model`` under ``scenario`` for ``duration`` seconds."""
-    from meshwright.analysis.capacity import operation_rates  # scipy: imported when simulating
+    from meshwright.analysis.capacity import operation_rates  # numpy only: SciPy stays unloaded
 
     peak = 1.0
     for ep in model.entrypoints:
