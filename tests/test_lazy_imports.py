@@ -94,6 +94,13 @@ def test_check_and_simulate_packages_load_their_engines_on_first_use() -> None:
         "from meshwright.simulate import SimOptions\n"
         "from meshwright.simulate.engine import SimOptions as opts\n"
         "assert SimOptions is opts\n"
+        "for pkg in (meshwright.check, meshwright.simulate):\n"
+        "    try:\n"
+        "        pkg.no_such_name\n"
+        "    except AttributeError as exc:\n"
+        "        assert str(exc) == f\"module '{pkg.__name__}' has no attribute 'no_such_name'\"\n"
+        "    else:\n"
+        "        raise AssertionError(pkg)\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
