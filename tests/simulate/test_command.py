@@ -151,3 +151,27 @@ def test_help_teaches_with_an_example_command() -> None:
     done = run("simulate", "--help")
     assert done.returncode == 0
     assert "Example: meshwright simulate my-system -s chaos.yaml -o sim/" in " ".join(done.stdout.split())
+
+
+def test_a_run_writes_nothing_into_the_installed_package(tmp_path: Path) -> None:
+    """Issue 18: the first run must not compile or cache into the package's own tree (an
+    installed package's directory may be read-only, and is shared by every user). Python's
+    own ``__pycache__`` aside, the tree holds the same files before and after a run with
+    plots."""
+    import meshwright
+
+    package = Path(meshwright.__file__).parent
+
+    def files() -> set[Path]:
+        return {p for p in package.rglob("*") if "__pycache__" not in p.parts}
+
+    before = files()
+    r = subprocess.run(
+        [sys.executable, "-m", "meshwright", "simulate", str(ROOT / "examples" / "shop"),
+         "--duration", "10s", "-o", str(tmp_path / "sim")],
+        capture_output=True, text=True, check=False,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "NO_COLOR": "1"},
+    )
+    assert r.returncode in (0, 1), r.stderr
+    assert (tmp_path / "sim" / "services.png").is_file()
+    assert files() == before
