@@ -138,6 +138,14 @@ def test_build_run_is_capped_for_busy_models() -> None:
     assert build_duration(1e6) == 5
 
 
+def test_build_stage_names_where_a_refused_run_comes_from() -> None:
+    busy = MODEL.replace("rate: 50/s", "rate: 100000000/s")
+    ctx = BuildContext(load_text(busy, "mesh.yaml"), options={"simulate_duration": 300})
+    result = simulate_stage(ctx)
+    assert result.summary.startswith("not simulated: mesh.yaml:11:33: this run would take about")
+    assert not result.artifacts
+
+
 @pytest.mark.skipif(not (ROOT / "examples" / "shop").is_dir(), reason="shop example not written yet")
 def test_build_stage_on_the_shop_example() -> None:
     ctx = BuildContext(load_model(ROOT / "examples" / "shop"))
