@@ -218,6 +218,15 @@ def test_a_policy_of_wrong_shape_names_its_shorthand() -> None:
     assert "one value" not in one_error(topic)
 
 
+def test_a_map_of_names_of_the_wrong_shape_shows_an_entry() -> None:
+    text = BASE.replace("contexts:\n  ordering: {owner: team-orders}\n", "contexts: [ordering]\n")
+    found = [d.format() for d in errors_of(text)]
+    assert found[0] == (
+        "m.yaml:3:11: error: contexts must be a mapping (key: value pairs)\n"
+        "    hint: one entry per name, `NAME: {...}`, with fields: owner, description, suppress"
+    )
+
+
 def test_not_a_mapping_and_empty() -> None:
     assert one_error("- a\n- b\n").startswith("m.yaml:1:1: error: the model must be a YAML mapping")
     with pytest.raises(ModelError, match="the model is empty"):

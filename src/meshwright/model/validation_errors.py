@@ -193,6 +193,8 @@ def translate(
             names = fields_at(path, root)
             if names:
                 hint = "fields: " + ", ".join(names)
+            elif entry := fields_at((*path, "NAME"), root):  # a mapping of name → model
+                hint = "one entry per name, `NAME: {...}`, with fields: " + ", ".join(entry)
             short = shorthands_at(path, root)
             if short:
                 msg = (f"{where} must be one value (the shorthand for {' or '.join(short)}) "
