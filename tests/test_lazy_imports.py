@@ -50,12 +50,19 @@ def test_command_does_not_import_matplotlib(argv: list[str], tmp_path: Path) -> 
 
 @pytest.mark.parametrize(
     "argv",
-    [["validate", str(SHOP)], ["emit", "kubernetes", str(SHOP), "-o", "{tmp}"], ["--help"]],
-    ids=["validate", "emit", "help"],
+    [
+        ["validate", str(SHOP)],
+        ["emit", "kubernetes", str(SHOP), "-o", "{tmp}"],
+        ["--help"],
+        ["simulate", str(SHOP), "--duration", "10s"],
+    ],
+    ids=["validate", "emit", "help", "simulate"],
 )
 def test_command_without_queueing_does_not_import_scipy(argv: list[str], tmp_path: Path) -> None:
-    """SciPy (the queueing solvers) costs 0.5–1.8 s to import: only check, analyze and the
-    commands that solve queues load it, on first use (``meshwright.analysis`` is lazy)."""
+    """SciPy costs 0.5–1.8 s to import: only the shaped waits of check's and analyze's
+    queueing load it, on first use (``meshwright.analysis`` is lazy). ``simulate`` solves
+    the offered rates for its run-size estimate (``simulate.budget``) without it: about a
+    second of a user's first run."""
     args = [a.replace("{tmp}", str(tmp_path / "out")) for a in argv]
     probe = PROBE.replace('("matplotlib",)', '("scipy",)')
     proc = subprocess.run(
@@ -87,6 +94,13 @@ def test_check_and_simulate_packages_load_their_engines_on_first_use() -> None:
         "from meshwright.simulate import SimOptions\n"
         "from meshwright.simulate.engine import SimOptions as opts\n"
         "assert SimOptions is opts\n"
+        "for pkg in (meshwright.check, meshwright.simulate):\n"
+        "    try:\n"
+        "        pkg.no_such_name\n"
+        "    except AttributeError as exc:\n"
+        "        assert str(exc) == f\"module '{pkg.__name__}' has no attribute 'no_such_name'\"\n"
+        "    else:\n"
+        "        raise AssertionError(pkg)\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr

@@ -34,6 +34,27 @@ def percents_apart(value: float, reference: float) -> tuple[str, str]:
     return f"{value:.6f}", f"{reference:.6f}"
 
 
+def rates_apart(value: float, reference: float) -> tuple[str, str]:
+    """Two rates as :func:`rate_text` writes them, with more decimals when that would print
+    different rates alike: 3.1968/s against 3.1949/s prints "3.20/s" and "3.19/s", never
+    "3.2/s" twice."""
+    a, b = rate_text(value), rate_text(reference)
+    digits = 1
+    while a == b and value != reference and digits <= 6:
+        a, b = f"{value:,.{digits}f}/s", f"{reference:,.{digits}f}/s"
+        digits += 1
+    return a, b
+
+
+def percent_above(value: float, limit: float = 100.0) -> str:
+    """A percentage (0..) without decimals, or with the fewest that show it is above
+    ``limit`` when it is: 100.06 prints "100.06", never "100" (a utilisation over 100 %)."""
+    text = f"{value:.0f}"
+    if value > limit and float(text) <= limit:
+        return percents_apart(value, limit)[0]
+    return text
+
+
 def rate_text(per_second: float) -> str:
     """A computed request rate for people, one format everywhere: ``1,250/s`` from 100/s
     up, ``3.2/s`` below (one decimal), ``0.05/s`` below 1/s (two significant digits)."""

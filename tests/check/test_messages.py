@@ -123,3 +123,28 @@ services:
 """
     [message] = messages(model, "MW605")
     assert "api receives 3.2/s but 1 replica × 1 concurrency serve at most 2.0/s" in message
+
+
+def test_overload_at_the_edge_prints_rates_and_utilisation_that_differ() -> None:
+    """3.1968/s against 1/313ms = 3.1949/s: "receives 3.2/s but … serve at most 3.2/s
+    (utilization 100 %)" read as no overload at all."""
+    model = """\
+entrypoints: [{operation: api.Get, rate: 3.1968/s}]
+services:
+  api:
+    runtime: {replicas: 1, concurrency: 1}
+    apis: [{name: Api, port: 80, operations: {Get: {service_time: 313ms}}}]
+"""
+    [message] = messages(model, "MW605")
+    assert "api receives 3.20/s but 1 replica × 1 concurrency serve at most 3.19/s" in message
+    assert "(utilization 100.1 %)" in message
+
+
+def test_rates_and_percentages_get_the_digits_that_tell_them_apart() -> None:
+    from meshwright.wording import percent_above, rates_apart
+
+    assert rates_apart(500, 250) == ("500/s", "250/s")
+    assert rates_apart(1250.4, 1250.2) == ("1,250.4/s", "1,250.2/s")
+    assert rates_apart(3.0, 3.0) == ("3.0/s", "3.0/s")
+    assert percent_above(250.3) == "250" and percent_above(100.0) == "100"
+    assert percent_above(100.06) == "100.1"

@@ -202,6 +202,31 @@ def test_value_of_wrong_shape() -> None:
     assert one_error(text).startswith("m.yaml:26:17: error: topics.order-placed must be a mapping")
 
 
+def test_a_policy_of_wrong_shape_names_its_shorthand() -> None:
+    """`retries: abc` said "must be a mapping" although `retries: 3` is the README's own
+    example: a policy with a shorthand says both forms."""
+    text = BASE.replace("        timeout: 800ms\n", "        timeout: 800ms\n        retries: abc\n")
+    assert one_error(text) == (
+        "m.yaml:17:18: error: services.checkout.calls[0].retries must be one value (the shorthand "
+        "for attempts) or a mapping (key: value pairs)\n"
+        "    hint: fields: attempts, per_try_timeout, backoff, retry_on, budget"
+    )
+    bulkhead = BASE.replace("        timeout: 800ms\n", "        timeout: 800ms\n        bulkhead: [40]\n")
+    assert "bulkhead must be one value (the shorthand for max_concurrent) or a mapping" in one_error(bulkhead)
+    # no shorthand, no such wording
+    topic = BASE.replace("  order-placed: {partitions: 3}", "  order-placed: [3]")
+    assert "one value" not in one_error(topic)
+
+
+def test_a_map_of_names_of_the_wrong_shape_shows_an_entry() -> None:
+    text = BASE.replace("contexts:\n  ordering: {owner: team-orders}\n", "contexts: [ordering]\n")
+    found = [d.format() for d in errors_of(text)]
+    assert found[0] == (
+        "m.yaml:3:11: error: contexts must be a mapping (key: value pairs)\n"
+        "    hint: one entry per name, `NAME: {...}`, with fields: owner, description, suppress"
+    )
+
+
 def test_not_a_mapping_and_empty() -> None:
     assert one_error("- a\n- b\n").startswith("m.yaml:1:1: error: the model must be a YAML mapping")
     with pytest.raises(ModelError, match="the model is empty"):

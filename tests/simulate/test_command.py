@@ -138,6 +138,14 @@ def test_build_run_is_capped_for_busy_models() -> None:
     assert build_duration(1e6) == 5
 
 
+def test_build_stage_names_where_a_refused_run_comes_from() -> None:
+    busy = MODEL.replace("rate: 50/s", "rate: 100000000/s")
+    ctx = BuildContext(load_text(busy, "mesh.yaml"), options={"simulate_duration": 300})
+    result = simulate_stage(ctx)
+    assert result.summary.startswith("not simulated: mesh.yaml:11:33: this run would take about")
+    assert not result.artifacts
+
+
 @pytest.mark.skipif(not (ROOT / "examples" / "shop").is_dir(), reason="shop example not written yet")
 def test_build_stage_on_the_shop_example() -> None:
     ctx = BuildContext(load_model(ROOT / "examples" / "shop"))
@@ -151,3 +159,27 @@ def test_help_teaches_with_an_example_command() -> None:
     done = run("simulate", "--help")
     assert done.returncode == 0
     assert "Example: meshwright simulate my-system -s chaos.yaml -o sim/" in " ".join(done.stdout.split())
+
+
+def test_a_run_writes_nothing_into_the_installed_package(tmp_path: Path) -> None:
+    """Issue 18: the first run must not compile or cache into the package's own tree (an
+    installed package's directory may be read-only, and is shared by every user). Python's
+    own ``__pycache__`` aside, the tree holds the same files before and after a run with
+    plots."""
+    import meshwright
+
+    package = Path(meshwright.__file__).parent
+
+    def files() -> set[Path]:
+        return {p for p in package.rglob("*") if "__pycache__" not in p.parts}
+
+    before = files()
+    r = subprocess.run(
+        [sys.executable, "-m", "meshwright", "simulate", str(ROOT / "examples" / "shop"),
+         "--duration", "10s", "-o", str(tmp_path / "sim")],
+        capture_output=True, text=True, check=False,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "NO_COLOR": "1"},
+    )
+    assert r.returncode in (0, 1), r.stderr
+    assert (tmp_path / "sim" / "services.png").is_file()
+    assert files() == before

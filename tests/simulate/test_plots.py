@@ -58,3 +58,14 @@ def test_png_bytes() -> None:
     result, scen = _run("crash-and-recover.yaml")
     assert entrypoint_plot(result, scen)[:8] == b"\x89PNG\r\n\x1a\n"
     assert service_plot(result, scen)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_latency_ticks_read_as_plain_milliseconds() -> None:
+    """The log-scale p99 axis said 2×10¹, 6×10¹, 2×10² (matplotlib's default); a person
+    reads 20, 60, 200 ms."""
+    result, scen = _run("traffic-spike.yaml")
+    svg = entrypoint_plot(result, scen, fmt="svg").decode()
+    labels = re.findall(r"<!-- (.*?) -->", svg)
+    assert "p99 latency (ms)" in labels
+    assert not [label for label in labels if "times10" in label], labels
+    assert {"20", "100", "200"} <= set(labels)

@@ -100,6 +100,40 @@ def test_cli_refuses_a_runaway_with_exit_2(tmp_path: Path) -> None:
                        capture_output=True, text=True, check=False, timeout=120,
                        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "NO_COLOR": "1"})
     assert r.returncode == 2, r.stderr
-    assert "error: this run would take about" in r.stderr and "lower the entrypoint rates" in r.stderr
-    assert "Traceback" not in r.stderr
+    # located at the entrypoint's rate (line 8, the value after `rate: `), the fix as the hint
+    assert f"{path}:8:29: error: this run would take about" in r.stderr, r.stderr
+    assert "the busiest entrypoint, a.Op, sends 100,000,000/s" in r.stderr
+    assert "    hint: use --duration 1s or shorter, or lower the entrypoint rates" in r.stderr
+    assert "nothing was simulated" in r.stderr and "Traceback" not in r.stderr
     assert model  # the shared builder is importable for other tests
+
+
+def test_a_refusal_points_at_the_busiest_entrypoint_or_the_largest_service() -> None:
+    from meshwright.model import load_text
+    from meshwright.simulate.budget import WorkRefused, check_work
+
+    op = "    apis: [{name: A, port: 80, operations: {Op: {service_time: 1ms}}}]\n"
+    text = (
+        "meshwright: 1\nsystem: s\nservices:\n  a:\n" + op
+        + "entrypoints:\n  - {operation: a.Op, rate: 10/s}\n"
+        "  - {operation: a.Op, rate: 1000/s, profile: [{at: 1m, rate: 2000000/s}]}\n"
+    )
+    loaded = load_text(text, "m.yaml")
+    with pytest.raises(WorkRefused) as info:
+        check_work(loaded.model, Scenario(name="steady"), 300)
+    assert info.value.path == ("entrypoints", 1, "profile")
+    (diag,) = info.value.located(loaded.locate).diagnostics
+    assert str(diag.location) == "m.yaml:8:46" and diag.code == "too-much-work"
+    assert diag.hint.startswith("use --duration ")
+
+    many = "".join(
+        f"  s{i}:\n    runtime: {{replicas: {'100, autoscale: {min: 1, max: 10000}' if i == 0 else 10000}}}\n"
+        + op
+        for i in range(101)
+    )
+    big = load_text("meshwright: 1\nsystem: s\nservices:\n" + many, "big.yaml")
+    refused = r"1,010,000 replicas \(s0 scales to 10,000\); at most 1,000,000"
+    with pytest.raises(WorkRefused, match=refused) as info:
+        check_work(big.model, Scenario(name="steady"), 60)
+    (diag,) = info.value.located(big.locate).diagnostics
+    assert str(diag.location) == "big.yaml:5:55" and "autoscale.max" in diag.hint

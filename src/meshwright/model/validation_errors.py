@@ -87,8 +87,8 @@ def _aliases(root: type[BaseModel]) -> dict[str, str]:
     return out
 
 
-def fields_at(path: PathKey, root: type[BaseModel] = Model) -> list[str]:
-    """Field names (as written in YAML) allowed in the mapping at ``path``, if it is a model."""
+def models_at(path: PathKey, root: type[BaseModel] = Model) -> list[type[BaseModel]]:
+    """The model classes a mapping at ``path`` may be (several under a union)."""
     current: list[Any] = [root]
     for part in path:
         nxt: list[Any] = []
@@ -101,11 +101,24 @@ def fields_at(path: PathKey, root: type[BaseModel] = Model) -> list[str]:
             elif origin in (list, dict):
                 nxt.extend(_unwrap(typing.get_args(tp)[-1]))
         current = nxt
-    names: list[str] = []
-    for tp in current:
-        if isinstance(tp, type) and issubclass(tp, BaseModel):
-            names.extend((f.alias or n) for n, f in tp.model_fields.items())
-    return names
+    return [tp for tp in current if isinstance(tp, type) and issubclass(tp, BaseModel)]
+
+
+def fields_at(path: PathKey, root: type[BaseModel] = Model) -> list[str]:
+    """Field names (as written in YAML) allowed in the mapping at ``path``, if it is a model."""
+    return [(f.alias or n) for tp in models_at(path, root) for n, f in tp.model_fields.items()]
+
+
+def shorthands_at(path: PathKey, root: type[BaseModel] = Model) -> list[str]:
+    """What a single value at ``path`` stands for, for policies with a shorthand
+    (``retries: 3`` is the attempts): "attempts", "max_concurrent", "a duration"."""
+    found: list[str] = []
+    for tp in models_at(path, root):
+        schema = getattr(tp, "shorthand_schema", None)
+        desc = str(schema.get("description", "")) if isinstance(schema, dict) else ""
+        if desc.startswith("shorthand: "):
+            found.append(desc.removeprefix("shorthand: "))
+    return found
 
 
 def _expected_values(ctx: dict[str, Any] | None) -> list[str]:
@@ -180,6 +193,12 @@ def translate(
             names = fields_at(path, root)
             if names:
                 hint = "fields: " + ", ".join(names)
+            elif entry := fields_at((*path, "NAME"), root):  # a mapping of name → model
+                hint = "one entry per name, `NAME: {...}`, with fields: " + ", ".join(entry)
+            short = shorthands_at(path, root)
+            if short:
+                msg = (f"{where} must be one value (the shorthand for {' or '.join(short)}) "
+                       "or a mapping (key: value pairs)")
         elif kind == "list_type":
             msg = f"{where} must be a list (items starting with '- ')"
         elif kind in ("int_type", "int_parsing", "int_from_float", "int_parsing_size"):

@@ -88,6 +88,7 @@ def simulate_command(
         raise UsageError(f"--seed {seed}: a seed is a whole number ≥ 0, e.g. --seed 1")
     asked = _seconds("--duration", duration)
     from meshwright.simulate import simulate  # numpy and the engine: only for this command
+    from meshwright.simulate.budget import WorkRefused
     from meshwright.simulate.engine import SimOptions
     from meshwright.simulate.scenario import Scenario, load_scenario
     from meshwright.simulate.stage import artifacts_for
@@ -106,14 +107,17 @@ def simulate_command(
             f"--bucket {bucket} makes {buckets:,} time buckets of a {seconds:g} s run; at most "
             f"{MAX_BUCKETS:,}: use --bucket {_nice(seconds / MAX_BUCKETS)} or wider"
         )
-    if format is Format.text and err_console.is_terminal:
-        with progress_bar("simulating", "{task.completed:.0f}/{task.total:.0f} s") as bar:
-            task = bar.add_task("simulate", total=seconds)
-            result = simulate(
-                loaded.model, scen, options, lambda t: bar.update(task, completed=t)
-            )
-    else:
-        result = simulate(loaded.model, scen, options)
+    try:
+        if format is Format.text and err_console.is_terminal:
+            with progress_bar("simulating", "{task.completed:.0f}/{task.total:.0f} s") as bar:
+                task = bar.add_task("simulate", total=seconds)
+                result = simulate(
+                    loaded.model, scen, options, lambda t: bar.update(task, completed=t)
+                )
+        else:
+            result = simulate(loaded.model, scen, options)
+    except WorkRefused as exc:  # too big a run: point at the entrypoint or service that makes it so
+        raise exc.located(loaded.locate) from None
     if out is not None:
         written = write_artifacts(out, artifacts_for(result, scen, prefix=""))
         err_console.print(f"wrote {len(written)} files to {out}/")

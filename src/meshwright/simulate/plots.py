@@ -28,6 +28,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import LogFormatter
 
 from meshwright.simulate.results import Number, SimResult
 from meshwright.simulate.scenario import FaultEvent, Scenario
@@ -205,6 +206,9 @@ def entrypoint_plot(result: SimResult, scenario: Scenario | None = None, fmt: st
     p99_ax.set_ylabel("p99 latency (ms)")
     if any(v > 0.0 for v in _finite_ys(p99_ax)):
         p99_ax.set_yscale("log")
+        # ticks read 20, 50, 200 (ms), not matplotlib's default 2×10¹, 5×10¹, 2×10²
+        p99_ax.yaxis.set_major_formatter(LogFormatter())
+        p99_ax.yaxis.set_minor_formatter(LogFormatter(labelOnlyBase=False))
     p99_ax.set_xlabel("time (s)")
     return _finish(fig, result, scenario, "entrypoints", len(names), len(result.entrypoints), fmt)
 

@@ -10,6 +10,7 @@ from meshwright.errors import UsageError
 from meshwright.model.units import format_duration
 from meshwright.pipeline import Artifact, BuildContext, StageResult, stage
 from meshwright.simulate import SimOptions, simulate
+from meshwright.simulate.budget import WorkRefused
 from meshwright.simulate.results import SimResult
 from meshwright.simulate.scenario import Scenario
 
@@ -65,7 +66,10 @@ def simulate_stage(ctx: BuildContext) -> StageResult:
     scenario = Scenario(name="steady")
     try:
         result = simulate(model, scenario, SimOptions(duration=duration, seed=seed))
-    except UsageError as exc:  # a runaway run is refused; the other stages' files still count
+    except WorkRefused as exc:  # a runaway run is refused; the other stages' files still count
+        where = ctx.loaded.locate(*exc.path)
+        return StageResult(name="simulate", summary=f"not simulated: {where}: {exc}")
+    except UsageError as exc:
         return StageResult(name="simulate", summary=f"not simulated: {exc}")
     return StageResult(
         name="simulate",

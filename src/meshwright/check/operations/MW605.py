@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from meshwright.analysis.wording import plural
 from meshwright.check.context import RuleContext
 from meshwright.check.rule import Hit, Rule, Severity
-from meshwright.wording import rate_text
+from meshwright.wording import percent_above, rates_apart
 
 
 class CertainOverload(Rule):
@@ -48,10 +48,10 @@ class CertainOverload(Rule):
             if cap.arrival_rate <= 0 or not cap.overloaded or cap.servers == 0:
                 continue  # no servers at all is MW612's finding
             need = f"; it needs {plural(cap.replicas_needed, 'replica')}" if cap.replicas_needed else ""
+            receives, serves = rates_apart(cap.arrival_rate, cap.servers / cap.holding_time)
             yield Hit(
                 ("services", sname, "runtime"),
-                f"{sname} receives {rate_text(cap.arrival_rate)} but {plural(cap.replicas, 'replica')} × "
+                f"{sname} receives {receives} but {plural(cap.replicas, 'replica')} × "
                 f"{ctx.model.services[sname].runtime.concurrency} concurrency serve at most "
-                f"{rate_text(cap.servers / cap.holding_time)} (utilization "
-                f"{cap.queue.utilisation * 100:.0f} %){need}",
+                f"{serves} (utilization {percent_above(cap.queue.utilisation * 100)} %){need}",
             )
