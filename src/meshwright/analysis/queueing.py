@@ -369,12 +369,11 @@ def erlang_k_wait_probability(k: int, c: int, rho: float, sigma: float) -> float
     is taken in logarithms without cancellation; next to j = c(1 − σ) the ratio is
     written as 1 − c (α_j − σ)/(c(1 − σ) − j), the divided difference expanded."""
     nu = k * c * rho  # time in units of 1/μ: λ' = cρ, the Erlang phase rate ν = kλ'
-    j = np.arange(1, c + 1, dtype=np.float64)
+    j, log_binom = _server_counts(c)
     log_alpha = -k * np.log1p(j / nu)
     alpha = np.exp(log_alpha)
     log_one_minus = np.log(-np.expm1(log_alpha))
     log_cj = np.cumsum(log_alpha - log_one_minus)
-    log_binom = gammaln(c + 1.0) - gammaln(j + 1.0) - gammaln(c - j + 1.0)
     star = c * (1.0 - sigma)
     near = np.abs(star - j) < 0.5
     ratio = (c * (1.0 - alpha) - j) / np.where(near, 1.0, star - j)
@@ -387,6 +386,16 @@ def erlang_k_wait_probability(k: int, c: int, rho: float, sigma: float) -> float
     log_sum = top + math.log(float(np.exp(log_terms - top).sum()))
     # P(wait) = 1 / (1 + (1 − σ) Σ terms)
     return float(math.exp(-np.logaddexp(0.0, math.log1p(-sigma) + log_sum)))
+
+
+@lru_cache(maxsize=256)
+def _server_counts(c: int) -> tuple[Floats, Floats]:
+    """j = 1..c and log C(c, j), read-only (every E_k/M/c wait probability with c servers)."""
+    j = np.arange(1, c + 1, dtype=np.float64)
+    log_binom = gammaln(c + 1.0) - gammaln(j + 1.0) - gammaln(c - j + 1.0)
+    j.flags.writeable = False
+    log_binom.flags.writeable = False
+    return j, log_binom
 
 
 @lru_cache(maxsize=4096)
@@ -1098,7 +1107,7 @@ def service_holding(model: Model, rates: Mapping[str, float], holding: Mapping[s
                     name: str) -> tuple[float, float, float]:
     """(arrival rate, mean holding time, squared coefficient of variation) of a service:
     the rate-weighted mixture of its operations' holding times (equal weights idle)."""
-    ops = [f"{name}.{o}" for _, o, _ in model.services[name].operations()]
+    ops = _service_operations(model)[name]
     if not ops:
         return 0.0, 0.0, 1.0
     lam = sum(rates.get(o, 0.0) for o in ops)
@@ -1109,6 +1118,13 @@ def service_holding(model: Model, rates: Mapping[str, float], holding: Mapping[s
     second = sum(w * (holding[o][1] + holding[o][0] ** 2) for w, o in zip(weights, ops, strict=True))
     scv = second / (mean * mean) - 1.0 if mean > 0 else 1.0
     return lam, mean, max(0.0, scv)
+
+
+def _service_operations(model: Model) -> dict[str, tuple[str, ...]]:
+    """Every service's operations ``service.op``, in model order (memoised per model)."""
+    return memoised(model, "service-operations", lambda: {
+        s: tuple(f"{s}.{o}" for _, o, _ in svc.operations()) for s, svc in model.services.items()
+    })
 
 
 def queue_of(
@@ -1133,11 +1149,13 @@ def caller_population(model: Model) -> dict[str, int | None]:
 
 
 def _caller_population(model: Model) -> dict[str, int | None]:
-    from meshwright.analysis.topics import topic_edges
+    from meshwright.analysis.topics import topic_flow
 
     dag = call_dag(model)
+    flow = topic_flow(model)  # every topic edge, kept or cut (memoised; the rates walk it too)
     fed = {op.split(".", 1)[0] for op in entry_rates(model)}
-    fed |= {t.handler.split(".", 1)[0] for t in topic_edges(model)}
+    fed |= {t.handler.split(".", 1)[0] for ts in flow.edges.values() for t in ts}
+    fed |= {t.handler.split(".", 1)[0] for t in flow.cut}
     per_caller: dict[tuple[str, str], int] = {}
     for op, groups in dag.groups.items():
         for group in groups:
