@@ -382,7 +382,7 @@ def erlang_k_wait_probability(k: int, c: int, rho: float, sigma: float) -> float
         powers = sum(b1**m * b2 ** (k - 1 - m) for m in range(k))
         ratio[i] = 1.0 - c * nu / ((nu + j[i]) * (nu + star)) * powers
     log_terms = log_binom - log_cj - log_one_minus + np.log(np.maximum(ratio, 1e-300))
-    top = float(log_terms.max())
+    top = float(np.max(log_terms))
     log_sum = top + math.log(float(np.exp(log_terms - top).sum()))
     # P(wait) = 1 / (1 + (1 − σ) Σ terms)
     return float(math.exp(-np.logaddexp(0.0, math.log1p(-sigma) + log_sum)))
