@@ -421,12 +421,11 @@ def erlang_k_wait_probability(k: int, c: int, rho: float, sigma: float) -> float
     is taken in logarithms without cancellation; next to j = c(1 − σ) the ratio is
     written as 1 − c (α_j − σ)/(c(1 − σ) − j), the divided difference expanded."""
     nu = k * c * rho  # time in units of 1/μ: λ' = cρ, the Erlang phase rate ν = kλ'
-    j = np.arange(1, c + 1, dtype=np.float64)
+    j, log_binom = _server_counts(c)
     log_alpha = -k * np.log1p(j / nu)
     alpha = np.exp(log_alpha)
     log_one_minus = np.log(-np.expm1(log_alpha))
     log_cj = np.cumsum(log_alpha - log_one_minus)
-    log_binom = gammaln(c + 1.0) - gammaln(j + 1.0) - gammaln(c - j + 1.0)
     star = c * (1.0 - sigma)
     near = np.abs(star - j) < 0.5
     ratio = (c * (1.0 - alpha) - j) / np.where(near, 1.0, star - j)
@@ -435,10 +434,20 @@ def erlang_k_wait_probability(k: int, c: int, rho: float, sigma: float) -> float
         powers = sum(b1**m * b2 ** (k - 1 - m) for m in range(k))
         ratio[i] = 1.0 - c * nu / ((nu + j[i]) * (nu + star)) * powers
     log_terms = log_binom - log_cj - log_one_minus + np.log(np.maximum(ratio, 1e-300))
-    top = float(log_terms.max())
+    top = float(np.max(log_terms))
     log_sum = top + math.log(float(np.exp(log_terms - top).sum()))
     # P(wait) = 1 / (1 + (1 − σ) Σ terms)
     return float(math.exp(-np.logaddexp(0.0, math.log1p(-sigma) + log_sum)))
+
+
+@lru_cache(maxsize=256)
+def _server_counts(c: int) -> tuple[Floats, Floats]:
+    """j = 1..c and log C(c, j), read-only (every E_k/M/c wait probability with c servers)."""
+    j = np.arange(1, c + 1, dtype=np.float64)
+    log_binom = gammaln(c + 1.0) - gammaln(j + 1.0) - gammaln(c - j + 1.0)
+    j.flags.writeable = False
+    log_binom.flags.writeable = False
+    return j, log_binom
 
 
 @lru_cache(maxsize=4096)
@@ -718,6 +727,9 @@ def service_queue(
         name = name[:-1] + f"; smoothed by {smoothed_by}'s departures: never waits)"
     elif by_callers and limit == 0:
         sol = Solution(NO_WAIT)
+    elif (load_balancing == "round_robin" and by_callers
+          and _never_waits_bounded(lam, mu, replicas, concurrency)):
+        sol = Solution(NO_WAIT)  # what the bounded chain gives, without solving it
     elif load_balancing == "round_robin":
         sol = round_robin_queue(lam, mu, replicas, concurrency, limit)
     elif pooled:  # join the shortest queue: the pool's states, each replica's wait
@@ -763,6 +775,26 @@ def service_queue(
         shape = 1.0 if w.ahead else wait_shape(1.0 - w.rate / (concurrency * mu), concurrency, scv)
         w = WaitDistribution(w.p_wait, w.rate, w.ahead, (ca2_in + scv) / (ca2 + 1.0), shape)
     return QueueState(name, rho, w.p_wait, w.mean(), sol.p_reject, breaking, w, **common)
+
+
+def _never_waits_bounded(lam: float, mu: float, replicas: int, c: int) -> bool:
+    """Whether a round-robin replica truncated by its callers' population (whose
+    rejections do not count: ``service_queue``) is certainly NO_WAIT, so the bounded chain
+    need not be solved — :func:`round_robin_queue` solves it whenever the free E_k/M/c
+    queue is NO_WAIT (k ≥ 2; its rate is infinite, so its shortcut test is NaN).
+
+    The bounded chain's count is at most the free chain's at all times (the same arrivals,
+    completions at min(n, c)μ: the usual coupling), so its arrivals find c or more with at
+    most the free P(wait); below NEGLIGIBLE / 2 every queued level of :func:`_bounded`,
+    divided by the accepted share, stays below NEGLIGIBLE: NO_WAIT. Only where the bounded
+    chain has the free one's arrival phases (k ≤ BOUNDED_CHAIN_PHASES)."""
+    k = max(1, replicas)
+    if k == 1 or k > BOUNDED_CHAIN_PHASES:
+        return False
+    rho = lam / k / (c * mu)  # as round_robin_queue computes it
+    if rho >= 1.0:
+        return False
+    return erlang_k_wait_probability(k, c, rho, erlang_k_root(k, c, rho)) < NEGLIGIBLE / 2.0
 
 
 def wait_shape(ratio: float, c: int, service_scv: float) -> float:
@@ -1066,18 +1098,44 @@ def offered_rates(
         if e.call.fallback and "." in e.call.fallback and e.call.fallback in dag.declared
     ]
 
-    def weight(e: Edge) -> float:
-        return e.call.per_request * callpolicy.expected_tries(
-            e.call, _try_mix(failure_rate, rej, e), memory=mem.get(e.callee_service)
-        )
+    # a call's outcome depends only on its retry layers and timeout (its policy) and on the
+    # try's mix, here set by (failure_rate, the callee's rejection): many calls share both,
+    # so outcomes are memoised per model (per call of this function when a memory is in play)
+    policies = _call_policies(model)
+    shared: dict[tuple[Any, ...], callpolicy.CallOutcome] = memoised(model, "offered-outcomes", dict)
+    local: dict[tuple[Any, ...], callpolicy.CallOutcome] = {}
+    by_edge: dict[int, callpolicy.CallOutcome] = {}
+    weights: dict[int, float] = {}
+
+    def outcome(e: Edge) -> callpolicy.CallOutcome:
+        hit = by_edge.get(id(e))
+        if hit is not None:
+            return hit
+        policy, callee = policies[id(e.call)]
+        p_reject = rej.get(callee, 0.0)
+        memory = mem.get(callee)
+        if memory is None:
+            key: tuple[Any, ...] = (policy, failure_rate, p_reject)
+            cache = shared
+        else:
+            key, cache = (policy, failure_rate, p_reject, id(memory)), local
+        out = cache.get(key)
+        if out is None:
+            out = cache[key] = callpolicy.call_outcome(e.call, _try_mix(failure_rate, rej, e), memory=memory)
+        by_edge[id(e)] = out
+        return out
+
+    def weight(e: Edge) -> float:  # callpolicy.expected_tries: the tries as queue load
+        w = weights.get(id(e))
+        if w is None:
+            w = weights[id(e)] = e.call.per_request * outcome(e).queue_load
+        return w
 
     rates = propagate_with_topics(model, base, weight, lambda op: avail[op].composed)
     for _ in range(MAX_ITERATIONS if fallbacks else 0):
         sources = dict(base)
         for e in fallbacks:
-            p_fail = 1.0 - callpolicy.call_outcome(
-                e.call, _try_mix(failure_rate, rej, e), memory=mem.get(e.callee_service)
-            ).success
+            p_fail = 1.0 - outcome(e).success
             target = str(e.call.fallback)
             sources[target] = sources.get(target, 0.0) + rates[e.caller] * e.call.per_request * p_fail
         new = propagate_with_topics(model, sources, weight, lambda op: avail[op].composed)
@@ -1086,6 +1144,25 @@ def offered_rates(
         if done:
             break
     return rates
+
+
+def _call_policies(model: Model) -> dict[int, tuple[int, str]]:
+    """Per call (by ``id`` of the model's ``Call``, which lives as long as the model, unlike
+    a rebuilt DAG's edges): the index of its policy — the distinct (application layer, mesh
+    layer, timeout) that ``callpolicy.call_outcome`` reads — and its callee service
+    (memoised per model)."""
+
+    def compute() -> dict[int, tuple[int, str]]:
+        index: dict[tuple[Any, ...], int] = {}
+        out: dict[int, tuple[int, str]] = {}
+        for es in call_dag(model).declared.values():
+            for e in es:
+                sem = callpolicy.semantics(e.call)
+                policy = index.setdefault((sem.app, sem.mesh, sem.timeout), len(index))
+                out[id(e.call)] = (policy, e.callee_service)
+        return out
+
+    return memoised(model, "call-policies", compute)
 
 
 # ------------------------------------------------------------------ holding times
@@ -1288,7 +1365,7 @@ def service_holding(model: Model, rates: Mapping[str, float], holding: Mapping[s
                     name: str) -> tuple[float, float, float]:
     """(arrival rate, mean holding time, squared coefficient of variation) of a service:
     the rate-weighted mixture of its operations' holding times (equal weights idle)."""
-    ops = [f"{name}.{o}" for _, o, _ in model.services[name].operations()]
+    ops = _service_operations(model)[name]
     if not ops:
         return 0.0, 0.0, 1.0
     lam = sum(rates.get(o, 0.0) for o in ops)
@@ -1299,6 +1376,13 @@ def service_holding(model: Model, rates: Mapping[str, float], holding: Mapping[s
     second = sum(w * (holding[o][1] + holding[o][0] ** 2) for w, o in zip(weights, ops, strict=True))
     scv = second / (mean * mean) - 1.0 if mean > 0 else 1.0
     return lam, mean, max(0.0, scv)
+
+
+def _service_operations(model: Model) -> dict[str, tuple[str, ...]]:
+    """Every service's operations ``service.op``, in model order (memoised per model)."""
+    return memoised(model, "service-operations", lambda: {
+        s: tuple(f"{s}.{o}" for _, o, _ in svc.operations()) for s, svc in model.services.items()
+    })
 
 
 def queue_of(
@@ -1318,12 +1402,18 @@ def caller_population(model: Model) -> dict[str, int | None]:
     """Per service, how many requests can be at it at once when all its traffic comes from
     synchronous calls: Σ over calling services of replicas × concurrency × the calls to it
     one slot has in flight at most (a parallel group's copies); None (unbounded) for a
-    service that entrypoints or topics feed, or that calls itself."""
-    from meshwright.analysis.topics import topic_edges
+    service that entrypoints or topics feed, or that calls itself. Memoised per model."""
+    return dict(memoised(model, "caller_population", lambda: _caller_population(model)))
+
+
+def _caller_population(model: Model) -> dict[str, int | None]:
+    from meshwright.analysis.topics import topic_flow
 
     dag = call_dag(model)
+    flow = topic_flow(model)  # every topic edge, kept or cut (memoised; the rates walk it too)
     fed = {op.split(".", 1)[0] for op in entry_rates(model)}
-    fed |= {t.handler.split(".", 1)[0] for t in topic_edges(model)}
+    fed |= {t.handler.split(".", 1)[0] for ts in flow.edges.values() for t in ts}
+    fed |= {t.handler.split(".", 1)[0] for t in flow.cut}
     per_caller: dict[tuple[str, str], int] = {}
     for op, groups in dag.groups.items():
         for group in groups:
@@ -1358,16 +1448,54 @@ def queueing(model: Model, failure_rate: float = 0.0) -> Queueing:
     return memoised(model, f"queueing:{failure_rate!r}", lambda: _solve_model(model, failure_rate))
 
 
+@dataclass(frozen=True)
+class _SolvePlan:
+    """The parts of the fixed point that depend on the model only (memoised per model)."""
+
+    own: dict[str, tuple[float, float]]
+    """(mean, variance) of every operation's own service time."""
+    steps: tuple[tuple[str, tuple[float, float], tuple[tuple[tuple[str, str, bool, float], ...], ...],
+                       str | None], ...]
+    """Per operation in ``dag.order``: its name, own moments, its call groups as (callee
+    service, callee operation, whether the call is cut, per_request), and the service whose
+    last operation it is (solved right after it) or None."""
+    idle: tuple[str, ...]
+    """Services without operations (solved after the walk)."""
+
+
+def _solve_plan(model: Model) -> _SolvePlan:
+    def compute() -> _SolvePlan:
+        dag = call_dag(model)
+        cut = {id(e) for e in dag.cut}
+        own = {
+            f"{s}.{o}": service_time_moments(op.service_time)
+            for s, svc in model.services.items()
+            for _, o, op in svc.operations()
+        }
+        service = {op: op.split(".", 1)[0] for op in dag.order}
+        last = {name: op for op, name in service.items()}  # each service's last operation in order
+        steps = tuple(
+            (
+                op,
+                own.get(op, (0.0, 0.0)),
+                tuple(
+                    tuple((e.callee_service, e.callee, id(e) in cut, e.call.per_request) for e in group)
+                    for group in dag.groups[op]
+                ),
+                service[op] if last[service[op]] == op else None,
+            )
+            for op in dag.order
+        )
+        idle = tuple(name for name in model.services if name not in last)
+        return _SolvePlan(own, steps, idle)
+
+    return memoised(model, "queueing-plan", compute)
+
+
 def _solve_model(model: Model, failure_rate: float) -> Queueing:
-    dag = call_dag(model)
-    cut = {id(e) for e in dag.cut}
-    own = {
-        f"{s}.{o}": service_time_moments(op.service_time)
-        for s, svc in model.services.items()
-        for _, o, op in svc.operations()
-    }
+    plan = _solve_plan(model)
+    own = plan.own
     population = caller_population(model)
-    op_count = {s: sum(1 for _ in svc.operations()) for s, svc in model.services.items()}
     waits: dict[str, tuple[float, float]] = {s: (0.0, 0.0) for s in model.services}
     rejected: dict[str, float] = {}
     queues: dict[str, QueueState] = {}
@@ -1391,31 +1519,26 @@ def _solve_model(model: Model, failure_rate: float) -> Queueing:
         if queues and it <= ARRIVAL_PASSES:  # the last pass' streams (Poisson at first)
             arrivals = _settled(arrivals, arrival_variability(model, rates, queues, arrivals))
         holding = {}
-        left = dict(op_count)
         queues = {}
 
-        for op in dag.order:
-            m, v = own.get(op, (0.0, 0.0))
-            for group in dag.groups[op]:
+        for op, (m, v), groups, solved in plan.steps:
+            for group in groups:
                 parts = []
-                for e in group:
-                    wm, wv = waits[e.callee_service]
-                    hm, hv = own[e.callee] if id(e) in cut else holding[e.callee]
-                    parts.append(_repeat((wm + hm, wv + hv), e.call.per_request))
+                for callee_service, callee, is_cut, per_request in group:
+                    wm, wv = waits[callee_service]
+                    hm, hv = own[callee] if is_cut else holding[callee]
+                    parts.append(_repeat((wm + hm, wv + hv), per_request))
                 best = parts[0]
                 for p in parts[1:]:
                     best = _max_moments(best, p)
                 m, v = m + best[0], v + best[1]
             holding[op] = (m, v)
-            name = op.split(".", 1)[0]
-            left[name] -= 1
-            if left[name] == 0:
-                queues[name], waits[name] = _service_solution(model, name, rates, holding, population,
-                                                              arrivals.get(name))
-        for name in model.services:
-            if name not in queues:
-                queues[name], waits[name] = _service_solution(model, name, rates, holding, population,
-                                                              arrivals.get(name))
+            if solved is not None:
+                queues[solved], waits[solved] = _service_solution(model, solved, rates, holding, population,
+                                                                  arrivals.get(solved))
+        for name in plan.idle:
+            queues[name], waits[name] = _service_solution(model, name, rates, holding, population,
+                                                          arrivals.get(name))
         queues = {name: queues[name] for name in model.services}
         new_rej = {s: q.p_reject for s, q in queues.items() if q.p_reject > 0}
         done = _close(waits, before) and _close(

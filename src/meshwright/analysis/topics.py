@@ -14,10 +14,9 @@ still delivers its messages to the handler, which does not pass them on (as a cu
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-
-import networkx as nx
 
 from meshwright.analysis.callgraph import call_dag, memoised
 from meshwright.graph import Edge, consumer_handlers, operation_names, publishers
@@ -71,22 +70,55 @@ def topic_flow(model: Model) -> TopicFlow:
 
 
 def _build(model: Model) -> TopicFlow:
+    """The flow graph in plain dicts (a networkx graph of every call cost more than the rest
+    of the rate analysis at 10,000 services): successors in insertion order, reachability
+    by depth-first search, and the lexicographical topological sort (Kahn's algorithm, the
+    ready operation of least rank first — ranks are distinct, so the order is the one
+    ``networkx.lexicographical_topological_sort`` gives)."""
     dag = call_dag(model)
-    g: nx.DiGraph = nx.DiGraph()
-    g.add_nodes_from(dag.order)
-    g.add_edges_from((op, e.callee) for op in dag.order for e in dag.calls[op])
+    succ: dict[str, dict[str, None]] = {op: {} for op in dag.order}
+    for op in dag.order:
+        for e in dag.calls[op]:
+            succ[op][e.callee] = None
     kept: dict[str, list[TopicEdge]] = {op: [] for op in dag.order}
     cut: list[TopicEdge] = []
     for t in topic_edges(model):
-        if t.handler == t.publisher or nx.has_path(g, t.handler, t.publisher):
+        if t.handler == t.publisher or _reaches(succ, t.handler, t.publisher):
             cut.append(t)
             continue
-        g.add_edge(t.publisher, t.handler)
+        succ[t.publisher][t.handler] = None
         kept[t.publisher].append(t)
     # Ties broken by the call DAG's own order: without topics this is reversed(dag.order).
     rank = {op: i for i, op in enumerate(reversed(dag.order))}
-    order = tuple(nx.lexicographical_topological_sort(g, key=rank.__getitem__))
-    return TopicFlow(order, {op: tuple(ts) for op, ts in kept.items()}, tuple(cut))
+    indegree = dict.fromkeys(succ, 0)
+    for targets in succ.values():
+        for v in targets:
+            indegree[v] += 1
+    ready = [(rank[op], op) for op, d in indegree.items() if d == 0]
+    heapq.heapify(ready)
+    order: list[str] = []
+    while ready:
+        _, op = heapq.heappop(ready)
+        order.append(op)
+        for v in succ[op]:
+            indegree[v] -= 1
+            if indegree[v] == 0:
+                heapq.heappush(ready, (rank[v], v))
+    return TopicFlow(tuple(order), {op: tuple(ts) for op, ts in kept.items()}, tuple(cut))
+
+
+def _reaches(succ: Mapping[str, Mapping[str, None]], source: str, target: str) -> bool:
+    """Whether ``target`` is reachable from ``source`` along ``succ``."""
+    seen = {source}
+    stack = [source]
+    while stack:
+        for v in succ[stack.pop()]:
+            if v == target:
+                return True
+            if v not in seen:
+                seen.add(v)
+                stack.append(v)
+    return False
 
 
 def propagate_with_topics(
