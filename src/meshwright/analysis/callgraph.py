@@ -15,10 +15,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-import networkx as nx
-
 from meshwright import callpolicy
-from meshwright.graph import Edge, call_groups, calls_from, operation_names
+from meshwright.graph import (
+    Edge,
+    call_groups,
+    calls_by_operation,
+    lexicographic_order,
+    strongly_connected,
+)
 from meshwright.memo import memoised as memoised  # re-exported: analyses memoise through here
 from meshwright.model.types import Model
 
@@ -62,7 +66,7 @@ def call_dag(model: Model) -> CallDag:
 
 
 def _build(model: Model) -> CallDag:
-    all_calls = {op: calls_from(model, op) for op in operation_names(model)}
+    all_calls = calls_by_operation(model)
     state: dict[str, int] = {}  # 1 = on the DFS stack, 2 = finished
     order: list[str] = []
     kept: dict[str, list[Edge]] = {op: [] for op in all_calls}
@@ -105,14 +109,11 @@ def _build(model: Model) -> CallDag:
 
 def _components(all_calls: Mapping[str, list[Edge]]) -> tuple[tuple[str, ...], ...]:
     """Strongly connected components, callees first, each in model order."""
-    g: nx.DiGraph = nx.DiGraph()
-    g.add_nodes_from(all_calls)
-    g.add_edges_from((e.caller, e.callee) for es in all_calls.values() for e in es)
-    dag = nx.condensation(g)
     rank = {op: i for i, op in enumerate(all_calls)}
+    succ = {op: [e.callee for e in es] for op, es in all_calls.items()}
     return tuple(
-        tuple(sorted(dag.nodes[c]["members"], key=rank.__getitem__))
-        for c in reversed(list(nx.topological_sort(dag)))
+        (members[0],) if len(members) == 1 else tuple(sorted(members, key=rank.__getitem__))
+        for members in strongly_connected(succ)
     )
 
 
@@ -137,30 +138,25 @@ def composition_order(model: Model) -> Composition:
 
 def _compose(model: Model) -> Composition:
     dag = call_dag(model)
-    g: nx.DiGraph = nx.DiGraph()
-    g.add_nodes_from(dag.order)
-    fallbacks: list[Edge] = []
+    succ: dict[str, set[str]] = {op: set() for op in dag.order}  # callee/target -> users
+    fallbacks: list[tuple[Edge, str]] = []
     for op in dag.order:
         for e in dag.calls[op]:
-            g.add_edge(e.callee, op)
+            succ[e.callee].add(op)
         for e in dag.declared[op]:
             target = callpolicy.semantics(e.call).fallback
-            if target is not None and target in g:
-                fallbacks.append(e)
-                g.add_edge(target, op)
-    comp = {op: i for i, members in enumerate(nx.strongly_connected_components(g)) for op in members}
-    cut = tuple(
-        e for e in fallbacks if comp[callpolicy.semantics(e.call).fallback or ""] == comp[e.caller]
-    )
-    for e in cut:
-        target = callpolicy.semantics(e.call).fallback or ""
-        if g.has_edge(target, e.caller) and not any(
+            if target is not None and target in succ:
+                fallbacks.append((e, target))
+                succ[target].add(op)
+    comp = {op: i for i, members in enumerate(strongly_connected(succ)) for op in members}
+    cut = tuple(e for e, target in fallbacks if comp[target] == comp[e.caller])
+    for e, target in fallbacks:
+        if comp[target] == comp[e.caller] and not any(
             c.callee == target for c in dag.calls[e.caller]
         ):
-            g.remove_edge(target, e.caller)
+            succ[target].discard(e.caller)
     rank = {op: i for i, op in enumerate(dag.order)}
-    order = tuple(nx.lexicographical_topological_sort(g, key=rank.__getitem__))
-    return Composition(order=order, fallback_cut=cut)
+    return Composition(order=tuple(lexicographic_order(succ, rank)), fallback_cut=cut)
 
 
 total_attempts = callpolicy.max_tries

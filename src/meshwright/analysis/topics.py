@@ -17,10 +17,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-import networkx as nx
-
 from meshwright.analysis.callgraph import call_dag, memoised
-from meshwright.graph import Edge, consumer_handlers, operation_names, publishers
+from meshwright.graph import (
+    Edge,
+    consumer_handlers,
+    lexicographic_order,
+    operation_names,
+    publishers,
+    reaches,
+)
 from meshwright.model.types import Model
 
 
@@ -72,20 +77,18 @@ def topic_flow(model: Model) -> TopicFlow:
 
 def _build(model: Model) -> TopicFlow:
     dag = call_dag(model)
-    g: nx.DiGraph = nx.DiGraph()
-    g.add_nodes_from(dag.order)
-    g.add_edges_from((op, e.callee) for op in dag.order for e in dag.calls[op])
+    succ = {op: {e.callee for e in dag.calls[op]} for op in dag.order}
     kept: dict[str, list[TopicEdge]] = {op: [] for op in dag.order}
     cut: list[TopicEdge] = []
     for t in topic_edges(model):
-        if t.handler == t.publisher or nx.has_path(g, t.handler, t.publisher):
+        if reaches(succ, t.handler, t.publisher):
             cut.append(t)
             continue
-        g.add_edge(t.publisher, t.handler)
+        succ[t.publisher].add(t.handler)
         kept[t.publisher].append(t)
     # Ties broken by the call DAG's own order: without topics this is reversed(dag.order).
     rank = {op: i for i, op in enumerate(reversed(dag.order))}
-    order = tuple(nx.lexicographical_topological_sort(g, key=rank.__getitem__))
+    order = tuple(lexicographic_order(succ, rank))
     return TopicFlow(order, {op: tuple(ts) for op, ts in kept.items()}, tuple(cut))
 
 
