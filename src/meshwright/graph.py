@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from meshwright.memo import memoised
 from meshwright.model.source import PathKey
-from meshwright.model.types import Call, Model
+from meshwright.model.types import Call, Model, Operation, Service
 
 if TYPE_CHECKING:  # networkx takes ~0.2 s to import: loaded by the graph builders below
     import networkx as nx  # (the analyses walk plain dicts: see the helpers at the end)
@@ -157,7 +157,16 @@ def published_topics(model: Model, operation: str) -> list[str]:
     op = svc.operation(oname)
     if op is None:
         return []
-    if any(o.publishes for _, _, o in svc.operations()):
+    return _published(svc, op, _operations_publish(svc))
+
+
+def _operations_publish(svc: Service) -> bool:
+    """Whether any operation of ``svc`` lists its own ``publishes``."""
+    return any(o.publishes for _, _, o in svc.operations())
+
+
+def _published(svc: Service, op: Operation, operations_publish: bool) -> list[str]:
+    if operations_publish:
         return list(op.publishes)
     return [] if op.idempotent else list(svc.publishes)
 
@@ -173,9 +182,15 @@ def publishers_by_topic(model: Model) -> dict[str, list[str]]:
 
     def build() -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
-        for op in operation_names(model):
-            for t in published_topics(model, op):
-                out.setdefault(t, []).append(op)
+        for sname, svc in model.services.items():
+            own = _operations_publish(svc)
+            if not own and not svc.publishes:
+                continue
+            for _, oname, _ in svc.operations():
+                op = svc.operation(oname)  # the one published_topics reads
+                assert op is not None
+                for t in _published(svc, op, own):
+                    out.setdefault(t, []).append(f"{sname}.{oname}")
         return out
 
     return memoised(model, "publishers_by_topic", build)

@@ -69,39 +69,44 @@ def _build(model: Model) -> CallDag:
     all_calls = calls_by_operation(model)
     state: dict[str, int] = {}  # 1 = on the DFS stack, 2 = finished
     order: list[str] = []
-    kept: dict[str, list[Edge]] = {op: [] for op in all_calls}
+    kept: dict[str, list[Edge]] = {}
     cut: list[Edge] = []
     for start in sorted(all_calls):
         if start in state:
             continue
         state[start] = 1
-        stack: list[tuple[str, int]] = [(start, 0)]
+        stack = [(start, iter(all_calls[start]), kept.setdefault(start, []))]
         while stack:
-            op, i = stack[-1]
-            out = all_calls[op]
-            if i == len(out):
+            op, todo, keep = stack[-1]
+            for edge in todo:
+                callee = edge.callee
+                seen = state.get(callee)
+                if seen == 1:
+                    cut.append(edge)
+                    continue
+                keep.append(edge)
+                if seen is None:
+                    state[callee] = 1
+                    stack.append((callee, iter(all_calls[callee]), kept.setdefault(callee, [])))
+                    break
+            else:
                 stack.pop()
                 state[op] = 2
                 order.append(op)
-                continue
-            stack[-1] = (op, i + 1)
-            edge = out[i]
-            seen = state.get(edge.callee)
-            if seen == 1:
-                cut.append(edge)
-                continue
-            kept[op].append(edge)
-            if seen is None:
-                state[edge.callee] = 1
-                stack.append((edge.callee, 0))
-    components = _components(all_calls)
+    declared = {op: tuple(es) for op, es in all_calls.items()}
+    if cut:
+        calls = {op: tuple(kept[op]) for op in all_calls}
+        components = _components(all_calls)
+    else:  # no call closes a cycle: every component is one operation, in DFS post-order
+        calls = declared
+        components = tuple((op,) for op in order)
     return CallDag(
         order=tuple(order),
-        calls={op: tuple(es) for op, es in kept.items()},
+        calls=calls,
         groups={op: tuple(tuple(g) for g in call_groups(es)) for op, es in all_calls.items()},
         cut=tuple(cut),
-        called=frozenset(e.callee for es in kept.values() for e in es),
-        declared={op: tuple(es) for op, es in all_calls.items()},
+        called=frozenset(e.callee for es in calls.values() for e in es),
+        declared=declared,
         components=components,
         component={op: i for i, members in enumerate(components) for op in members},
     )
@@ -148,6 +153,13 @@ def _compose(model: Model) -> Composition:
             if target is not None and target in succ:
                 fallbacks.append((e, target))
                 succ[target].add(op)
+    rank = {op: i for i, op in enumerate(dag.order)}
+    if not fallbacks:  # the kept calls alone: dag.order is already the smallest-rank order
+        return Composition(order=dag.order, fallback_cut=())
+    try:  # no fallback closes a cycle (the common case): nothing to cut
+        return Composition(order=tuple(lexicographic_order(succ, rank)), fallback_cut=())
+    except ValueError:
+        pass
     comp = {op: i for i, members in enumerate(strongly_connected(succ)) for op in members}
     cut = tuple(e for e, target in fallbacks if comp[target] == comp[e.caller])
     for e, target in fallbacks:
@@ -155,7 +167,6 @@ def _compose(model: Model) -> Composition:
             c.callee == target for c in dag.calls[e.caller]
         ):
             succ[target].discard(e.caller)
-    rank = {op: i for i, op in enumerate(dag.order)}
     return Composition(order=tuple(lexicographic_order(succ, rank)), fallback_cut=cut)
 
 
