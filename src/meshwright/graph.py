@@ -6,16 +6,17 @@ its policy. Checks, analysis, the simulator and emitters all walk the graph thro
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import heapq
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from meshwright.memo import memoised
 from meshwright.model.source import PathKey
-from meshwright.model.types import Call, Model
+from meshwright.model.types import Call, Model, Operation, Service
 
 if TYPE_CHECKING:  # networkx takes ~0.2 s to import: loaded by the graph builders below
-    import networkx as nx
+    import networkx as nx  # (the analyses walk plain dicts: see the helpers at the end)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,14 @@ def calls_from(model: Model, operation: str) -> list[Edge]:
     ]
 
 
+def calls_by_operation(model: Model) -> dict[str, list[Edge]]:
+    """:func:`calls_from` of every operation, in model order, built once per model: the
+    same :class:`Edge` objects as :func:`edges` (do not modify the lists)."""
+    return memoised(
+        model, "calls_by_operation", lambda: {op: calls_from(model, op) for op in operation_names(model)}
+    )
+
+
 def edges(model: Model) -> list[Edge]:
     """Every call edge of the model (a new list; the edges are walked once per model)."""
     return list(_all_edges(model))
@@ -69,7 +78,7 @@ def _all_edges(model: Model) -> tuple[Edge, ...]:
     return memoised(
         model,
         "edges",
-        lambda: tuple(e for op in operation_names(model) for e in calls_from(model, op)),
+        lambda: tuple(e for es in calls_by_operation(model).values() for e in es),
     )
 
 
@@ -148,7 +157,16 @@ def published_topics(model: Model, operation: str) -> list[str]:
     op = svc.operation(oname)
     if op is None:
         return []
-    if any(o.publishes for _, _, o in svc.operations()):
+    return _published(svc, op, _operations_publish(svc))
+
+
+def _operations_publish(svc: Service) -> bool:
+    """Whether any operation of ``svc`` lists its own ``publishes``."""
+    return any(o.publishes for _, _, o in svc.operations())
+
+
+def _published(svc: Service, op: Operation, operations_publish: bool) -> list[str]:
+    if operations_publish:
         return list(op.publishes)
     return [] if op.idempotent else list(svc.publishes)
 
@@ -164,9 +182,15 @@ def publishers_by_topic(model: Model) -> dict[str, list[str]]:
 
     def build() -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
-        for op in operation_names(model):
-            for t in published_topics(model, op):
-                out.setdefault(t, []).append(op)
+        for sname, svc in model.services.items():
+            own = _operations_publish(svc)
+            if not own and not svc.publishes:
+                continue
+            for _, oname, _ in svc.operations():
+                op = svc.operation(oname)  # the one published_topics reads
+                assert op is not None
+                for t in _published(svc, op, own):
+                    out.setdefault(t, []).append(f"{sname}.{oname}")
         return out
 
     return memoised(model, "publishers_by_topic", build)
@@ -218,3 +242,96 @@ def _consumers_by_topic(model: Model) -> dict[str, list[Consumer]]:
         return out
 
     return memoised(model, "consumers_by_topic", build)
+
+
+# ---------------------------------------------------------------------- plain-dict graphs
+#
+# The analyses walk graphs of tens of thousands of operations; building networkx graphs of
+# them cost more than the walks (about 3 s at 10,000 services). These take a successor
+# mapping (every node a key; successors of a node in any iterable, duplicates allowed).
+
+
+def strongly_connected(succ: Mapping[str, Iterable[str]]) -> list[list[str]]:
+    """Strongly connected components of the graph ``succ``, each listed after every
+    component it reaches (Tarjan's algorithm, iterative); nodes are visited in the
+    mapping's order."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    out: list[list[str]] = []
+    for root in succ:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work: list[tuple[str, Iterator[str]]] = [(root, iter(succ[root]))]
+        while work:
+            v, it = work[-1]
+            for w in it:
+                if w not in index:
+                    index[w] = low[w] = len(index)
+                    stack.append(w)
+                    on_stack.add(w)
+                    work.append((w, iter(succ[w])))
+                    break
+                if w in on_stack and index[w] < low[v]:
+                    low[v] = index[w]
+            else:
+                work.pop()
+                if work:
+                    u = work[-1][0]
+                    if low[v] < low[u]:
+                        low[u] = low[v]
+                if low[v] == index[v]:
+                    component: list[str] = []
+                    while True:
+                        w = stack.pop()
+                        on_stack.discard(w)
+                        component.append(w)
+                        if w == v:
+                            break
+                    out.append(component)
+    return out
+
+
+def lexicographic_order(succ: Mapping[str, Iterable[str]], rank: Mapping[str, int]) -> list[str]:
+    """A topological order of the acyclic graph ``succ`` (every node before its
+    successors) that takes, of the nodes ready at each step, the one of smallest ``rank``
+    (ranks distinct): ``networkx.lexicographical_topological_sort`` with ``key=rank``.
+    Raises ValueError on a cycle."""
+    targets = {v: ws if isinstance(ws, set | frozenset) else set(ws) for v, ws in succ.items()}
+    indegree = dict.fromkeys(targets, 0)
+    for ws in targets.values():
+        for w in ws:
+            indegree[w] += 1
+    ready = [(rank[v], v) for v, d in indegree.items() if d == 0]
+    heapq.heapify(ready)
+    order: list[str] = []
+    while ready:
+        v = heapq.heappop(ready)[1]
+        order.append(v)
+        for w in targets[v]:
+            indegree[w] -= 1
+            if indegree[w] == 0:
+                heapq.heappush(ready, (rank[w], w))
+    if len(order) != len(indegree):
+        raise ValueError("the graph has a cycle: no topological order")
+    return order
+
+
+def reaches(succ: Mapping[str, Iterable[str]], source: str, target: str) -> bool:
+    """Whether a path leads from ``source`` to ``target`` (``networkx.has_path``)."""
+    if source == target:
+        return True
+    seen = {source}
+    todo = [source]
+    while todo:
+        for w in succ[todo.pop()]:
+            if w == target:
+                return True
+            if w not in seen:
+                seen.add(w)
+                todo.append(w)
+    return False

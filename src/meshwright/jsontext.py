@@ -92,3 +92,31 @@ def _other(value: Any, level: int) -> str:
 def dumps_indented(obj: Any) -> str:
     """Exactly ``json.dumps(obj, indent=2)``."""
     return _encode(obj, 0)
+
+
+# Building blocks for writers of the same text straight from typed objects
+# (``analysis.jsonify.dumps``), so the layout is defined here only.
+
+encode_str = encode_basestring_ascii
+"""A JSON string literal (ASCII-escaped) of a ``str``."""
+
+NEWLINES = tuple("\n" + _INDENT * level for level in range(64))
+"""``NEWLINES[level]``: the line break and indentation before a value at ``level``."""
+
+
+def newline(level: int) -> str:
+    return NEWLINES[level] if level < len(NEWLINES) else "\n" + _INDENT * level
+
+
+def container(items: list[str], level: int, brackets: str) -> str:
+    """A list (``brackets`` ``"[]"``) or an object (``"{}"``, items ``key: value``) at
+    ``level`` whose items are written already (at ``level + 1``)."""
+    if not items:
+        return brackets
+    inner = newline(level + 1)
+    return brackets[0] + inner + ("," + inner).join(items) + newline(level) + brackets[1]
+
+
+def encode_at(value: Any, level: int) -> str:
+    """``value`` written as :func:`dumps_indented` writes it at nesting ``level``."""
+    return _encode(value, level)

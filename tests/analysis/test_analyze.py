@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import io
 import json
 import math
 import subprocess
 import sys
+from collections import OrderedDict
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from rich.console import Console
@@ -232,3 +235,48 @@ def test_json_text_is_the_standard_librarys_byte_for_byte() -> None:
         "mixed": {"a": [1, [2, {"q": None}]], "b": 2.0, "c": math.inf, "d": None, "e": "x"},
     }
     assert dumps(data) == json.dumps(data, indent=2)
+
+
+def test_one_pass_json_is_the_json_ready_copy_written() -> None:
+    """``result.json_text()`` (what `analyze --format json` prints) is exactly the text of
+    ``to_json()``, on a real model and on every kind of value ``jsonable`` knows."""
+    from meshwright.analysis import jsonify
+
+    result = analyze(load_model(SMALL).model, AnalysisOptions(samples=500))
+    assert result.json_text() == dumps(result.to_json())
+
+    @dataclasses.dataclass(frozen=True)
+    class Record:
+        a: float
+        b: object
+        json_extra: ClassVar[tuple[str, ...]] = ("twice",)
+
+        @property
+        def twice(self) -> float:
+            return self.a * 2
+
+    @dataclasses.dataclass
+    class Empty:
+        pass
+
+    class Colour(enum.StrEnum):
+        red = "red"
+
+    class Level(enum.IntEnum):
+        high = 3
+
+    class Floaty(float):
+        pass
+
+    edge = next(iter(result.budgets)).edge
+    value = {
+        "records": [Record(1.5, None), Record(math.inf, [Record(math.nan, {"k": ()})]), Empty()],
+        "edge": edge, "keys": {1: "a", False: 2, None: 3, 2.5: 4, Colour.red: 5},
+        "scalars": (math.nan, -math.inf, 0.1, -0.0, 10**20, True, False, None, "é→\"\\\x00"),
+        "subclasses": [Colour.red, Level.high, Floaty(2.5), Floaty(math.inf), OrderedDict(x=1)],
+        "prices": result.options.prices, "model": edge.call, "deep": [[[[{"x": [1.0]}]]]],
+        "empty": [{}, [], ()],
+    }
+    assert jsonify.dumps(value) == dumps(jsonify.jsonable(value))
+    with pytest.raises(TypeError):
+        jsonify.dumps({"x": {1, 2}})

@@ -10,7 +10,7 @@ programming over the call DAG, never by enumerating paths.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from meshwright.analysis.callgraph import call_dag, composition_order, entry_rates, memoised
 from meshwright.callpolicy import Failure, expected_tries, max_tries, semantics
@@ -68,8 +68,18 @@ def failing_operations(model: Model, failed_service: str) -> set[str]:
     """Operations that fail when ``failed_service`` is completely down: its own, and every
     caller of a failing operation that has no fallback (or whose fallback fails too)."""
     dag = call_dag(model)
+    walk = _failure_walk(model)
+    # Only an operation that reaches the failed service through kept calls can fail: walk
+    # those, in composition order (fallback targets first), as the whole order would.
+    todo = list(walk.service_ops.get(failed_service, ()))
+    reach = set(todo)
+    while todo:
+        for caller in walk.callers[todo.pop()]:
+            if caller not in reach:
+                reach.add(caller)
+                todo.append(caller)
     failing: set[str] = set()
-    for op in composition_order(model).order:
+    for op in sorted(reach, key=walk.position.__getitem__):
         if op.split(".", 1)[0] == failed_service:
             failing.add(op)
             continue
@@ -81,6 +91,31 @@ def failing_operations(model: Model, failed_service: str) -> set[str]:
                 failing.add(op)
                 break
     return failing
+
+
+@dataclass(frozen=True)
+class _FailureWalk:
+    position: dict[str, int]
+    """Index of each operation in the composition order."""
+    callers: dict[str, list[str]]
+    """Operations calling each operation through kept calls."""
+    service_ops: dict[str, list[str]]
+    """Operations of each service."""
+
+
+def _failure_walk(model: Model) -> _FailureWalk:
+    def build() -> _FailureWalk:
+        dag = call_dag(model)
+        callers: dict[str, list[str]] = {op: [] for op in dag.order}
+        service_ops: dict[str, list[str]] = {}
+        for op in dag.order:
+            service_ops.setdefault(op.split(".", 1)[0], []).append(op)
+            for e in dag.calls[op]:
+                callers[e.callee].append(op)
+        position = {op: i for i, op in enumerate(composition_order(model).order)}
+        return _FailureWalk(position, callers, service_ops)
+
+    return memoised(model, "failure_walk", build)
 
 
 def down_tries(call: Call) -> float:
@@ -95,9 +130,18 @@ class _FlatGraph:
 
     ops: list[str]
     service_of: list[str]
-    calls: list[tuple[int, int, float, float]]
-    """(caller index, callee index, per_request, total tries), callers in topological order."""
+    calls: list[tuple[int, int, float, Call]]
+    """(caller index, callee index, per_request, call), callers in topological order."""
     sources: list[float]
+    down: dict[int, float] = field(default_factory=dict)
+    """:func:`down_tries` of the calls (by index in ``calls``) a storm has asked for: a
+    storm multiplies only the calls into failing operations, a few of the whole model."""
+
+    def down_tries(self, i: int) -> float:
+        tries = self.down.get(i)
+        if tries is None:
+            tries = self.down[i] = down_tries(self.calls[i][3])
+        return tries
 
 
 def _flat(model: Model) -> _FlatGraph:
@@ -106,7 +150,7 @@ def _flat(model: Model) -> _FlatGraph:
         ops = list(reversed(dag.order))
         index = {op: i for i, op in enumerate(ops)}
         calls = [
-            (index[op], index[e.callee], e.call.per_request, down_tries(e.call))
+            (index[op], index[e.callee], e.call.per_request, e.call)
             for op in ops
             for e in dag.calls[op]
         ]
@@ -144,8 +188,8 @@ def retry_storm(model: Model, failed_service: str) -> dict[str, float]:
     )
     weights = [
         0.0 if flat.service_of[caller] == failed_service
-        else per_request * (tries if flat.ops[callee] in failing else 1)
-        for caller, callee, per_request, tries in flat.calls
+        else per_request * (flat.down_tries(i) if flat.ops[callee] in failing else 1)
+        for i, (caller, callee, per_request, _) in enumerate(flat.calls)
     ]
     storm = _service_rates(flat, weights)
     return {

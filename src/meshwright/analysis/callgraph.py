@@ -15,10 +15,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-import networkx as nx
-
 from meshwright import callpolicy
-from meshwright.graph import Edge, call_groups, calls_from, operation_names
+from meshwright.graph import (
+    Edge,
+    call_groups,
+    calls_by_operation,
+    lexicographic_order,
+    strongly_connected,
+)
 from meshwright.memo import memoised as memoised  # re-exported: analyses memoise through here
 from meshwright.model.types import Model
 
@@ -62,42 +66,47 @@ def call_dag(model: Model) -> CallDag:
 
 
 def _build(model: Model) -> CallDag:
-    all_calls = {op: calls_from(model, op) for op in operation_names(model)}
+    all_calls = calls_by_operation(model)
     state: dict[str, int] = {}  # 1 = on the DFS stack, 2 = finished
     order: list[str] = []
-    kept: dict[str, list[Edge]] = {op: [] for op in all_calls}
+    kept: dict[str, list[Edge]] = {}
     cut: list[Edge] = []
     for start in sorted(all_calls):
         if start in state:
             continue
         state[start] = 1
-        stack: list[tuple[str, int]] = [(start, 0)]
+        stack = [(start, iter(all_calls[start]), kept.setdefault(start, []))]
         while stack:
-            op, i = stack[-1]
-            out = all_calls[op]
-            if i == len(out):
+            op, todo, keep = stack[-1]
+            for edge in todo:
+                callee = edge.callee
+                seen = state.get(callee)
+                if seen == 1:
+                    cut.append(edge)
+                    continue
+                keep.append(edge)
+                if seen is None:
+                    state[callee] = 1
+                    stack.append((callee, iter(all_calls[callee]), kept.setdefault(callee, [])))
+                    break
+            else:
                 stack.pop()
                 state[op] = 2
                 order.append(op)
-                continue
-            stack[-1] = (op, i + 1)
-            edge = out[i]
-            seen = state.get(edge.callee)
-            if seen == 1:
-                cut.append(edge)
-                continue
-            kept[op].append(edge)
-            if seen is None:
-                state[edge.callee] = 1
-                stack.append((edge.callee, 0))
-    components = _components(all_calls)
+    declared = {op: tuple(es) for op, es in all_calls.items()}
+    if cut:
+        calls = {op: tuple(kept[op]) for op in all_calls}
+        components = _components(all_calls)
+    else:  # no call closes a cycle: every component is one operation, in DFS post-order
+        calls = declared
+        components = tuple((op,) for op in order)
     return CallDag(
         order=tuple(order),
-        calls={op: tuple(es) for op, es in kept.items()},
+        calls=calls,
         groups={op: tuple(tuple(g) for g in call_groups(es)) for op, es in all_calls.items()},
         cut=tuple(cut),
-        called=frozenset(e.callee for es in kept.values() for e in es),
-        declared={op: tuple(es) for op, es in all_calls.items()},
+        called=frozenset(e.callee for es in calls.values() for e in es),
+        declared=declared,
         components=components,
         component={op: i for i, members in enumerate(components) for op in members},
     )
@@ -105,14 +114,11 @@ def _build(model: Model) -> CallDag:
 
 def _components(all_calls: Mapping[str, list[Edge]]) -> tuple[tuple[str, ...], ...]:
     """Strongly connected components, callees first, each in model order."""
-    g: nx.DiGraph = nx.DiGraph()
-    g.add_nodes_from(all_calls)
-    g.add_edges_from((e.caller, e.callee) for es in all_calls.values() for e in es)
-    dag = nx.condensation(g)
     rank = {op: i for i, op in enumerate(all_calls)}
+    succ = {op: [e.callee for e in es] for op, es in all_calls.items()}
     return tuple(
-        tuple(sorted(dag.nodes[c]["members"], key=rank.__getitem__))
-        for c in reversed(list(nx.topological_sort(dag)))
+        (members[0],) if len(members) == 1 else tuple(sorted(members, key=rank.__getitem__))
+        for members in strongly_connected(succ)
     )
 
 
@@ -137,30 +143,31 @@ def composition_order(model: Model) -> Composition:
 
 def _compose(model: Model) -> Composition:
     dag = call_dag(model)
-    g: nx.DiGraph = nx.DiGraph()
-    g.add_nodes_from(dag.order)
-    fallbacks: list[Edge] = []
+    succ: dict[str, set[str]] = {op: set() for op in dag.order}  # callee/target -> users
+    fallbacks: list[tuple[Edge, str]] = []
     for op in dag.order:
         for e in dag.calls[op]:
-            g.add_edge(e.callee, op)
+            succ[e.callee].add(op)
         for e in dag.declared[op]:
             target = callpolicy.semantics(e.call).fallback
-            if target is not None and target in g:
-                fallbacks.append(e)
-                g.add_edge(target, op)
-    comp = {op: i for i, members in enumerate(nx.strongly_connected_components(g)) for op in members}
-    cut = tuple(
-        e for e in fallbacks if comp[callpolicy.semantics(e.call).fallback or ""] == comp[e.caller]
-    )
-    for e in cut:
-        target = callpolicy.semantics(e.call).fallback or ""
-        if g.has_edge(target, e.caller) and not any(
+            if target is not None and target in succ:
+                fallbacks.append((e, target))
+                succ[target].add(op)
+    rank = {op: i for i, op in enumerate(dag.order)}
+    if not fallbacks:  # the kept calls alone: dag.order is already the smallest-rank order
+        return Composition(order=dag.order, fallback_cut=())
+    try:  # no fallback closes a cycle (the common case): nothing to cut
+        return Composition(order=tuple(lexicographic_order(succ, rank)), fallback_cut=())
+    except ValueError:
+        pass
+    comp = {op: i for i, members in enumerate(strongly_connected(succ)) for op in members}
+    cut = tuple(e for e, target in fallbacks if comp[target] == comp[e.caller])
+    for e, target in fallbacks:
+        if comp[target] == comp[e.caller] and not any(
             c.callee == target for c in dag.calls[e.caller]
         ):
-            g.remove_edge(target, e.caller)
-    rank = {op: i for i, op in enumerate(dag.order)}
-    order = tuple(nx.lexicographical_topological_sort(g, key=rank.__getitem__))
-    return Composition(order=order, fallback_cut=cut)
+            succ[target].discard(e.caller)
+    return Composition(order=tuple(lexicographic_order(succ, rank)), fallback_cut=cut)
 
 
 total_attempts = callpolicy.max_tries

@@ -87,9 +87,7 @@ def analyze_command(
     with no_gc():
         result = analyze(loaded.model, options)
         if format is Format.json:
-            from meshwright.jsontext import dumps_indented as dumps
-
-            print(dumps(result.to_json()))
+            print(result.json_text())
             return
     from meshwright.analysis.render import print_result
 

@@ -10,7 +10,7 @@ from meshwright.analysis.availability import OperationAvailability, composed_ava
 from meshwright.analysis.callgraph import call_dag
 from meshwright.analysis.capacity import ServiceCapacity, arrival_rates, capacity
 from meshwright.analysis.cost import CostResult, Prices, cost
-from meshwright.analysis.jsonify import jsonable
+from meshwright.analysis.jsonify import attributes, dumps, jsonable
 from meshwright.analysis.latency import DEFAULT_SAMPLES, LatencyResult, latency_distributions
 from meshwright.analysis.timeouts import CallBudget, call_budgets
 from meshwright.analysis.topics import topic_flow
@@ -96,12 +96,21 @@ class AnalysisResult:
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready dict of every section (non-finite numbers as null)."""
-        data: dict[str, Any] = jsonable(self)
+        data: dict[str, Any] = jsonable(self._sections())
+        return data
+
+    def json_text(self) -> str:
+        """``jsontext.dumps_indented(self.to_json())``, written in one pass."""
+        return dumps(self._sections())
+
+    def _sections(self) -> dict[str, Any]:
+        """Every field, then the summary (values as they are: JSON-ready on writing)."""
+        data = attributes(self)
         data["summary"] = {
             "below_slo": [a.operation for a in self.below_slo],
             "timeout_deficits": len(self.deficits),
             "overloaded": self.overloaded,
-            "max_amplification": jsonable(self.max_amplification),
+            "max_amplification": self.max_amplification,
         }
         return data
 

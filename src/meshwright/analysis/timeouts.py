@@ -85,19 +85,21 @@ def worst_case_times(model: Model) -> dict[str, float]:
 def callee_worst_case(model: Model, edge: Edge) -> float:
     """The longest one try of ``edge``'s callee may take: its worst case, or inside a
     cycle its exit time (own p99 + calls leaving the cycle)."""
-    worst, exit_time = _times(model)
+    worst, exit_time, _ = _times(model)
     return (exit_time if call_dag(model).in_cycle(edge) else worst)[edge.callee]
 
 
-def _times(model: Model) -> tuple[dict[str, float], dict[str, float]]:
-    """(worst case, exit time) of every operation, memoised per model."""
+def _times(model: Model) -> tuple[dict[str, float], dict[str, float], dict[int, float]]:
+    """(worst case, exit time) of every operation and the worst case of every call (by
+    ``id`` of its edge, with its :func:`callee_worst_case`), memoised per model."""
     return memoised(model, "worst_case_times", lambda: _worst_case_times(model))
 
 
-def _worst_case_times(model: Model) -> tuple[dict[str, float], dict[str, float]]:
+def _worst_case_times(model: Model) -> tuple[dict[str, float], dict[str, float], dict[int, float]]:
     dag = call_dag(model)
     worst: dict[str, float] = {}
     exit_time: dict[str, float] = {}
+    call_worst: dict[int, float] = {}
 
     def total(op: str, inside: dict[str, float] | None) -> float:
         """Own p99 + per group its longest call; calls inside the cycle count the callee's
@@ -112,17 +114,24 @@ def _worst_case_times(model: Model) -> tuple[dict[str, float], dict[str, float]]
                     callee = inside[e.callee]
                 else:
                     continue
+                one = call_worst[id(e)] = call_worst_case(e.call, callee)
                 reps = callpolicy.ceil_repetitions(e.call.per_request)
-                longest = max(longest, reps * call_worst_case(e.call, callee))
+                longest = max(longest, reps * one)
             t += longest
         return t
 
     for members in dag.components:
+        if len(members) == 1 and not any(
+            e.callee == members[0] for group in dag.groups[members[0]] for e in group
+        ):  # no call inside the component: its exit time is its worst case
+            op = members[0]
+            worst[op] = exit_time[op] = total(op, None)
+            continue
         for op in members:
             exit_time[op] = total(op, None)
         for op in members:
             worst[op] = total(op, exit_time)
-    return worst, exit_time
+    return worst, exit_time, call_worst
 
 
 def worst_case_time(model: Model, operation: str) -> float:
@@ -132,10 +141,12 @@ def worst_case_time(model: Model, operation: str) -> float:
 
 def call_budgets(model: Model) -> list[CallBudget]:
     """The budget of every call (cycle-closing calls included), in model order."""
+    dag = call_dag(model)
+    worst, exit_time, call_worst = _times(model)
     out = []
-    for e in (e for calls in call_dag(model).declared.values() for e in calls):
+    for e in (e for calls in dag.declared.values() for e in calls):
         call = e.call
-        callee = callee_worst_case(model, e)
+        callee = (exit_time if dag.in_cycle(e) else worst)[e.callee]
         own = own_retry_time(call, callee)
         needs = call_needs(call, callee)
         per_try = callpolicy.semantics(call).app.per_try_timeout
@@ -150,7 +161,7 @@ def call_budgets(model: Model) -> list[CallBudget]:
                 per_try_timeout=per_try,
                 per_try_slack=None if per_try is None else per_try - callee,
                 mesh_retry_time=callpolicy.mesh_sequence_worst(call, callee),
-                worst_case=call_worst_case(call, callee),
+                worst_case=call_worst[id(e)],
             )
         )
     return out
