@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from meshwright.analysis.cost import Prices
 from meshwright.analysis.result import AnalysisOptions, analyze
 from meshwright.pipeline import Artifact, BuildContext, StageResult, stage
@@ -31,5 +29,5 @@ def analyze_stage(ctx: BuildContext) -> StageResult:
         name="analyze",
         summary=result.summary(),
         data=result,
-        artifacts=[Artifact("analysis/analysis.json", json.dumps(result.to_json(), indent=2) + "\n")],
+        artifacts=[Artifact("analysis/analysis.json", result.json_text() + "\n")],
     )
