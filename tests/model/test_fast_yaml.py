@@ -127,3 +127,22 @@ def test_flow_plain_scalar_may_start_with_a_colon() -> None:
     path reads it as YAML 1.2 does: a documented difference from the composer."""
     fast = parse_fast("l: [:0]\n", "f.yaml")
     assert fast is not None and fast[0] == {"l": [":0"]}
+
+
+@pytest.mark.parametrize("text", [
+    "a: 1\nb:\n  c: [x, y]\n  d: 'q'\n",  # ASCII: columns are byte counts
+    "é: 1\nb:\n  ü: [ß, y]\n  d: 'ñ'  # ☃\n  e: ☃☃ x\n",  # columns count characters
+])
+def test_positions_asked_again_agree_with_the_composer(text: str) -> None:
+    """Positions are remembered per path once found (and misses too): asking again, in
+    any order, answers as the composer does, also past multi-byte characters."""
+    fast = parse_fast(text, "f.yaml")
+    assert fast is not None
+    _, positions = fast
+    _, smap, _ = composed(text)
+    for _ in range(2):
+        for key, table in ((False, smap.values.table), (True, smap.keys.table)):
+            for path, pos in reversed(table.items()):
+                assert positions.position(path, key) == pos, (path, key)
+        assert positions.position(("missing",), False) is None
+        assert positions.position(("b", "missing"), True) is None

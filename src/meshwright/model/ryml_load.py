@@ -229,8 +229,12 @@ class TreePositions:
         self.filename = filename
         self._base = _address(buf)
         self._lines: list[int] | None = None
+        self._ascii = text.isascii()  # then a column is a byte count, no decoding
         self._nodes: dict[PathKey, int | None] = {}
         self._parts: dict[int, dict[str | int, int]] = {}
+        self._found: tuple[dict[PathKey, Pos | None], dict[PathKey, Pos | None]] = ({}, {})
+        """(value, key) positions by path, as answered: the tree and text never change,
+        and a check run asks for the same paths (a finding's ancestors) many times."""
 
     def node(self, path: PathKey) -> int | None:
         """The tree node at ``path`` (None if the file has none there). Found from the
@@ -285,6 +289,13 @@ class TreePositions:
         return None if child == _NONE else int(child)
 
     def position(self, path: PathKey, key: bool) -> Pos | None:
+        found = self._found[key]
+        if path in found:
+            return found[path]
+        pos = found[path] = self._position(path, key)
+        return pos
+
+    def _position(self, path: PathKey, key: bool) -> Pos | None:
         node = self.node(path)
         if node is None:
             return None
@@ -301,7 +312,10 @@ class TreePositions:
             self._lines = [m.end() for m in re.finditer(b"\n", self.text)]
         line = bisect.bisect_right(self._lines, offset)
         start = self._lines[line - 1] if line else 0
-        col = len(self.text[start:offset].decode("utf-8", "replace")) + 1
+        if self._ascii:
+            col = offset - start + 1
+        else:
+            col = len(self.text[start:offset].decode("utf-8", "replace")) + 1
         return (self.filename, line + 1, col)
 
     def _offset(self, view: Any) -> int | None:
