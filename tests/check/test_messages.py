@@ -11,6 +11,17 @@ def messages(text: str, code: str) -> list[str]:
     return [f.message for f in run_check(load_case(text), select=[code]).findings]
 
 
+def _overloaded_api(rate: str, replicas: int, concurrency: int, service_time: str) -> str:
+    """A model of one service, api, whose operation Get receives ``rate`` (MW605's case)."""
+    return f"""\
+entrypoints: [{{operation: api.Get, rate: {rate}}}]
+services:
+  api:
+    runtime: {{replicas: {replicas}, concurrency: {concurrency}}}
+    apis: [{{name: Api, port: 80, operations: {{Get: {{service_time: {service_time}}}}}}}]
+"""
+
+
 def test_one_replica_is_singular() -> None:
     model = """\
 services:
@@ -46,14 +57,7 @@ services:
 
 
 def test_overload_counts_one_replica() -> None:
-    model = """\
-entrypoints: [{operation: api.Get, rate: 500/s}]
-services:
-  api:
-    runtime: {replicas: 1, concurrency: 4}
-    apis: [{name: Api, port: 80, operations: {Get: {service_time: 20ms}}}]
-"""
-    [message] = messages(model, "MW605")
+    [message] = messages(_overloaded_api("500/s", 1, 4, "20ms"), "MW605")
     assert "but 1 replica × 4 concurrency serve at most 200/s" in message
     assert message.endswith("it needs 3 replicas")
 
@@ -114,28 +118,14 @@ services:
 
 
 def test_overload_rates_share_one_number_format() -> None:
-    model = """\
-entrypoints: [{operation: api.Get, rate: 3.1968/s}]
-services:
-  api:
-    runtime: {replicas: 1, concurrency: 1}
-    apis: [{name: Api, port: 80, operations: {Get: {service_time: 500ms}}}]
-"""
-    [message] = messages(model, "MW605")
+    [message] = messages(_overloaded_api("3.1968/s", 1, 1, "500ms"), "MW605")
     assert "api receives 3.2/s but 1 replica × 1 concurrency serve at most 2.0/s" in message
 
 
 def test_overload_at_the_edge_prints_rates_and_utilisation_that_differ() -> None:
     """3.1968/s against 1/313ms = 3.1949/s: "receives 3.2/s but … serve at most 3.2/s
     (utilization 100 %)" read as no overload at all."""
-    model = """\
-entrypoints: [{operation: api.Get, rate: 3.1968/s}]
-services:
-  api:
-    runtime: {replicas: 1, concurrency: 1}
-    apis: [{name: Api, port: 80, operations: {Get: {service_time: 313ms}}}]
-"""
-    [message] = messages(model, "MW605")
+    [message] = messages(_overloaded_api("3.1968/s", 1, 1, "313ms"), "MW605")
     assert "api receives 3.20/s but 1 replica × 1 concurrency serve at most 3.19/s" in message
     assert "(utilization 100.1 %)" in message
 
